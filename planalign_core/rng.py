@@ -1,0 +1,112 @@
+"""Counter-based, integer-only random draws, identical in Python, Polars and SQL.
+
+Every random decision of a simulation is ``draw(seed, scenario_key, employee_key, year, stream)``:
+a pure function of its keys, so results never depend on row order, chunking or engine. The
+function is written once in ``docs/rules.md`` ("Random draws"); this module is its Python
+translation (scalar, for factories and reference models, and as Polars expressions for the
+engine). The SQL engine's translation lives in ``dbt/macros``.
+
+The mixer is a 32-bit integer hash (multiply by an odd constant, mask, xor-shift). Operands stay
+below 2**32 and constants below 2**32, so every product fits an unsigned 64-bit integer: no
+overflow, no floating point, the same bits in every engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import polars as pl
+
+MASK32 = 0xFFFFFFFF
+MIX_MULTIPLIER_1 = 0x7FEB352D
+MIX_MULTIPLIER_2 = 0x846CA68B
+TWO_POW_32 = 1 << 32
+RATE_SCALE = 10_000  # rates carry at most 4 decimal places: 1.0000 == 10_000 basis units
+
+
+def mix32(x: int) -> int:
+    """Scalar 32-bit avalanche mix of ``x`` (0 <= x < 2**32)."""
+    x ^= x >> 16
+    x = (x * MIX_MULTIPLIER_1) & MASK32
+    x ^= x >> 15
+    x = (x * MIX_MULTIPLIER_2) & MASK32
+    x ^= x >> 16
+    return x
+
+
+def split64(value: int) -> tuple[int, int]:
+    """Low and high 32-bit words of a non-negative integer below 2**64."""
+    if not 0 <= value < 1 << 64:
+        raise ValueError(f"key {value} is outside [0, 2**64)")
+    return value & MASK32, value >> 32
+
+
+def hash_words(words: Iterable[int]) -> int:
+    """Fold 32-bit words into one 32-bit hash: h = mix32(h xor w), starting from h = 0."""
+    h = 0
+    for word in words:
+        h = mix32(h ^ (word & MASK32))
+    return h
+
+
+def draw(seed: int, scenario_key: int, employee_key: int, year: int, stream: int) -> int:
+    """The 32-bit draw for one decision (``docs/rules.md``, "Random draws")."""
+    seed_lo, seed_hi = split64(seed)
+    emp_lo, emp_hi = split64(employee_key)
+    return hash_words((seed_lo, seed_hi, scenario_key, emp_lo, emp_hi, year, stream))
+
+
+def threshold(rate_units: int) -> int:
+    """Draws below this happen with probability ``rate_units / RATE_SCALE``."""
+    return rate_units * TWO_POW_32 // RATE_SCALE
+
+
+def text_key(*parts: str) -> int:
+    """A stable 32-bit key for identifiers given as text (scenario, plan design).
+
+    Computed once per run, never per row: the first 4 bytes, big-endian, of the SHA-256 of the
+    parts joined by the unit separator U+001F.
+    """
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+# --- Polars translation -------------------------------------------------------------------
+
+
+def _shr(x: pl.Expr, k: int) -> pl.Expr:
+    """Logical shift right on UInt64 (Polars has no shift expression)."""
+    return x // (1 << k)
+
+
+def mix32_expr(x: pl.Expr) -> pl.Expr:
+    """Polars translation of :func:`mix32`; ``x`` must be UInt64 below 2**32."""
+    x = x.xor(_shr(x, 16))
+    x = (x * MIX_MULTIPLIER_1) & MASK32
+    x = x.xor(_shr(x, 15))
+    x = (x * MIX_MULTIPLIER_2) & MASK32
+    return x.xor(_shr(x, 16))
+
+
+def _u64(value: pl.Expr | int) -> pl.Expr:
+    return (value if isinstance(value, pl.Expr) else pl.lit(value)).cast(pl.UInt64)
+
+
+def hash_words_expr(words: Iterable[pl.Expr | int]) -> pl.Expr:
+    """Polars translation of :func:`hash_words`."""
+    h: pl.Expr = pl.lit(0, dtype=pl.UInt64)
+    for word in words:
+        h = mix32_expr(h.xor(_u64(word) & MASK32))
+    return h
+
+
+def draw_expr(
+    seed: int, scenario_key: int, employee_key: pl.Expr, year: pl.Expr | int, stream: int
+) -> pl.Expr:
+    """Polars translation of :func:`draw`; ``employee_key`` is a non-negative integer column."""
+    seed_lo, seed_hi = split64(seed)
+    key = employee_key.cast(pl.UInt64)
+    return hash_words_expr(
+        (seed_lo, seed_hi, scenario_key, key & MASK32, _shr(key, 32), year, stream)
+    )
