@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import TypeVar
 
 import polars as pl
 
@@ -73,6 +74,12 @@ def text_key(*parts: str) -> int:
 
 
 # --- Polars translation -------------------------------------------------------------------
+#
+# Each mixer step reads its input twice (``x xor (x >> k)``), so a nested expression would grow
+# eightfold per mix. The translation is therefore a chain of ``with_columns`` over one scratch
+# column: linear in size, and collected by the caller together with everything else.
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 
 def _shr(x: pl.Expr, k: int) -> pl.Expr:
@@ -80,33 +87,44 @@ def _shr(x: pl.Expr, k: int) -> pl.Expr:
     return x // (1 << k)
 
 
-def mix32_expr(x: pl.Expr) -> pl.Expr:
-    """Polars translation of :func:`mix32`; ``x`` must be UInt64 below 2**32."""
-    x = x.xor(_shr(x, 16))
-    x = (x * MIX_MULTIPLIER_1) & MASK32
-    x = x.xor(_shr(x, 15))
-    x = (x * MIX_MULTIPLIER_2) & MASK32
-    return x.xor(_shr(x, 16))
-
-
 def _u64(value: pl.Expr | int) -> pl.Expr:
     return (value if isinstance(value, pl.Expr) else pl.lit(value)).cast(pl.UInt64)
 
 
-def hash_words_expr(words: Iterable[pl.Expr | int]) -> pl.Expr:
-    """Polars translation of :func:`hash_words`."""
-    h: pl.Expr = pl.lit(0, dtype=pl.UInt64)
+def with_mix32(frame: FrameT, column: str) -> FrameT:
+    """Replace UInt64 ``column`` (values below 2**32) by :func:`mix32` of it."""
+    x = pl.col(column)
+    return (
+        frame.with_columns(x.xor(_shr(x, 16)).alias(column))
+        .with_columns(((x * MIX_MULTIPLIER_1) & MASK32).alias(column))
+        .with_columns(x.xor(_shr(x, 15)).alias(column))
+        .with_columns(((x * MIX_MULTIPLIER_2) & MASK32).alias(column))
+        .with_columns(x.xor(_shr(x, 16)).alias(column))
+    )
+
+
+def with_hash_words(frame: FrameT, column: str, words: Iterable[pl.Expr | int]) -> FrameT:
+    """Add ``column``: :func:`hash_words` of the given words (expressions or constants)."""
+    frame = frame.with_columns(pl.lit(0, dtype=pl.UInt64).alias(column))
     for word in words:
-        h = mix32_expr(h.xor(_u64(word) & MASK32))
-    return h
+        frame = frame.with_columns(pl.col(column).xor(_u64(word) & MASK32).alias(column))
+        frame = with_mix32(frame, column)
+    return frame
 
 
-def draw_expr(
-    seed: int, scenario_key: int, employee_key: pl.Expr, year: pl.Expr | int, stream: int
-) -> pl.Expr:
-    """Polars translation of :func:`draw`; ``employee_key`` is a non-negative integer column."""
+def with_draw(
+    frame: FrameT,
+    column: str,
+    *,
+    seed: int,
+    scenario_key: int,
+    employee_key: pl.Expr,
+    year: pl.Expr | int,
+    stream: int,
+) -> FrameT:
+    """Add ``column``: the :func:`draw` of each row (UInt64 below 2**32)."""
     seed_lo, seed_hi = split64(seed)
     key = employee_key.cast(pl.UInt64)
-    return hash_words_expr(
-        (seed_lo, seed_hi, scenario_key, key & MASK32, _shr(key, 32), year, stream)
+    return with_hash_words(
+        frame, column, (seed_lo, seed_hi, scenario_key, key & MASK32, _shr(key, 32), year, stream)
     )

@@ -1,0 +1,35 @@
+"""Errors a user can act on: each message names what is wrong (row, column, key, field)."""
+
+from __future__ import annotations
+
+
+class PlanalignError(Exception):
+    """Base class: the CLI prints these as one clear message and exits with status 2."""
+
+
+class EventValidationError(PlanalignError):
+    """One or more events failed validation; ``problems`` lists (event, field path, reason)."""
+
+    def __init__(self, problems: list[tuple[str, str, str]], total: int) -> None:
+        self.problems = problems
+        self.total = total
+        shown = "\n".join(
+            f"  event {where}: {field}: {reason}" for where, field, reason in problems[:20]
+        )
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(
+            f"{len(problems)} problem(s) in a batch of {total} events; nothing was written:\n"
+            f"{shown}{more}"
+        )
+
+
+class ConfigError(PlanalignError):
+    """A configuration file or value is invalid; the message names the key."""
+
+
+class CensusError(PlanalignError):
+    """A census file is invalid; the message names rows and columns."""
+
+
+class StoreError(PlanalignError):
+    """The DuckDB file cannot be used (locked, missing table, incompatible layout)."""

@@ -1,0 +1,123 @@
+"""Batch validation through one module-level adapter: JSON bytes, JSON lines, Python objects.
+
+Validation runs in pydantic-core (Rust) over the whole batch; only a failing batch comes back to
+Python, where every problem is reported with the event's position, its id when readable, the
+field path and the reason. A batch with any bad event is rejected whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from planalign_core.errors import EventValidationError
+from planalign_core.events.envelope import SimulationEvent
+
+EVENTS_ADAPTER: TypeAdapter[list[SimulationEvent]] = TypeAdapter(list[SimulationEvent])
+_PAYLOAD_TAGS = frozenset(
+    {
+        "hire",
+        "termination",
+        "promotion",
+        "merit",
+        "eligibility",
+        "enrollment",
+        "deferral_escalation",
+        "contribution",
+        "vesting",
+        "forfeiture",
+        "hce_status",
+        "compliance",
+    }
+)
+
+
+def validate_json(
+    data: bytes | str, *, row_numbers: Sequence[int] | None = None
+) -> list[SimulationEvent]:
+    """Validate a JSON array of events; ``row_numbers`` relabels positions (``row N``)."""
+    try:
+        return EVENTS_ADAPTER.validate_json(data)
+    except ValidationError as exc:
+        label = (lambda i: f"row {row_numbers[i]}") if row_numbers is not None else None
+        raise _batch_error(exc, lambda: _load_json_array(data), position=label) from None
+
+
+def validate_jsonl(data: bytes | str) -> list[SimulationEvent]:
+    """Validate JSON lines (one event per non-blank line); positions are 1-based line numbers."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    lines = raw.splitlines()
+    kept = [number for number, line in enumerate(lines, start=1) if line.strip()]
+    array = b"[" + b",".join(lines[n - 1] for n in kept) + b"]"
+    try:
+        return EVENTS_ADAPTER.validate_json(array)
+    except ValidationError as exc:
+        raise _batch_error(
+            exc, lambda: _load_json_array(array), position=lambda i: f"line {kept[i]}"
+        ) from None
+
+
+def validate_python(objects: Sequence[Any]) -> list[SimulationEvent]:
+    """Validate Python objects: mappings (as from ``json.loads``) or ``SimulationEvent``s."""
+    try:
+        return EVENTS_ADAPTER.validate_python(objects)
+    except ValidationError as exc:
+        raise _batch_error(exc, lambda: objects) from None
+
+
+def dump_json(events: Sequence[SimulationEvent]) -> bytes:
+    """The JSON array form of events (exact decimals as strings, ISO dates)."""
+    return EVENTS_ADAPTER.dump_json(list(events))
+
+
+def dump_jsonl(events: Sequence[SimulationEvent]) -> bytes:
+    """The JSON lines form of events."""
+    return b"".join(event.model_dump_json().encode() + b"\n" for event in events)
+
+
+def _load_json_array(data: bytes | str) -> Sequence[Any]:
+    try:
+        loaded = json.loads(data)
+    except ValueError:
+        return []
+    return loaded if isinstance(loaded, list) else []
+
+
+def _event_label(index: int, items: Sequence[Any], position: str) -> str:
+    try:
+        item = items[index]
+        event_id = item.event_id if isinstance(item, SimulationEvent) else item.get("event_id")
+    except (IndexError, AttributeError, TypeError):
+        event_id = None
+    return f"{position} (event_id {event_id})" if event_id else position
+
+
+def _field_path(loc: tuple[int | str, ...], ctx: dict[str, Any] | None) -> str:
+    if ctx and "field" in ctx:
+        return str(ctx["field"])
+    # loc = (index, 'payload', '<tag>', 'field', ...): the tag only repeats the event type.
+    parts = [str(p) for i, p in enumerate(loc[1:]) if not (i == 1 and p in _PAYLOAD_TAGS)]
+    return ".".join(parts) or "(event)"
+
+
+def _batch_error(
+    exc: ValidationError,
+    items: Any,
+    position: Any = None,
+) -> EventValidationError:
+    loaded: Sequence[Any] = items()
+    problems: list[tuple[str, str, str]] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        if not loc or not isinstance(loc[0], int):
+            problems.append(("(batch)", ".".join(map(str, loc)) or "(input)", error["msg"]))
+            continue
+        index = loc[0]
+        where = position(index) if position else f"#{index}"
+        ctx = error.get("ctx")
+        reason = str(ctx["detail"]) if ctx and "detail" in ctx else error["msg"]
+        problems.append((_event_label(index, loaded, where), _field_path(loc, ctx), reason))
+    return EventValidationError(problems, total=len(loaded) if loaded else exc.error_count())

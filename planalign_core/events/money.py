@@ -1,0 +1,58 @@
+"""Money events: contributions by source, vesting changes and forfeitures."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+
+from planalign_core.events.base import PayloadBase, field_error
+from planalign_core.events.types import (
+    ContributionSource,
+    EmployerSource,
+    LimitType,
+    Money,
+    Rate,
+    VestingSchedule,
+    Years,
+)
+
+
+class ContributionPayload(PayloadBase):
+    """Money into the plan from one source; ``limit_applied`` names the IRS limit that cut it."""
+
+    event_type: Literal["contribution"] = "contribution"
+    contribution_source: ContributionSource
+    amount: Money
+    ytd_amount: Money
+    limit_applied: LimitType | None = None
+
+    @model_validator(mode="after")
+    def _ytd_covers_amount(self) -> ContributionPayload:
+        if self.ytd_amount < self.amount:
+            raise field_error("payload.ytd_amount", "must be at least amount")
+        return self
+
+
+class VestingPayload(PayloadBase):
+    """The vested share of employer money changed."""
+
+    event_type: Literal["vesting"] = "vesting"
+    vesting_schedule: VestingSchedule
+    years_of_service: Years
+    previous_vested_percentage: Rate
+    vested_percentage: Rate
+
+    @model_validator(mode="after")
+    def _changes(self) -> VestingPayload:
+        if self.vested_percentage == self.previous_vested_percentage:
+            raise field_error("payload.vested_percentage", "a vesting event must change it")
+        return self
+
+
+class ForfeiturePayload(PayloadBase):
+    """Unvested employer money given up at termination."""
+
+    event_type: Literal["forfeiture"] = "forfeiture"
+    forfeiture_source: EmployerSource
+    amount: Money

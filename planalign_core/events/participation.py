@@ -1,0 +1,60 @@
+"""Participation events: eligibility, enrolment (or opting out) and deferral escalation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import model_validator
+
+from planalign_core.events.base import PayloadBase, field_error
+from planalign_core.events.types import EligibilityRule, EnrollmentSource, Rate
+
+
+class EligibilityPayload(PayloadBase):
+    """The employee met the plan's eligibility rule and enters the plan on ``plan_entry_date``."""
+
+    event_type: Literal["eligibility"] = "eligibility"
+    eligibility_rule: EligibilityRule
+    plan_entry_date: date
+
+    def check_dates(self, effective_date: date) -> None:
+        if self.plan_entry_date < effective_date:
+            raise field_error("payload.plan_entry_date", "must not be before the effective date")
+
+
+class EnrollmentPayload(PayloadBase):
+    """An election: auto-enrolment, a voluntary election, or an opt-out (both rates zero)."""
+
+    event_type: Literal["enrollment"] = "enrollment"
+    pre_tax_rate: Rate
+    roth_rate: Rate
+    enrollment_source: EnrollmentSource
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EnrollmentPayload:
+        total = self.pre_tax_rate + self.roth_rate
+        if self.enrollment_source is EnrollmentSource.OPT_OUT and total != 0:
+            raise field_error("payload.pre_tax_rate", "an opt-out carries zero rates")
+        if self.enrollment_source is not EnrollmentSource.OPT_OUT and total == 0:
+            raise field_error("payload.pre_tax_rate", "an enrolment needs a positive rate")
+        if total > 1:
+            raise field_error("payload.roth_rate", "pre_tax_rate + roth_rate exceeds 1")
+        return self
+
+
+class DeferralEscalationPayload(PayloadBase):
+    """An automatic increase of the deferral rate, never above the plan's cap."""
+
+    event_type: Literal["deferral_escalation"] = "deferral_escalation"
+    previous_rate: Rate
+    new_rate: Rate
+    rate_cap: Rate
+
+    @model_validator(mode="after")
+    def _increases_within_cap(self) -> DeferralEscalationPayload:
+        if self.new_rate <= self.previous_rate:
+            raise field_error("payload.new_rate", "must be above previous_rate")
+        if self.new_rate > self.rate_cap:
+            raise field_error("payload.new_rate", "must not exceed rate_cap")
+        return self

@@ -1,0 +1,70 @@
+"""Workforce events: who joins, leaves, moves up and gets a raise."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import model_validator
+
+from planalign_core.events.base import PayloadBase, field_error
+from planalign_core.events.types import JobLevel, Money, Rate, TerminationReason
+
+
+class HirePayload(PayloadBase):
+    """A new employee; the envelope's effective date is the hire date."""
+
+    event_type: Literal["hire"] = "hire"
+    job_level: JobLevel
+    annual_compensation: Money
+    birth_date: date
+
+    def check_dates(self, effective_date: date) -> None:
+        if self.birth_date >= effective_date:
+            raise field_error("payload.birth_date", "must be before the hire (effective) date")
+
+
+class TerminationPayload(PayloadBase):
+    """An employee leaves; ``hire_date`` lets the event be checked on its own."""
+
+    event_type: Literal["termination"] = "termination"
+    termination_reason: TerminationReason
+    hire_date: date
+
+    def check_dates(self, effective_date: date) -> None:
+        if effective_date < self.hire_date:
+            raise field_error("payload.hire_date", "termination (effective) date is before hire")
+
+
+class PromotionPayload(PayloadBase):
+    """A move to a higher job level with its new pay."""
+
+    event_type: Literal["promotion"] = "promotion"
+    from_level: JobLevel
+    to_level: JobLevel
+    previous_compensation: Money
+    new_compensation: Money
+
+    @model_validator(mode="after")
+    def _moves_up(self) -> PromotionPayload:
+        if self.to_level <= self.from_level:
+            raise field_error("payload.to_level", "must be above from_level")
+        if self.new_compensation < self.previous_compensation:
+            raise field_error("payload.new_compensation", "must not be below previous_compensation")
+        return self
+
+
+class MeritPayload(PayloadBase):
+    """The annual raise: merit plus cost-of-living adjustment."""
+
+    event_type: Literal["merit"] = "merit"
+    previous_compensation: Money
+    new_compensation: Money
+    merit_rate: Rate
+    cola_rate: Rate
+
+    @model_validator(mode="after")
+    def _not_a_cut(self) -> MeritPayload:
+        if self.new_compensation < self.previous_compensation:
+            raise field_error("payload.new_compensation", "must not be below previous_compensation")
+        return self
