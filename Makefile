@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export POLARS_MAX_THREADS ?= 2
 
-.PHONY: history test test-fast lint typecheck venv clean
+.PHONY: history bench-pr bench-preview test test-fast lint typecheck venv clean
 
 venv: $(STAMP)
 
@@ -15,14 +15,26 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dbt,bench]" --group dev
 	touch $(STAMP)
 
-## The project's main job (see README): until the benchmark history lands, generate, validate
-## and ingest a batch of events into a DuckDB file and print the figures.
+## The project's main job (see README, "Benchmarks"): run the asv suite over the last COMMITS
+## commits of main in virtualenvs, publish the HTML history to .asv/html and print its path.
+COMMITS ?= 5
 history: $(STAMP)
-	$(BIN)/planalign demo --events 200000 --db out/demo.duckdb
+	$(BIN)/python -m tools.bench_history --commits $(COMMITS)
+
+## Pull-request check: asv continuous BASE (default origin/main, else main) vs HEAD; prints a
+## Markdown table; exit 1 on a regression, 2 when a benchmark failed to run.
+BASE ?=
+bench-pr: $(STAMP)
+	$(BIN)/python -m tools.bench_pr $(if $(BASE),--base $(BASE))
+
+## Serve the published history at http://127.0.0.1:$(PORT)/
+PORT ?= 8080
+bench-preview: $(STAMP)
+	$(BIN)/python -m tools.bench_preview --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check planalign_core tests benchmarks
-	$(BIN)/ruff format --check planalign_core tests benchmarks
+	$(BIN)/ruff check planalign_core tests benchmarks tools
+	$(BIN)/ruff format --check planalign_core tests benchmarks tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,0 +1,190 @@
+"""Seeded, cached, append-only inputs and small helpers for the asv suite.
+
+Rules of this module (numpy's, for the same reason: a history is only comparable if every commit
+is timed on the same input):
+
+- A getter is a pure function of its arguments and ``SEED``. It uses the standard library and
+  Polars only, never ``planalign_core``: the package changes from commit to commit, the data must
+  not.
+- Data is append-only. Once a getter is committed its output never changes; new data means a new
+  getter. ``tests/e2e/test_asv_suite.py`` holds every getter to the fingerprint recorded in
+  ``benchmarks/datasets.lock.json`` (``python -m tools.bench_data --lock`` records new ones).
+- Getters are registered with ``@dataset(probe=...)``: the output is cached as Parquet under
+  ``.asv/cache`` (git-ignored; ``PLANALIGN_BENCH_CACHE`` moves it) and read back on later calls,
+  so costly inputs are built once per machine, not once per commit or per benchmark.
+
+Add a getter by appending a function below the last one; nothing else needs changing.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import inspect
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ParamSpec
+
+import polars as pl
+
+from . import BENCH_THREADS
+
+P = ParamSpec("P")
+
+SEED = 20_240_601
+SKIP_SLOW_ENV = "ASV_SKIP_SLOW"
+CACHE_ENV = "PLANALIGN_BENCH_CACHE"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- switches and feature detection ---------------------------------------------------------
+
+
+def slow_skipped() -> bool:
+    """True when ``ASV_SKIP_SLOW`` is set to anything but empty or ``0``."""
+    return os.environ.get(SKIP_SLOW_ENV, "") not in ("", "0")
+
+
+def skip_slow(is_slow: bool) -> None:
+    """Call in ``setup``: skip this parameter combination when slow ones are switched off."""
+    if is_slow and slow_skipped():
+        raise NotImplementedError(f"slow parameters are skipped ({SKIP_SLOW_ENV} is set)")
+
+
+def require(module_path: str, attr: str | None = None) -> Any:
+    """Import ``module_path`` (and ``attr``, dotted allowed) or skip the benchmark.
+
+    An older commit that lacks the module or the attribute raises ``NotImplementedError``, which
+    asv records as "skipped" rather than "failed". A module that exists but fails to import for
+    another reason is a real failure and propagates.
+    """
+    try:
+        target: Any = importlib.import_module(module_path)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if missing and (module_path == missing or module_path.startswith(missing + ".")):
+            raise NotImplementedError(f"{module_path} is not in this commit") from exc
+        raise
+    for part in (attr or "").split(".") if attr else ():
+        if not hasattr(target, part):
+            raise NotImplementedError(f"{module_path}.{attr} is not in this commit")
+        target = getattr(target, part)
+    return target
+
+
+def duckdb_config() -> dict[str, str]:
+    """Connection settings for DuckDB that match the suite's thread pin."""
+    return {"threads": str(BENCH_THREADS)}
+
+
+def best_rate(call: Callable[[], object], items: int, repeats: int = 5) -> float:
+    """Items per second of the fastest of ``repeats`` calls, after one warm-up call.
+
+    The fastest call is the figure least disturbed by other work on a shared machine, which is
+    what a ``track_`` throughput (a single number per commit) needs.
+    """
+    call()
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - start)
+    return items / best
+
+
+# --- the cache and the registry ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A registered getter: ``build`` is the uncached function, ``probe`` its fingerprint call."""
+
+    name: str
+    build: Callable[..., pl.DataFrame]
+    probe: Mapping[str, Any]
+
+
+DATASETS: dict[str, Dataset] = {}
+
+
+def cache_dir() -> Path:
+    """Where cached inputs live (created on first use)."""
+    configured = os.environ.get(CACHE_ENV)
+    path = Path(configured) if configured else REPO_ROOT / ".asv" / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_key(name: str, arguments: Mapping[str, Any]) -> str:
+    """File stem for one call of a getter: its name and every argument, in order."""
+    parts = [name] + [f"{key}={value}" for key, value in arguments.items()]
+    return "-".join(parts).replace("/", "_")
+
+
+def cached_frame(key: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    """Read ``key`` from the cache, building and writing it first if it is absent.
+
+    The file is written under a temporary name and renamed, so concurrent processes never read
+    a half-written file.
+    """
+    path = cache_dir() / f"{key}.parquet"
+    if not path.exists():
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        build().write_parquet(partial)
+        partial.replace(path)
+    return pl.read_parquet(path)
+
+
+def fingerprint(frame: pl.DataFrame) -> str:
+    """A short digest of a frame's schema and values (CSV text: stable across library versions)."""
+    digest = hashlib.sha256()
+    digest.update(";".join(f"{name}:{dtype}" for name, dtype in frame.schema.items()).encode())
+    digest.update(frame.write_csv().encode())
+    return digest.hexdigest()[:20]
+
+
+def dataset(
+    *, probe: Mapping[str, Any]
+) -> Callable[[Callable[P, pl.DataFrame]], Callable[P, pl.DataFrame]]:
+    """Register a getter: cache its output on disk and fingerprint it at ``probe``."""
+
+    def register(build: Callable[P, pl.DataFrame]) -> Callable[P, pl.DataFrame]:
+        name = build.__name__
+        if name in DATASETS:
+            raise ValueError(f"dataset {name!r} is defined twice")
+        DATASETS[name] = Dataset(name, build, dict(probe))
+        signature = inspect.signature(build)
+
+        @functools.wraps(build)
+        def cached(*args: P.args, **kwargs: P.kwargs) -> pl.DataFrame:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return cached_frame(cache_key(name, bound.arguments), lambda: build(*args, **kwargs))
+
+        return cached
+
+    return register
+
+
+# --- getters (append only: never edit one that is committed) ---------------------------------
+
+KEY_BITS = 40
+KEY_MULTIPLIER = 0x9E3779  # odd, below 2**24: (key below 2**40) * multiplier fits in UInt64
+
+
+@dataset(probe={"n_employees": 1_000})
+def employee_keys(n_employees: int, seed: int = SEED) -> pl.DataFrame:
+    """``n_employees`` distinct, scattered employee keys below 2**40 (column ``employee_key``).
+
+    Key i is ``((i + offset) mod 2**40) * multiplier mod 2**40`` with an odd multiplier: a
+    bijection of [0, 2**40), so keys never collide; ``offset`` comes from the seed.
+    """
+    modulus = 1 << KEY_BITS
+    offset = (seed * 0x2545F491) % modulus
+    index = pl.int_range(n_employees, dtype=pl.UInt64, eager=True)
+    keys = ((index + offset) % modulus) * KEY_MULTIPLIER % modulus
+    return pl.DataFrame({"employee_key": keys})

@@ -1,0 +1,125 @@
+"""The main benchmark job: measure the last N commits of ``main`` and publish the history.
+
+``make history`` runs this. It pins the machine description, runs the asv suite on every listed
+commit that has no results yet on this machine (results accumulate under ``.asv/results``),
+publishes the static site to ``.asv/html`` and prints where it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tools.asvtool import (
+    REPO_ROOT,
+    ToolError,
+    asv,
+    git,
+    load_config,
+    pin_machine,
+    repo_path,
+    this_machine,
+)
+
+DEFAULT_COMMITS = 5
+GITHUB_REMOTE = re.compile(r"^(?:https://github\.com/|git@github\.com:)([^/]+/[^/]+?)(?:\.git)?/?$")
+
+
+def last_commits(branch: str, count: int) -> list[str]:
+    """The newest ``count`` first-parent commits of ``branch``, oldest first."""
+    if not git("branch", "--list", branch):
+        raise ToolError(
+            f"branch {branch!r} does not exist here; create it (e.g. `git fetch origin "
+            f"{branch}:{branch}`) or pass --branch"
+        )
+    hashes = git("rev-list", "--first-parent", f"--max-count={count}", branch).split()
+    return list(reversed(hashes))
+
+
+def commit_url() -> str | None:
+    """Commit-link prefix for this repository's GitHub home, when there is one."""
+    server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    if server and repository:
+        return f"{server}/{repository}/commit/"
+    try:
+        origin = git("remote", "get-url", "origin")
+    except ToolError:
+        return None
+    match = GITHUB_REMOTE.match(origin)
+    return f"https://github.com/{match.group(1)}/commit/" if match else None
+
+
+def finish_site(html_dir: Path, url: str | None) -> None:
+    """Make the published site ready for GitHub Pages: commit links, and no Jekyll pass."""
+    (html_dir / ".nojekyll").touch()
+    if url is None:
+        return
+    index = html_dir / "index.json"
+    data = json.loads(index.read_text())
+    data["show_commit_url"] = url
+    index.write_text(json.dumps(data))
+
+
+def run_history(
+    commits: Sequence[str], machine_args: argparse.Namespace, bench: Sequence[str], quick: bool
+) -> int:
+    """Benchmark ``commits`` that have no results on this machine yet; asv's exit status."""
+    machine = this_machine(machine_args.machine, machine_args.cpu_label)
+    pin_machine(machine)
+    hashfile = repo_path(".asv") / "history-commits.txt"
+    hashfile.parent.mkdir(parents=True, exist_ok=True)
+    hashfile.write_text("\n".join(commits) + "\n")
+    options = ["--skip-existing-commits", "--machine", machine.name, "--show-stderr"]
+    options += [f"--bench={pattern}" for pattern in bench]
+    options += ["--quick"] if quick else []
+    return asv("run", f"HASHFILE:{hashfile}", *options)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench_history", description=__doc__)
+    parser.add_argument(
+        "--commits", type=int, default=int(os.environ.get("BENCH_COMMITS", DEFAULT_COMMITS)),
+        help="how many of the newest commits of the branch to measure (default %(default)s)",
+    )  # fmt: skip
+    parser.add_argument("--branch", help="branch to follow (default: asv.conf.json's first)")
+    parser.add_argument("--machine", help="machine name for the results (default: host name)")
+    parser.add_argument("--cpu-label", help="fixed CPU description (CI: runners differ)")
+    parser.add_argument("--bench", action="append", default=[], help="only benchmarks matching")
+    parser.add_argument("--quick", action="store_true", help="one call per benchmark (a smoke run)")
+    parser.add_argument("--no-publish", action="store_true", help="measure only")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.commits < 1:
+        print("--commits must be at least 1", file=sys.stderr)
+        return 2
+    conf = load_config()
+    try:
+        commits = last_commits(args.branch or conf.branches[0], args.commits)
+        status = run_history(commits, args, args.bench, args.quick)
+        if status not in (0, 2):
+            raise ToolError(f"asv run failed (status {status}); see its output above")
+        if args.no_publish:
+            return 0
+        asv("publish", check=True)
+        html_dir = repo_path(conf.html_dir)
+        finish_site(html_dir, commit_url())
+    except ToolError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    note = " (some benchmarks failed: see the log above)" if status == 2 else ""
+    print(f"\nMeasured {len(commits)} commit(s) of {args.branch or conf.branches[0]}{note}.")
+    print(f"Report: {html_dir / 'index.html'}")
+    print(f"Preview it with `make bench-preview` (serves {html_dir.relative_to(REPO_ROOT)}).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
