@@ -1,0 +1,25 @@
+"""``planalign validate``: check an event file against the schema, writing nothing."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from planalign_core.commands.event_files import read_events
+
+NAME = "validate"
+HELP = "Validate a JSON (.json array) or JSON lines event file; report every problem."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="events as a JSON array (.json) or JSON lines")
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    events = read_events(args.file)
+    seconds = time.perf_counter() - start
+    rate = len(events) / seconds if seconds else float("inf")
+    print(f"{len(events)} valid events in {seconds:.3f} s ({rate:,.0f} events/s)")
+    return 0

@@ -1,0 +1,204 @@
+"""The one DuckDB access class: owns the connection, registers Arrow/Polars frames instead of
+inserting rows, passes values as parameters, and makes every write all-or-nothing."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from planalign_core.errors import StoreError
+from planalign_core.events.columnar import EVENT_COLUMNS, conform
+from planalign_core.store.tables import (
+    EVENT_COLUMN_TYPES,
+    EVENTS_TABLE,
+    create_table_sql,
+    duckdb_type,
+)
+
+DEFAULT_DB_PATH = Path("planalign.duckdb")
+_frame_names = itertools.count()
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What an ingest did: events offered, inserted, and skipped as already present."""
+
+    offered: int
+    inserted: int
+
+    @property
+    def skipped(self) -> int:
+        return self.offered - self.inserted
+
+
+class Database:
+    """A DuckDB file (or ``:memory:``) holding planalign's tables."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB_PATH, *, threads: int | None = None) -> None:
+        self.path = str(path)
+        try:
+            self.connection = duckdb.connect(self.path)
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"cannot open {self.path}: {exc}. If another process holds the DuckDB lock, "
+                "close it or choose another file with --db (docs/troubleshooting.md)."
+            ) from None
+        if threads is not None:
+            self.execute("SET threads = ?", [int(threads)])
+        # Rows carry their own keys; letting DuckDB write in parallel is 3x faster on ingest.
+        self.execute("SET preserve_insertion_order = false")
+        self._in_transaction = False
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """All writes inside commit together or not at all (nesting joins the outer one)."""
+        if self._in_transaction:
+            yield self
+            return
+        self.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield self
+        except BaseException:
+            self.execute("ROLLBACK")
+            raise
+        else:
+            self.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    # --- reading --------------------------------------------------------------------------
+
+    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> pl.DataFrame:
+        """Run a query (values as ``?`` parameters) and return a Polars frame."""
+        frame: pl.DataFrame = self.connection.sql(sql, params=list(parameters or [])).pl()
+        return frame
+
+    def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> list[Any]:
+        """Run one statement to completion (DuckDB 2 keeps unfinished results open)."""
+        return self.connection.execute(sql, parameters or []).fetchall()
+
+    def scalar(self, sql: str, parameters: Sequence[Any] | None = None) -> Any:
+        rows = self.execute(sql, parameters)
+        return rows[0][0] if rows else None
+
+    def has_table(self, table: str) -> bool:
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+            )
+        )
+
+    def read_events(self, where: str = "", parameters: Sequence[Any] | None = None) -> pl.DataFrame:
+        """Events in the columnar layout (ids back as text), ordered by their natural key."""
+        if not self.has_table(EVENTS_TABLE):
+            raise StoreError(f"table {EVENTS_TABLE} does not exist in {self.path}: ingest first")
+        columns = ", ".join(
+            "CAST(event_id AS VARCHAR) AS event_id" if c == "event_id" else f'"{c}"'
+            for c in EVENT_COLUMNS
+        )
+        sql = (
+            f'SELECT {columns} FROM "{EVENTS_TABLE}" {where} '
+            "ORDER BY scenario_id, plan_design_id, employee_id, simulation_year, event_sequence"
+        )
+        return conform(self.query(sql, parameters))
+
+    # --- writing --------------------------------------------------------------------------
+
+    @contextmanager
+    def registered(self, frame: pl.DataFrame) -> Iterator[str]:
+        """Expose a frame to SQL under a fresh view name (zero-copy via Arrow)."""
+        name = f"__planalign_frame_{next(_frame_names)}"
+        self.connection.register(name, frame)
+        try:
+            yield name
+        finally:
+            self.connection.unregister(name)
+
+    def ensure_events_table(self) -> None:
+        self.execute(create_table_sql(EVENTS_TABLE, EVENT_COLUMN_TYPES))
+
+    def ingest_events(self, frame: pl.DataFrame) -> IngestResult:
+        """Insert events in the columnar layout; idempotent by ``event_id``.
+
+        A batch repeating an id it already holds is rejected as a whole (naming the id);
+        ids already stored are skipped, so ingesting the same batch twice adds nothing.
+        """
+        frame = conform(frame)
+        with self.transaction(), self.registered(frame) as batch:
+            repeated = self.execute(
+                f"SELECT event_id, count(*) FROM {batch} GROUP BY event_id HAVING count(*) > 1 "
+                "ORDER BY event_id LIMIT 1"
+            )
+            if repeated:
+                event_id, times = repeated[0]
+                raise StoreError(
+                    f"the batch holds event_id {event_id} {times} times; nothing was written"
+                )
+            self.ensure_events_table()
+            before = self.scalar(f'SELECT count(*) FROM "{EVENTS_TABLE}"')
+            new_rows = f"SELECT * FROM {batch}"
+            if before:
+                new_rows += (
+                    f' AS b ANTI JOIN "{EVENTS_TABLE}" AS t '
+                    "ON t.event_id = CAST(b.event_id AS UUID)"
+                )
+            self.execute(f'INSERT INTO "{EVENTS_TABLE}" {new_rows}')
+            after = self.scalar(f'SELECT count(*) FROM "{EVENTS_TABLE}"')
+        return IngestResult(offered=frame.height, inserted=int(after - before))
+
+    def replace_scenario_rows(self, table: str, frame: pl.DataFrame, scenario_id: str) -> None:
+        """Replace one scenario's rows of ``table`` by ``frame`` (created from its layout if
+        missing); other scenarios are untouched. The frame must hold only that scenario."""
+        if "scenario_id" not in frame.columns:
+            raise StoreError(f"{table}: the frame has no scenario_id column")
+        foreign = frame.filter(pl.col("scenario_id") != scenario_id)
+        if foreign.height:
+            raise StoreError(
+                f"{table}: row for scenario {foreign['scenario_id'][0]!r} "
+                f"in a write for {scenario_id!r}"
+            )
+        with self.transaction(), self.registered(frame) as rows:
+            self._ensure_layout(table, frame.schema)
+            self.execute(f'DELETE FROM "{table}" WHERE scenario_id = ?', [scenario_id])
+            self.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM {rows}')
+
+    def _ensure_layout(self, table: str, schema: pl.Schema) -> None:
+        wanted = {name: duckdb_type(dtype) for name, dtype in schema.items()}
+        if table == EVENTS_TABLE:
+            wanted = EVENT_COLUMN_TYPES
+        if not self.has_table(table):
+            self.execute(create_table_sql(table, wanted))
+            return
+        present = dict(
+            self.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = ? ORDER BY ordinal_position",
+                [table],
+            )
+        )
+        for name, sql_type in wanted.items():
+            if name not in present:
+                raise StoreError(f"{table}: column {name!r} is missing from the stored table")
+            if present[name] != sql_type:
+                raise StoreError(
+                    f"{table}: column {name!r} is {present[name]} in the file, {sql_type} here"
+                )
