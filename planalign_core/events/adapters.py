@@ -7,8 +7,10 @@ field path and the reason. A batch with any bad event is rejected whole.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -35,12 +37,29 @@ _PAYLOAD_TAGS = frozenset(
 )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch builds its models.
+
+    A batch allocates millions of container objects and none of them is garbage yet; the
+    collector's generational passes over them halve the throughput at 100k events.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def validate_json(
     data: bytes | str, *, row_numbers: Sequence[int] | None = None
 ) -> list[SimulationEvent]:
     """Validate a JSON array of events; ``row_numbers`` relabels positions (``row N``)."""
     try:
-        return EVENTS_ADAPTER.validate_json(data)
+        with _collector_paused():
+            return EVENTS_ADAPTER.validate_json(data)
     except ValidationError as exc:
         label = (lambda i: f"row {row_numbers[i]}") if row_numbers is not None else None
         raise _batch_error(exc, lambda: _load_json_array(data), position=label) from None
@@ -53,7 +72,8 @@ def validate_jsonl(data: bytes | str) -> list[SimulationEvent]:
     kept = [number for number, line in enumerate(lines, start=1) if line.strip()]
     array = b"[" + b",".join(lines[n - 1] for n in kept) + b"]"
     try:
-        return EVENTS_ADAPTER.validate_json(array)
+        with _collector_paused():
+            return EVENTS_ADAPTER.validate_json(array)
     except ValidationError as exc:
         raise _batch_error(
             exc, lambda: _load_json_array(array), position=lambda i: f"line {kept[i]}"
@@ -61,9 +81,12 @@ def validate_jsonl(data: bytes | str) -> list[SimulationEvent]:
 
 
 def validate_python(objects: Sequence[Any]) -> list[SimulationEvent]:
-    """Validate Python objects: mappings (as from ``json.loads``) or ``SimulationEvent``s."""
+    """Validate Python objects: ``SimulationEvent``s or mappings in the Python form (money and
+    rates as ``Decimal``, dates as ``date``: what ``model_dump()`` gives). Text from JSON goes
+    through :func:`validate_json`, which parses decimals from their text exactly."""
     try:
-        return EVENTS_ADAPTER.validate_python(objects)
+        with _collector_paused():
+            return EVENTS_ADAPTER.validate_python(objects)
     except ValidationError as exc:
         raise _batch_error(exc, lambda: objects) from None
 

@@ -10,7 +10,7 @@ Polars, with no Python loop over fields.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from types import NoneType, UnionType
@@ -128,28 +128,41 @@ def _from_text(name: str, dtype: pl.DataType) -> pl.Expr:
     return column.cast(dtype)
 
 
-def frame_to_events(frame: pl.DataFrame) -> list[SimulationEvent]:
-    """Rows -> models, validated by the schema (a bad row raises ``EventValidationError``
-    naming its position), in the frame's order."""
+def _json_parts(frame: pl.DataFrame) -> Iterator[tuple[pl.Series, pl.DataFrame]]:
+    """Per event type: the rows' positions and a frame whose ``payload`` struct holds only that
+    type's fields (what the models expect; the wide row's other nulls would be unknown fields)."""
     frame = conform(frame).with_row_index("__position")
     unknown = frame.filter(~pl.col("event_type").is_in(list(PAYLOAD_COLUMNS_BY_TYPE)))
     if unknown.height:
         row = unknown.row(0, named=True)
         raise ValueError(f"row {row['__position']}: unknown event_type {row['event_type']!r}")
-    parts: list[pl.DataFrame] = []
+    envelope = [c for c in ENVELOPE_COLUMNS if c != "event_type"]
     for event_type, columns in PAYLOAD_COLUMNS_BY_TYPE.items():
         part = frame.filter(pl.col("event_type") == event_type)
-        if part.height == 0:
-            continue
-        payload = pl.struct(pl.col("event_type"), *[_to_text(c) for c in columns]).alias("payload")
-        parts.append(
-            part.select("__position", *[c for c in ENVELOPE_COLUMNS if c != "event_type"], payload)
-        )
+        if part.height:
+            payload = pl.struct(pl.col("event_type"), *[_to_text(c) for c in columns])
+            yield part["__position"], part.select(*envelope, payload.alias("payload"))
+
+
+def frame_to_json(frame: pl.DataFrame) -> bytes:
+    """Rows -> the JSON array form, grouped by event type (Polars only, no models built)."""
+    arrays = [part.write_json().encode()[1:-1] for _, part in _json_parts(frame)]
+    return b"[" + b",".join(a for a in arrays if a) + b"]"
+
+
+def frame_to_jsonl(frame: pl.DataFrame) -> bytes:
+    """Rows -> JSON lines, grouped by event type (Polars only, no models built)."""
+    return b"".join(part.write_ndjson().encode() for _, part in _json_parts(frame))
+
+
+def frame_to_events(frame: pl.DataFrame) -> list[SimulationEvent]:
+    """Rows -> models, validated by the schema (a bad row raises ``EventValidationError``
+    naming its position), in the frame's order."""
     ordered: list[SimulationEvent] = [None] * frame.height  # type: ignore[list-item]
-    for part in parts:
-        positions = part["__position"].to_list()
-        models = validate_json(part.drop("__position").write_json(), row_numbers=positions)
-        for position, model in zip(positions, models, strict=True):
+    for positions, part in _json_parts(frame):
+        rows = positions.to_list()
+        models = validate_json(part.write_json(), row_numbers=rows)
+        for position, model in zip(rows, models, strict=True):
             ordered[position] = model
     return ordered
 
@@ -171,4 +184,6 @@ __all__ = [
     "empty_events_frame",
     "events_to_frame",
     "frame_to_events",
+    "frame_to_json",
+    "frame_to_jsonl",
 ]

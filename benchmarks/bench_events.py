@@ -1,0 +1,141 @@
+"""The event schema's stages: batch validation, the columnar form, DuckDB ingest.
+
+Goals (issue "Foundation"), read from this suite, never from timed tests:
+- batch validation >= 300k events/s on one core (the users' earlier engine: ~65k/s);
+- DuckDB ingest >= 10M events/s from Arrow (their target: >= 100k/s; they reached ~50k/s).
+Inputs are synthetic event batches (every payload type) built once per machine and cached.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from .common import best_rate, cache_dir, require, skip_slow
+
+SIZES = [10_000, 100_000, 1_000_000]
+EVENTS_SEED = 20_240_601
+
+
+def event_batch(n: int) -> pl.DataFrame:
+    """``n`` synthetic events in the columnar layout, cached as Parquet.
+
+    Built by the package's own generator, whose output is pinned by the fingerprint in
+    ``benchmarks/datasets.lock.json`` (``tests/e2e/test_asv_suite.py``): the generator may not
+    change what it produces, so every commit reads the same batch.
+    """
+    path = cache_dir() / f"event_batch-{n}-{EVENTS_SEED}.parquet"
+    if not path.exists():
+        synthetic_events = require("planalign_core.events.synthetic", "synthetic_events")
+        partial = path.with_suffix(".partial")
+        synthetic_events(n, seed=EVENTS_SEED).write_parquet(partial)
+        partial.replace(path)
+    return pl.read_parquet(path)
+
+
+def event_json(n: int) -> bytes:
+    """The batch as one JSON array (the wire form of ``planalign validate``/``ingest``)."""
+    path = cache_dir() / f"event_batch-{n}-{EVENTS_SEED}.json"
+    if not path.exists():
+        frame_to_json = require("planalign_core.events.columnar", "frame_to_json")
+        path.with_suffix(".partial").write_bytes(frame_to_json(event_batch(n)))
+        path.with_suffix(".partial").replace(path)
+    return Path(path).read_bytes()
+
+
+class ValidateBatch:
+    """Pydantic validation of a whole batch through the module-level adapter."""
+
+    params = [SIZES]
+    param_names = ["events"]
+    timeout = 600
+
+    def setup(self, events: int) -> None:
+        skip_slow(events >= 1_000_000)
+        adapters = require("planalign_core.events.adapters")
+        self.validate_json = adapters.validate_json
+        self.validate_python = adapters.validate_python
+        self.raw = event_json(events)
+        # Python objects as a caller holds them: dicts with Decimal, date and UUID values.
+        self.objects: list[dict[str, Any]] = adapters.EVENTS_ADAPTER.dump_python(
+            self.validate_json(self.raw)
+        )
+
+    def time_validate_json(self, events: int) -> None:
+        self.validate_json(self.raw)
+
+    def time_validate_objects(self, events: int) -> None:
+        self.validate_python(self.objects)
+
+    def track_validate_json_rate(self, events: int) -> float:
+        return best_rate(lambda: self.validate_json(self.raw), events, repeats=2)
+
+    track_validate_json_rate.unit = "events/s"  # type: ignore[attr-defined]
+
+    def track_validate_objects_rate(self, events: int) -> float:
+        return best_rate(lambda: self.validate_python(self.objects), events, repeats=2)
+
+    track_validate_objects_rate.unit = "events/s"  # type: ignore[attr-defined]
+
+
+class ColumnarForm:
+    """Models <-> the wide columnar rows of ``fct_yearly_events``."""
+
+    params = [SIZES]
+    param_names = ["events"]
+    timeout = 600
+
+    def setup(self, events: int) -> None:
+        skip_slow(events >= 1_000_000)
+        columnar = require("planalign_core.events.columnar")
+        self.to_frame = columnar.events_to_frame
+        self.to_models = columnar.frame_to_events
+        self.to_json = columnar.frame_to_json
+        self.frame = event_batch(events)
+        self.models = self.to_models(self.frame)
+
+    def time_models_to_rows(self, events: int) -> None:
+        self.to_frame(self.models)
+
+    def time_rows_to_models(self, events: int) -> None:
+        self.to_models(self.frame)
+
+    def time_rows_to_json(self, events: int) -> None:
+        self.to_json(self.frame)
+
+
+class Ingest:
+    """Columnar events into a fresh DuckDB database, idempotent by event_id."""
+
+    params = [SIZES]
+    param_names = ["events"]
+    timeout = 600
+
+    def setup(self, events: int) -> None:
+        self.database = require("planalign_core.store", "Database")
+        self.frame = event_batch(events)
+
+    def _ingest(self) -> int:
+        with self.database(":memory:") as db:
+            return int(db.ingest_events(self.frame).inserted)
+
+    def time_ingest(self, events: int) -> None:
+        self._ingest()
+
+    def peakmem_ingest(self, events: int) -> None:
+        self._ingest()
+
+    def track_ingest_rate(self, events: int) -> float:
+        return best_rate(self._ingest, events, repeats=3)
+
+    track_ingest_rate.unit = "events/s"  # type: ignore[attr-defined]
+
+    def track_reingest_inserts(self, events: int) -> int:
+        """Rows added by a second ingest of the same batch: 0 while ingest is idempotent."""
+        with self.database(":memory:") as db:
+            db.ingest_events(self.frame)
+            return int(db.ingest_events(self.frame).inserted)
+
+    track_reingest_inserts.unit = "rows"  # type: ignore[attr-defined]
