@@ -128,3 +128,34 @@ def with_draw(
     return with_hash_words(
         frame, column, (seed_lo, seed_hi, scenario_key, key & MASK32, _shr(key, 32), year, stream)
     )
+
+
+# --- using a draw (docs/rules.md, "Using a draw") -----------------------------------------
+
+
+def bounded(u: int, n: int) -> int:
+    """A uniform integer in ``[0, n)`` from a draw: ``u * n >> 32`` (``1 <= n <= 2**32``)."""
+    if not 1 <= n <= TWO_POW_32:
+        raise ValueError(f"bound {n} is outside [1, 2**32]")
+    return (u * n) >> 32
+
+
+def weighted_choice(u: int, weights_units: Iterable[int]) -> int:
+    """0-based index of the first entry whose cumulative weight exceeds ``bounded(u, 10000)``."""
+    v = bounded(u, RATE_SCALE)
+    total = 0
+    for index, weight in enumerate(weights_units):
+        total += weight
+        if total > v:
+            return index
+    raise ValueError("weights must sum to RATE_SCALE")
+
+
+def threshold_expr(rate_units: pl.Expr) -> pl.Expr:
+    """Polars translation of :func:`threshold` for a per-row rate in ``[0, RATE_SCALE]``."""
+    return rate_units.cast(pl.UInt64) * TWO_POW_32 // RATE_SCALE
+
+
+def bounded_expr(u: pl.Expr, n: pl.Expr | int) -> pl.Expr:
+    """Polars translation of :func:`bounded`; ``n`` (per row or constant) lies in [1, 2**32]."""
+    return (u.cast(pl.UInt64) * _u64(n)) // TWO_POW_32
