@@ -75,6 +75,9 @@ def validate_jsonl(data: bytes | str) -> list[SimulationEvent]:
         with _collector_paused():
             return EVENTS_ADAPTER.validate_json(array)
     except ValidationError as exc:
+        malformed = _malformed_lines(lines, kept)
+        if malformed:  # offsets into the joined array would name no line of the file
+            raise EventValidationError(malformed, total=len(kept)) from None
         raise _batch_error(
             exc, lambda: _load_json_array(array), position=lambda i: f"line {kept[i]}"
         ) from None
@@ -99,6 +102,21 @@ def dump_json(events: Sequence[SimulationEvent]) -> bytes:
 def dump_jsonl(events: Sequence[SimulationEvent]) -> bytes:
     """The JSON lines form of events."""
     return b"".join(event.model_dump_json().encode() + b"\n" for event in events)
+
+
+def _malformed_lines(lines: list[bytes], kept: list[int]) -> list[tuple[str, str, str]]:
+    """The lines that are not JSON at all (looked for only once a batch has failed)."""
+    problems = []
+    for number in kept:
+        try:
+            json.loads(lines[number - 1])
+        except json.JSONDecodeError as exc:
+            problems.append(
+                (f"line {number}", "(line)", f"invalid JSON at column {exc.colno}: {exc.msg}")
+            )
+        except ValueError as exc:  # not UTF-8
+            problems.append((f"line {number}", "(line)", f"invalid JSON: {exc}"))
+    return problems
 
 
 def _load_json_array(data: bytes | str) -> Sequence[Any]:

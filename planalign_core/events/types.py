@@ -1,8 +1,10 @@
 """Exact value types shared by every payload: money, rates, and the closed vocabularies.
 
 Money is ``Decimal`` with exactly two places (cents) and rates are ``Decimal`` with at most four
-places in [0, 1]; floats are rejected outright so no binary rounding can creep in. The enums are
-``StrEnum`` so their JSON, columnar and SQL forms are the same plain strings.
+places in [0, 1]; floats (Python floats, and JSON numbers with a fraction, which parse as
+floats) are rejected outright so no binary rounding can creep in: give a ``Decimal``, an ``int``
+or a decimal string. The enums are ``StrEnum`` so their JSON, columnar and SQL forms are the
+same plain strings.
 """
 
 from __future__ import annotations
@@ -11,20 +13,35 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, Strict
+from pydantic import BeforeValidator, Field, Strict
+from pydantic_core import PydanticCustomError
 
 MONEY_DIGITS = 18
 MONEY_PLACES = 2
 RATE_DIGITS = 5
 RATE_PLACES = 4
 
+
+def _exact(value: object) -> object:
+    """Refuse binary floats (and bools) before they become an inexact ``Decimal``."""
+    if isinstance(value, float | bool):
+        raise PydanticCustomError(
+            "inexact_number", "a float is not exact: give a Decimal or a decimal string"
+        )
+    return value
+
+
 Money = Annotated[
-    Decimal, Strict(), Field(ge=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    Decimal,
+    Field(ge=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES),
+    BeforeValidator(_exact),
 ]
 """A non-negative amount in dollars with at most 2 decimal places."""
 
 Rate = Annotated[
-    Decimal, Strict(), Field(ge=0, le=1, max_digits=RATE_DIGITS, decimal_places=RATE_PLACES)
+    Decimal,
+    Field(ge=0, le=1, max_digits=RATE_DIGITS, decimal_places=RATE_PLACES),
+    BeforeValidator(_exact),
 ]
 """A fraction in [0, 1] with at most 4 decimal places (0.0625 is 6.25%)."""
 
