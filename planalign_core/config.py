@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -102,7 +103,7 @@ def _check_bands(bands: Sequence[Any], bound: str) -> None:
     bounds = [getattr(band, bound) for band in bands]
     if not bounds or bounds[0] != 0:
         raise ValueError(f"the first entry's {bound} must be 0")
-    if any(later <= earlier for earlier, later in zip(bounds, bounds[1:], strict=False)):
+    if any(later <= earlier for earlier, later in itertools.pairwise(bounds)):
         raise ValueError(f"{bound} must increase strictly from one entry to the next")
 
 

@@ -1,0 +1,82 @@
+"""The draws of one employee-year, computed the cheap way with the same bits.
+
+``draw`` folds seven words left to right (``docs/rules.md``, "Random draws"). The first three
+(seed and scenario) are constant in a run, and the next three (employee, year) are shared by every
+stream of an employee-year. So: the constant prefix is folded once in Python, the employee-year
+part once per row (``base``), and each stream costs one more mix. ``tests`` check the result
+against :func:`planalign_core.rng.draw`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from planalign_core.rng import (
+    MASK32,
+    FrameT,
+    bounded_expr,
+    hash_words,
+    split64,
+    with_mix32,
+)
+
+BASE = "__draw_base"
+
+
+def prefix_hash(seed: int, scenario_key: int) -> int:
+    """``hash_words(seed_lo, seed_hi, scenario_key)``: the constant head of every draw."""
+    seed_lo, seed_hi = split64(seed)
+    return hash_words((seed_lo, seed_hi, scenario_key))
+
+
+def _fold(frame: FrameT, column: str, word: pl.Expr | int) -> FrameT:
+    value = word if isinstance(word, pl.Expr) else pl.lit(word)
+    frame = frame.with_columns(pl.col(column).xor(value.cast(pl.UInt64) & MASK32).alias(column))
+    return with_mix32(frame, column)
+
+
+def with_base(frame: FrameT, prefix: int, employee_key: str, year: pl.Expr | int) -> FrameT:
+    """Add the per-employee-year fold ``BASE`` (prefix, key low, key high, year)."""
+    key = pl.col(employee_key).cast(pl.UInt64)
+    frame = frame.with_columns(pl.lit(prefix, dtype=pl.UInt64).alias(BASE))
+    frame = _fold(frame, BASE, key & MASK32)
+    frame = _fold(frame, BASE, key // (1 << 32))
+    return _fold(frame, BASE, year)
+
+
+def with_streams(frame: FrameT, streams: Mapping[str, int]) -> FrameT:
+    """Add one draw column per ``name: stream`` from ``BASE``."""
+    for name, stream in streams.items():
+        frame = frame.with_columns((pl.col(BASE).xor(stream)).alias(name))
+        frame = with_mix32(frame, name)
+    return frame
+
+
+def happens(draw: str, rate_units: pl.Expr | int) -> pl.Expr:
+    """``u < threshold(p)``."""
+    rate = rate_units if isinstance(rate_units, pl.Expr) else pl.lit(rate_units)
+    return pl.col(draw) < rate.cast(pl.UInt64) * (1 << 32) // 10_000
+
+
+def bounded(draw: str, n: pl.Expr | int) -> pl.Expr:
+    """``bounded(u, n)`` as Int64."""
+    return bounded_expr(pl.col(draw), n).cast(pl.Int64)
+
+
+def weighted(draw: str, values: Sequence[int], weights: Sequence[int]) -> pl.Expr:
+    """The weighted choice of ``values`` (rules, "Using a draw"); weights sum to 10000."""
+    v = bounded(draw, 10_000)
+    cumulative = 0
+    chain: pl.Expr | None = None
+    for value, weight in zip(values[:-1], weights[:-1], strict=True):
+        cumulative += weight
+        if weight == 0:
+            continue
+        condition = v < cumulative
+        chain = (
+            pl.when(condition).then(value) if chain is None else chain.when(condition).then(value)  # type: ignore[attr-defined]
+        )
+    last = pl.lit(values[-1])
+    return last if chain is None else chain.otherwise(last)  # type: ignore[attr-defined]

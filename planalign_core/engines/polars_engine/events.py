@@ -1,0 +1,118 @@
+"""The year frame's decisions as events in the schema's columnar form (rules, "Events").
+
+One small frame per event type with only its own columns, concatenated, ordered, numbered and
+identified, then given the ``fct_yearly_events`` layout by :func:`conform`.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from planalign_core.config import Config, units
+from planalign_core.engines.polars_engine import calendar as cal
+from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, RunKeys, money, rate
+from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
+from planalign_core.events.identity import event_id_from_prefix_expr
+
+ORDER_COLUMNS = ("__code", "__sub")
+
+
+def _event(frame: pl.LazyFrame, where: str, event_type: str, sub: int = 1) -> pl.LazyFrame:
+    return frame.filter(pl.col(where)).with_columns(
+        pl.lit(event_type).alias("event_type"),
+        pl.lit(EVENT_TYPE_CODES[event_type], dtype=pl.Int32).alias("__code"),
+        pl.lit(sub, dtype=pl.Int32).alias("__sub"),
+    )
+
+
+def _parts(year_frame: pl.LazyFrame, config: Config, year: int) -> list[pl.LazyFrame]:
+    comp = config.compensation
+    keys = ["employee_key", "employee_id", "id_prefix", "event_type", *ORDER_COLUMNS]
+    promotion_day = cal.on_month_day(year, comp.promotion_date)
+    merit_day = cal.on_month_day(year, comp.merit_date)
+    escalation_day = cal.on_month_day(year, config.escalation.date)
+    zero = rate(pl.lit(0))
+    return [
+        _event(year_frame, "is_new_hire", "hire").select(
+            *keys,
+            pl.col("hire_date").alias("effective_date"),
+            "job_level",
+            money(pl.col("compensation_cents")).alias("annual_compensation"),
+            "birth_date",
+        ),
+        _event(year_frame, "terminated", "termination").select(
+            *keys,
+            pl.col("termination_date").alias("effective_date"),
+            "termination_reason",
+            "hire_date",
+        ),
+        _event(year_frame, "promoted", "promotion").select(
+            *keys,
+            pl.lit(promotion_day).alias("effective_date"),
+            pl.col("job_level").alias("from_level"),
+            pl.col("level_end").alias("to_level"),
+            money(pl.col("compensation_cents")).alias("previous_compensation"),
+            money(pl.col("comp_mid")).alias("new_compensation"),
+        ),
+        _event(year_frame, "has_merit", "merit").select(
+            *keys,
+            pl.lit(merit_day).alias("effective_date"),
+            money(pl.col("comp_mid")).alias("previous_compensation"),
+            money(pl.col("comp_end")).alias("new_compensation"),
+            rate(pl.col("merit_units")).alias("merit_rate"),
+            rate(pl.lit(units(comp.cola_rate))).alias("cola_rate"),
+        ),
+        _event(year_frame, "becomes_eligible", "eligibility").select(
+            *keys,
+            pl.col("plan_entry_date").alias("effective_date"),
+            pl.lit(config.eligibility.rule).alias("eligibility_rule"),
+            "plan_entry_date",
+        ),
+        _event(year_frame, "auto_enrolled", "enrollment").select(
+            *keys,
+            pl.col("plan_entry_date").alias("effective_date"),
+            rate(pl.lit(units(config.enrollment.auto.default_rate))).alias("pre_tax_rate"),
+            zero.alias("roth_rate"),
+            pl.lit("auto").alias("enrollment_source"),
+        ),
+        _event(year_frame, "opted_out", "enrollment", sub=2).select(
+            *keys,
+            pl.col("opt_out_date").alias("effective_date"),
+            zero.alias("pre_tax_rate"),
+            zero.alias("roth_rate"),
+            pl.lit("opt_out").alias("enrollment_source"),
+        ),
+        _event(year_frame, "voluntary", "enrollment").select(
+            *keys,
+            pl.col("voluntary_date").alias("effective_date"),
+            rate(pl.col("voluntary_units")).alias("pre_tax_rate"),
+            zero.alias("roth_rate"),
+            pl.lit("voluntary").alias("enrollment_source"),
+        ),
+        _event(year_frame, "escalates", "deferral_escalation").select(
+            *keys,
+            pl.lit(escalation_day).alias("effective_date"),
+            rate(pl.col("deferral_units")).alias("previous_rate"),
+            rate(pl.col("escalation_units")).alias("new_rate"),
+            rate(pl.lit(units(config.escalation.cap))).alias("rate_cap"),
+        ),
+    ]
+
+
+def year_events(year_frame: pl.DataFrame, config: Config, keys: RunKeys, year: int) -> pl.DataFrame:
+    """Every event of ``year`` in the ``fct_yearly_events`` layout, ordered by employee and
+    ``event_sequence``."""
+    events = pl.concat(_parts(year_frame.lazy(), config, year), how="diagonal")
+    events = events.sort("employee_key", "effective_date", *ORDER_COLUMNS)
+    sequence = (pl.int_range(1, pl.len() + 1, dtype=pl.Int32)).over("employee_key")
+    events = events.with_columns(sequence.alias("event_sequence"))
+    events = events.with_columns(
+        event_id_from_prefix_expr(
+            pl.col("id_prefix"), pl.lit(year), pl.col("__code"), pl.col("event_sequence")
+        ).alias("event_id"),
+        pl.lit(keys.scenario_id).alias("scenario_id"),
+        pl.lit(keys.plan_design_id).alias("plan_design_id"),
+        pl.lit(year, dtype=pl.Int32).alias("simulation_year"),
+        pl.lit(SOURCE_SYSTEM).alias("source_system"),
+    ).drop("employee_key", "id_prefix", *ORDER_COLUMNS)
+    return conform(events.collect())

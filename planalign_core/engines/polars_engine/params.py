@@ -1,0 +1,74 @@
+"""Run keys and the small lookups (by level, by band) the year step is built from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from planalign_core.config import Config
+from planalign_core.engines.polars_engine.draws import prefix_hash
+from planalign_core.rng import text_key
+
+SOURCE_SYSTEM = "planalign"
+MONEY = pl.Decimal(18, 2)
+RATE = pl.Decimal(5, 4)
+
+
+@dataclass(frozen=True)
+class RunKeys:
+    """What identifies a run's draws and rows."""
+
+    seed: int
+    scenario_id: str
+    plan_design_id: str
+    start_year: int
+    years: int
+
+    @property
+    def scenario_key(self) -> int:
+        return text_key(self.scenario_id)
+
+    @property
+    def draw_prefix(self) -> int:
+        return prefix_hash(self.seed, self.scenario_key)
+
+    @property
+    def last_year(self) -> int:
+        return self.start_year + self.years - 1
+
+
+def keys_for(config: Config, seed: int, scenario_id: str, start_year: int, years: int) -> RunKeys:
+    return RunKeys(seed, scenario_id, config.plan_design_id, start_year, years)
+
+
+def by_level(level: pl.Expr, values: Sequence[int]) -> pl.Expr:
+    """The per-level value of ``values`` (index 0 is level 1) for each row's level."""
+    return level.replace_strict(
+        list(range(1, len(values) + 1)), list(values), return_dtype=pl.Int64
+    )
+
+
+def band(x: pl.Expr, bounds: Sequence[int], values: Sequence[int]) -> pl.Expr:
+    """``band(list, x)``: the value of the last entry whose lower bound is ``<= x``."""
+    chain = pl.lit(values[0], dtype=pl.Int64)
+    for bound, value in zip(bounds[1:], values[1:], strict=True):
+        chain = pl.when(x >= bound).then(value).otherwise(chain)
+    return chain
+
+
+def money(cents: pl.Expr) -> pl.Expr:
+    """Integer cents -> ``DECIMAL(18,2)``, exact."""
+    return (cents.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"))).cast(MONEY)
+
+
+def rate(rate_units: pl.Expr) -> pl.Expr:
+    """Integer basis units -> ``DECIMAL(5,4)``, exact."""
+    return (rate_units.cast(pl.Decimal(5, 0)) * pl.lit(Decimal("0.0001"))).cast(RATE)
+
+
+def rate_units(value: pl.Expr) -> pl.Expr:
+    """``DECIMAL(5,4)`` -> integer basis units, exact."""
+    return (value * 10_000).cast(pl.Int32)
