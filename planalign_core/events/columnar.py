@@ -141,7 +141,9 @@ def _json_parts(frame: pl.DataFrame) -> Iterator[tuple[pl.Series, pl.DataFrame]]
         part = frame.filter(pl.col("event_type") == event_type)
         if part.height:
             payload = pl.struct(pl.col("event_type"), *[_to_text(c) for c in columns])
-            yield part["__position"], part.select(*envelope, payload.alias("payload"))
+            # rechunk: Polars 2.1's write_json writes nothing after an empty first chunk,
+            # which a filter leaves when all of a type's rows are in a later chunk.
+            yield part["__position"], part.select(*envelope, payload.alias("payload")).rechunk()
 
 
 def frame_to_json(frame: pl.DataFrame) -> bytes:
