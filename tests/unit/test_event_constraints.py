@@ -611,7 +611,9 @@ def test_validate_jsonl_names_line(batch: list[SimulationEvent], data: st.DataOb
     blanks = data.draw(st.lists(st.integers(0, 2), min_size=len(batch), max_size=len(batch)))
     lines: list[str] = []
     bad_line = 0
-    for position, (obj, gap) in enumerate(zip(_with_bogus_field(batch, index), blanks)):
+    for position, (obj, gap) in enumerate(
+        zip(_with_bogus_field(batch, index), blanks, strict=True)
+    ):
         lines.extend([""] * gap)
         lines.append(json.dumps(obj))
         if position == index:
@@ -638,9 +640,7 @@ def test_validate_jsonl_malformed_line_named(
 
 
 @given(event_batches(), st.data())
-def test_validate_python_names_position(
-    batch: list[SimulationEvent], data: st.DataObject
-) -> None:
+def test_validate_python_names_position(batch: list[SimulationEvent], data: st.DataObject) -> None:
     """``validate_python`` names the index and id of the bad object among valid models."""
     index = data.draw(st.integers(0, len(batch) - 1))
     objects: list[Any] = list(batch)
