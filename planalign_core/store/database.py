@@ -38,6 +38,22 @@ class IngestResult:
         return self.offered - self.inserted
 
 
+_UUID_TEXT = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+def _check_event_ids(frame: pl.DataFrame) -> None:
+    """Every row needs a UUID ``event_id``: it is the key that makes ingest idempotent (a null
+    id would be stored again on every ingest)."""
+    is_uuid = pl.col("event_id").str.contains(_UUID_TEXT).fill_null(False)
+    bad = frame.select("event_id").with_row_index("row").filter(~is_uuid)
+    if bad.height:
+        row, event_id = bad.row(0)
+        raise StoreError(
+            f"row {row}: event_id: {event_id!r} is not a UUID ({bad.height} such rows); "
+            "nothing was written"
+        )
+
+
 class Database:
     """A DuckDB file (or ``:memory:``) holding planalign's tables."""
 
@@ -143,7 +159,10 @@ class Database:
         ids already stored are skipped, so ingesting the same batch twice adds nothing.
         """
         frame = conform(frame)
-        with self.transaction(), self.registered(frame) as batch:
+        _check_event_ids(frame)
+        # registered outside the transaction: a failed statement aborts the transaction, and
+        # unregistering in an aborted one would raise and hide the real error.
+        with self.registered(frame) as batch, self.transaction():
             repeated = self.execute(
                 f"SELECT event_id, count(*) FROM {batch} GROUP BY event_id HAVING count(*) > 1 "
                 "ORDER BY event_id LIMIT 1"
@@ -176,7 +195,7 @@ class Database:
                 f"{table}: row for scenario {foreign['scenario_id'][0]!r} "
                 f"in a write for {scenario_id!r}"
             )
-        with self.transaction(), self.registered(frame) as rows:
+        with self.registered(frame) as rows, self.transaction():
             self._ensure_layout(table, frame.schema)
             self.execute(f'DELETE FROM "{table}" WHERE scenario_id = ?', [scenario_id])
             self.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM {rows}')
