@@ -1,0 +1,175 @@
+"""The event commands of the ``planalign`` CLI, end to end on real files and a real DuckDB file.
+
+Commands run through ``main(argv)`` (what the console script calls); one test runs the installed
+console script itself, to check the exit status a shell sees.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planalign_core.cli import main
+from planalign_core.events import (
+    PAYLOAD_TYPES,
+    SimulationEvent,
+    dump_json,
+    dump_jsonl,
+    frame_to_events,
+)
+from planalign_core.events.synthetic import synthetic_events
+from planalign_core.store import EVENTS_TABLE, Database
+
+N_EVENTS = 60
+
+
+@pytest.fixture(scope="module")
+def events() -> list[SimulationEvent]:
+    """60 valid events of all twelve types."""
+    return frame_to_events(synthetic_events(N_EVENTS, seed=9))
+
+
+@pytest.fixture
+def jsonl_file(tmp_path: Path, events: list[SimulationEvent]) -> Path:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(dump_jsonl(events))
+    return path
+
+
+def write_bad_jsonl(path: Path, events: list[SimulationEvent]) -> Path:
+    """The events as JSON lines after a blank first line, with the event on file line 4
+    dated outside its simulation year."""
+    lines = dump_jsonl(events).decode().splitlines()
+    broken = json.loads(lines[2])
+    broken["simulation_year"] += 1
+    lines[2] = json.dumps(broken)
+    path.write_text("\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def bad_jsonl_file(tmp_path: Path, events: list[SimulationEvent]) -> Path:
+    return write_bad_jsonl(tmp_path / "bad.jsonl", events)
+
+
+def test_schema_has_all_twelve_payloads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``schema --out`` writes a JSON Schema defining the envelope and all 12 payloads, with
+    the payload discriminated on event_type."""
+    out = tmp_path / "event.schema.json"
+    assert main(["schema", "--out", str(out)]) == 0
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    payloads = {model.__name__ for model in PAYLOAD_TYPES.values()}
+    assert len(payloads) == 12
+    assert payloads <= set(schema["$defs"])
+    mapping = schema["properties"]["payload"]["discriminator"]["mapping"]
+    assert set(mapping) == {t.value for t in PAYLOAD_TYPES}
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_schema_to_stdout_equals_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without ``--out`` the same schema goes to standard output."""
+    out = tmp_path / "s.json"
+    main(["schema", "--out", str(out)])
+    capsys.readouterr()
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_validate_good_file(
+    tmp_path: Path, events: list[SimulationEvent], suffix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate`` accepts a JSON-lines or JSON-array file of valid events and counts them."""
+    path = tmp_path / f"events{suffix}"
+    path.write_bytes(dump_jsonl(events) if suffix == ".jsonl" else dump_json(events))
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(f"{N_EVENTS} valid events")
+
+
+def test_validate_bad_file_names_line_and_field(
+    bad_jsonl_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate`` exits 2 on a bad event, naming its file line, the field and the reason."""
+    assert main(["validate", str(bad_jsonl_file)]) == 2
+    err = capsys.readouterr().err
+    assert "event line 4 (event_id " in err
+    assert "effective_date: is outside simulation_year" in err
+    assert "nothing was written" in err
+
+
+def test_validate_malformed_line_named(
+    tmp_path: Path, events: list[SimulationEvent], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line that is not JSON is named by its line number."""
+    lines = dump_jsonl(events).splitlines()
+    lines[5] = lines[5][:40]
+    path = tmp_path / "cut.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    assert main(["validate", str(path)]) == 2
+    assert "event line 6: (line): invalid JSON" in capsys.readouterr().err
+
+
+def test_validate_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file that cannot be read is a clear error (exit 2), not a traceback."""
+    assert main(["validate", str(tmp_path / "nope.jsonl")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_ingest_twice_inserts_nothing_the_second_time(
+    jsonl_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ingest`` stores every event once; the same file again inserts 0."""
+    assert main(["ingest", str(jsonl_file), "--db", str(db_path)]) == 0
+    assert f"{N_EVENTS} events inserted, 0 already present" in capsys.readouterr().out
+    assert main(["ingest", str(jsonl_file), "--db", str(db_path)]) == 0
+    assert f"0 events inserted, {N_EVENTS} already present" in capsys.readouterr().out
+    with Database(db_path) as db:
+        assert db.scalar(f"SELECT count(*) FROM {EVENTS_TABLE}") == N_EVENTS
+
+
+def test_ingest_bad_file_writes_nothing(
+    jsonl_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ingest`` of a file of new events with one bad among them exits 2 and leaves the
+    DuckDB file unchanged (none of the good new events is stored)."""
+    main(["ingest", str(jsonl_file), "--db", str(db_path)])
+    before = db_path.read_bytes()
+    fresh = frame_to_events(synthetic_events(N_EVENTS, seed=10))
+    bad = write_bad_jsonl(db_path.with_name("fresh-bad.jsonl"), fresh)
+    capsys.readouterr()
+    assert main(["ingest", str(bad), "--db", str(db_path)]) == 2
+    assert "event line 4 (event_id " in capsys.readouterr().err
+    assert db_path.read_bytes() == before
+    with Database(db_path) as db:
+        assert db.scalar(f"SELECT count(*) FROM {EVENTS_TABLE}") == N_EVENTS
+
+
+def test_demo_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``demo --events 2000`` generates, validates and ingests a batch: exit 0, all inserted,
+    nothing on the second ingest, and the round trip identical."""
+    db = tmp_path / "demo.duckdb"
+    assert main(["demo", "--events", "2000", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "2000 inserted, then 0 on the second ingest" in out
+    assert "round trip identical: True" in out
+
+
+def test_console_script_exit_status(bad_jsonl_file: Path) -> None:
+    """The installed ``planalign`` script exits 2 on a bad file, the message on stderr."""
+    script = Path(sys.executable).with_name("planalign")
+    if not script.exists():
+        pytest.skip("console script not installed next to this interpreter")
+    done = subprocess.run(
+        [str(script), "validate", str(bad_jsonl_file)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "planalign validate: error:" in done.stderr
+    assert "line 4" in done.stderr
