@@ -5,7 +5,9 @@ integer mixer of :mod:`planalign_core.rng` (``docs/rules.md``, "Event identity")
 32-bit words w0..w3 written big-endian as 32 hex digits:
 
 - w0 = H(seed_lo, seed_hi, scenario_key, employee_lo, employee_hi, 1)
-- w1 = H(seed_lo, seed_hi, scenario_key, employee_lo, employee_hi, 2), version nibble set to 8
+- w1 = H(2, seed_lo, seed_hi, scenario_key, employee_lo, employee_hi), version nibble set to 8
+  (its own chain: folded after the same five words as w0, it would be a function of w0's 32-bit
+  state, and two employees of a 100k run would share a head)
 - w2 = 0x80000000 | simulation_year << 8 | event type code   (variant bits 10)
 - w3 = event_sequence
 
@@ -32,7 +34,7 @@ def _employee_words(seed: int, scenario_key: int, employee_key: int) -> tuple[in
     emp_lo, emp_hi = split64(employee_key)
     base = (seed_lo, seed_hi, scenario_key, emp_lo, emp_hi)
     w0 = hash_words((*base, 1))
-    w1 = (hash_words((*base, 2)) & VERSION_MASK) | VERSION_BITS
+    w1 = (hash_words((2, *base)) & VERSION_MASK) | VERSION_BITS
     return w0, w1
 
 
@@ -87,7 +89,7 @@ def with_event_id_prefix(
         key // (1 << 32),
     )
     frame = with_hash_words(frame, _W0, (*base, 1))
-    frame = with_hash_words(frame, _W1, (*base, 2))
+    frame = with_hash_words(frame, _W1, (2, *base))
     w0, w1 = pl.col(_W0), (pl.col(_W1) & VERSION_MASK) | VERSION_BITS
     prefix = pl.concat_str(
         [
