@@ -18,6 +18,7 @@ import polars as pl
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine import draws
+from planalign_core.engines.polars_engine.calendar import census_date
 from planalign_core.errors import CensusError
 
 CENSUS_SCHEMA = pl.Schema(
@@ -72,11 +73,6 @@ CENSUS_COLUMNS: tuple[CensusColumn, ...] = (
     CensusColumn("deferral_rate", ("deferral_rate", "employee_deferral_rate"), False),
     CensusColumn("job_level", ("job_level", "employee_job_level", "level"), False),
 )
-
-
-def census_date(start_year: int) -> dt.date:
-    """``C = end(start_year - 1)``."""
-    return dt.date(start_year - 1, 12, 31)
 
 
 # --- loading ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from types import ModuleType
 from planalign_core.commands import demo as demo
 from planalign_core.commands import ingest as ingest
 from planalign_core.commands import schema as schema
+from planalign_core.commands import simulate as simulate
 from planalign_core.commands import validate as validate
 
-COMMANDS: tuple[ModuleType, ...] = (schema, validate, ingest, demo)
+COMMANDS: tuple[ModuleType, ...] = (schema, validate, ingest, demo, simulate)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from planalign_core.census import census_date
 from planalign_core.config import Config
 from planalign_core.engines.polars_engine import calendar as cal
+from planalign_core.engines.polars_engine.calendar import census_date
+from planalign_core.engines.polars_engine.ids import with_id_prefix
 from planalign_core.engines.polars_engine.params import RunKeys, money, rate
-from planalign_core.events.identity import with_event_id_prefix
 
 STATE_SCHEMA = pl.Schema(
     {
@@ -71,21 +71,9 @@ def baseline_table(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
     )
 
 
-def with_id_prefix(frame: pl.LazyFrame, keys: RunKeys) -> pl.LazyFrame:
-    """Add ``id_prefix`` (the per-employee part of event ids)."""
-    return with_event_id_prefix(
-        frame,
-        "id_prefix",
-        seed=keys.seed,
-        scenario_key=keys.scenario_key,
-        employee_key=pl.col("employee_key"),
-    )
-
-
 def initial_state(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
     """The state entering ``start_year``: the baseline's active rows."""
-    active = frame.lazy().filter(pl.col("is_active"))
-    active = with_id_prefix(active, keys)
+    active = with_id_prefix(frame.filter(pl.col("is_active")), keys)
     return active.select(
         pl.col(name).cast(dtype)
         if name not in ("enrollment_year", "escalation_opted_out")
@@ -95,4 +83,4 @@ def initial_state(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
             else pl.lit(False)
         ).alias(name)
         for name, dtype in STATE_SCHEMA.items()
-    ).collect()
+    )

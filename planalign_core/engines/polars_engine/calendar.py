@@ -15,6 +15,11 @@ from planalign_core.config import Config, month_day
 EPOCH = dt.date(1970, 1, 1)
 
 
+def census_date(start_year: int) -> dt.date:
+    """``C = end(start_year - 1)``: the date a census describes."""
+    return dt.date(start_year - 1, 12, 31)
+
+
 def day_number(value: dt.date) -> int:
     """A Python date as its Polars day number."""
     return (value - EPOCH).days

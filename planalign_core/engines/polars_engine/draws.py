@@ -9,17 +9,18 @@ against :func:`planalign_core.rng.draw`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 
 from planalign_core.rng import (
     MASK32,
+    MIX_MULTIPLIER_1,
+    MIX_MULTIPLIER_2,
     FrameT,
     bounded_expr,
     hash_words,
     split64,
-    with_mix32,
 )
 
 BASE = "__draw_base"
@@ -31,27 +32,50 @@ def prefix_hash(seed: int, scenario_key: int) -> int:
     return hash_words((seed_lo, seed_hi, scenario_key))
 
 
+def with_mix32(frame: FrameT, columns: Sequence[str]) -> FrameT:
+    """``mix32`` of several UInt64 columns at once: five steps, each one ``with_columns``
+    over all the columns (a mixer step reads its input twice, so steps cannot nest)."""
+
+    def step(transform: Callable[[pl.Expr], pl.Expr]) -> list[pl.Expr]:
+        return [transform(pl.col(name)).alias(name) for name in columns]
+
+    return (
+        frame.with_columns(step(lambda x: x.xor(x // (1 << 16))))
+        .with_columns(step(lambda x: (x * MIX_MULTIPLIER_1) & MASK32))
+        .with_columns(step(lambda x: x.xor(x // (1 << 15))))
+        .with_columns(step(lambda x: (x * MIX_MULTIPLIER_2) & MASK32))
+        .with_columns(step(lambda x: x.xor(x // (1 << 16))))
+    )
+
+
 def _fold(frame: FrameT, column: str, word: pl.Expr | int) -> FrameT:
     value = word if isinstance(word, pl.Expr) else pl.lit(word)
     frame = frame.with_columns(pl.col(column).xor(value.cast(pl.UInt64) & MASK32).alias(column))
-    return with_mix32(frame, column)
+    return with_mix32(frame, [column])
 
 
-def with_base(frame: FrameT, prefix: int, employee_key: str, year: pl.Expr | int) -> FrameT:
-    """Add the per-employee-year fold ``BASE`` (prefix, key low, key high, year)."""
+def with_base(
+    frame: FrameT,
+    prefix: int,
+    employee_key: str,
+    year: pl.Expr | int | None,
+    base: str = BASE,
+) -> FrameT:
+    """Add the per-employee-year fold ``base`` (prefix, key low, key high, then ``year``
+    unless it is None)."""
     key = pl.col(employee_key).cast(pl.UInt64)
-    frame = frame.with_columns(pl.lit(prefix, dtype=pl.UInt64).alias(BASE))
-    frame = _fold(frame, BASE, key & MASK32)
-    frame = _fold(frame, BASE, key // (1 << 32))
-    return _fold(frame, BASE, year)
+    frame = frame.with_columns(pl.lit(prefix, dtype=pl.UInt64).alias(base))
+    frame = _fold(frame, base, key & MASK32)
+    frame = _fold(frame, base, key // (1 << 32))
+    return frame if year is None else _fold(frame, base, year)
 
 
-def with_streams(frame: FrameT, streams: Mapping[str, int]) -> FrameT:
-    """Add one draw column per ``name: stream`` from ``BASE``."""
-    for name, stream in streams.items():
-        frame = frame.with_columns((pl.col(BASE).xor(stream)).alias(name))
-        frame = with_mix32(frame, name)
-    return frame
+def with_streams(frame: FrameT, streams: Mapping[str, int], base: str = BASE) -> FrameT:
+    """Add one draw column per ``name: stream`` from the fold ``base``."""
+    frame = frame.with_columns(
+        pl.col(base).xor(stream).alias(name) for name, stream in streams.items()
+    )
+    return with_mix32(frame, list(streams))
 
 
 def happens(draw: str, rate_units: pl.Expr | int) -> pl.Expr:

@@ -13,7 +13,7 @@ import polars as pl
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine import draws
-from planalign_core.engines.polars_engine.baseline import with_id_prefix
+from planalign_core.engines.polars_engine.ids import with_id_prefix
 from planalign_core.engines.polars_engine.params import RunKeys, band, by_level
 from planalign_core.rng import RATE_SCALE
 
@@ -103,7 +103,7 @@ def hire_counts(experienced: int, terminated: int, config: Config) -> tuple[int,
     return hires, hires - needed
 
 
-def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int) -> pl.LazyFrame:
+def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int) -> pl.DataFrame:
     """Rules, "Hires" and "New-hire terminations": the year's hires in the state layout."""
     if hires >= HIRE_KEY_BASE:
         raise ValueError(f"{hires} hires in {year} exceed the new-hire key space")
@@ -159,7 +159,7 @@ def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int
         .then(_reason(units(config.terminations.involuntary_share)))
         .alias("termination_reason"),
     ).drop("__nh_rank", "__birth_year")
-    return with_id_prefix(frame, keys)
+    return with_id_prefix(frame.collect(), keys)
 
 
 def pay_changes(frame: pl.LazyFrame, config: Config, year: int) -> pl.LazyFrame:

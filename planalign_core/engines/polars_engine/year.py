@@ -42,7 +42,7 @@ def year_frame(state: pl.DataFrame, config: Config, keys: RunKeys, year: int) ->
     terminated = int(experienced["terminated"].sum())
     hires, leavers = workforce.hire_counts(experienced.height, terminated, config)
     joined = pl.concat(
-        [experienced.lazy(), workforce.new_hires(hires, leavers, config, keys, year)],
+        [experienced.lazy(), workforce.new_hires(hires, leavers, config, keys, year).lazy()],
         how="diagonal_relaxed",
     )
     joined = workforce.pay_changes(joined, config, year)

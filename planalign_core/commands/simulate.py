@@ -1,0 +1,91 @@
+"""``planalign simulate``: a multi-year run into a DuckDB file, with progress and a summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from planalign_core import simulate as simulation
+from planalign_core.engines import ENGINE_NAMES
+from planalign_core.simulate import RunReport, RunSpec, YearSummary
+from planalign_core.store import DEFAULT_DB_PATH
+
+NAME = "simulate"
+HELP = "Simulate a workforce and its plan participation year by year into a DuckDB file."
+BAR_WIDTH = 30
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--employees", type=int, default=None, help="synthetic census size (default 1000)"
+    )
+    parser.add_argument("--years", type=int, default=5, help="years to simulate (default 5)")
+    parser.add_argument("--start-year", type=int, default=2025, help="first simulated year")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (0..2**64-1)")
+    parser.add_argument("--census", type=Path, default=None, help="census CSV or Parquet file")
+    parser.add_argument("--config", type=Path, default=None, help="TOML overrides of defaults")
+    parser.add_argument(
+        "--db", type=Path, default=DEFAULT_DB_PATH, help=f"DuckDB file (default {DEFAULT_DB_PATH})"
+    )
+    parser.add_argument("--scenario", default="default", help="scenario id (default 'default')")
+    parser.add_argument("--engine", choices=ENGINE_NAMES, default="polars")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+class Progress:
+    """One line per year on stderr: a bar, the year and its time."""
+
+    def __init__(self, years: int, enabled: bool) -> None:
+        self.years = years
+        self.done = 0
+        self.enabled = enabled
+
+    def __call__(self, summary: YearSummary, seconds: float) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        filled = BAR_WIDTH * self.done // self.years
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        print(
+            f"[{bar}] {self.done}/{self.years} year {summary.year}: "
+            f"{summary.end_headcount:,} employees ({seconds:.2f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def summary_table(report: RunReport) -> str:
+    """The end-of-run table: one row per year."""
+    header = (
+        f"{'year':>6} {'start':>9} {'hires':>8} {'terms':>8} {'end':>9} "
+        f"{'participation':>14} {'avg deferral':>13}"
+    )
+    lines = [header, "-" * len(header)]
+    for s in report.summaries:
+        lines.append(
+            f"{s.year:>6} {s.start_headcount:>9,} {s.hires:>8,} {s.terminations:>8,} "
+            f"{s.end_headcount:>9,} {s.participation_rate:>14.2%} {s.average_deferral:>13.2%}"
+        )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    spec = RunSpec(
+        years=args.years,
+        start_year=args.start_year,
+        seed=args.seed,
+        scenario_id=args.scenario,
+        employees=args.employees,
+        census_path=args.census,
+        config_path=args.config,
+        engine=args.engine,
+    )
+    report = simulation.run(spec, args.db, on_year=Progress(args.years, not args.quiet))
+    print(summary_table(report))
+    print(
+        f"\nscenario {report.keys.scenario_id!r} (seed {report.keys.seed}, "
+        f"{report.census_source}): {report.events_written:,} events in {args.db}; "
+        f"{report.wall_seconds:.2f} s, peak RSS {report.peak_rss_bytes / 2**20:,.0f} MiB"
+    )
+    return 0

@@ -1,0 +1,217 @@
+"""Multi-year runs: inputs checked, the engine driven year by year, outputs stored at once.
+
+Everything that can be wrong with the inputs (configuration, census, arguments) is found before
+the DuckDB file is opened. The writes then happen in one transaction: the scenario's old rows are
+deleted, each year's events are ingested as the year completes, and the baseline, snapshots,
+accumulator and run metadata follow; any failure rolls the whole run back.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import psutil
+
+from planalign_core import __version__
+from planalign_core.census import load_census, synthesize_census
+from planalign_core.config import Config, config_hash, load_config
+from planalign_core.engines import ENGINE_NAMES
+from planalign_core.engines.polars_engine import EngineYear, RunKeys, run_years
+from planalign_core.errors import ConfigError
+from planalign_core.events.columnar import empty_events_frame
+from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
+
+BASELINE_TABLE = "int_baseline_workforce"
+SNAPSHOT_TABLE = "fct_workforce_snapshot"
+ACCUMULATOR_TABLE = "int_deferral_rate_state_accumulator"
+METADATA_TABLE = "run_metadata"
+DEFAULT_EMPLOYEES = 1000
+MAX_YEARS = 100
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What the user asked for."""
+
+    years: int
+    start_year: int
+    seed: int
+    scenario_id: str = "default"
+    employees: int | None = None
+    census_path: Path | None = None
+    config_path: Path | None = None
+    engine: str = "polars"
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """The figures of the CLI's summary table for one year."""
+
+    year: int
+    start_headcount: int
+    hires: int
+    terminations: int
+    end_headcount: int
+    participants: int
+    deferral_units_total: int
+
+    @property
+    def participation_rate(self) -> Decimal:
+        return Decimal(self.participants) / Decimal(self.end_headcount or 1)
+
+    @property
+    def average_deferral(self) -> Decimal:
+        return Decimal(self.deferral_units_total) / Decimal(10_000 * (self.participants or 1))
+
+
+@dataclass
+class RunReport:
+    """What a finished run did."""
+
+    keys: RunKeys
+    config_hash: str
+    census_source: str
+    census_employees: int
+    summaries: list[YearSummary] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    events_written: int = 0
+    peak_rss_bytes: int = 0
+    wall_seconds: float = 0.0
+
+
+def peak_rss_bytes() -> int:
+    """The process's peak resident memory: the kernel's high-water mark where the platform has
+    one, never less than psutil's current reading."""
+    current = int(psutil.Process().memory_info().rss)
+    peak = int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    peak *= 1 if platform.system() == "Darwin" else 1024  # Linux reports KiB
+    return max(current, peak)
+
+
+def check_spec(spec: RunSpec) -> None:
+    """Argument errors, named, before anything is read or written."""
+    if spec.engine not in ENGINE_NAMES:
+        raise ConfigError(f"--engine: unknown engine {spec.engine!r} (known: {ENGINE_NAMES})")
+    if not 1 <= spec.years <= MAX_YEARS:
+        raise ConfigError(f"--years: must be in 1..{MAX_YEARS}, got {spec.years}")
+    if not 1901 <= spec.start_year <= 9000:
+        raise ConfigError(f"--start-year: must be in 1901..9000, got {spec.start_year}")
+    if not 0 <= spec.seed < 1 << 64:
+        raise ConfigError(f"--seed: must be in 0..2**64-1, got {spec.seed}")
+    if not spec.scenario_id:
+        raise ConfigError("--scenario: must not be empty")
+    if spec.census_path is not None and spec.employees is not None:
+        raise ConfigError(
+            "--employees and --census exclude each other: the census is the workforce"
+        )
+
+
+def load_inputs(spec: RunSpec) -> tuple[Config, RunKeys, pl.DataFrame, str]:
+    """Configuration, run keys and census, all validated (nothing is written here)."""
+    check_spec(spec)
+    config = load_config(spec.config_path)
+    keys = RunKeys(spec.seed, spec.scenario_id, config.plan_design_id, spec.start_year, spec.years)
+    if spec.census_path is not None:
+        census = load_census(spec.census_path, spec.start_year, config)
+        return config, keys, census, str(spec.census_path)
+    employees = DEFAULT_EMPLOYEES if spec.employees is None else spec.employees
+    census = synthesize_census(employees, spec.seed, spec.start_year, config)
+    return config, keys, census, f"synthetic({employees})"
+
+
+def summarise(year: EngineYear) -> YearSummary:
+    """Summary figures from the year's snapshot rows."""
+    result = year.result
+    active = result.snapshot.filter(pl.col("employment_status") == "active")
+    enrolled = active.filter(pl.col("is_enrolled"))
+    total_units = enrolled.select((pl.col("current_deferral_rate") * 10_000).cast(pl.Int64).sum())
+    return YearSummary(
+        year=result.year,
+        start_headcount=result.start_headcount,
+        hires=result.hires,
+        terminations=result.experienced_terminations + result.new_hire_terminations,
+        end_headcount=active.height,
+        participants=enrolled.height,
+        deferral_units_total=int(total_units.item() or 0),
+    )
+
+
+def _metadata(report: RunReport, spec: RunSpec, started: datetime) -> pl.DataFrame:
+    keys = report.keys
+    return pl.DataFrame(
+        {
+            "scenario_id": [keys.scenario_id],
+            "plan_design_id": [keys.plan_design_id],
+            "engine": [spec.engine],
+            "seed": pl.Series([keys.seed], dtype=pl.UInt64),
+            "start_year": pl.Series([keys.start_year], dtype=pl.Int32),
+            "years": pl.Series([keys.years], dtype=pl.Int32),
+            "census_source": [report.census_source],
+            "census_employees": pl.Series([report.census_employees], dtype=pl.Int64),
+            "config_hash": [report.config_hash],
+            "package_version": [__version__],
+            "polars_version": [pl.__version__],
+            "duckdb_version": [duckdb.__version__],
+            "started_at": pl.Series([started.replace(tzinfo=None)], dtype=pl.Datetime("us")),
+            "wall_seconds": pl.Series(
+                [Decimal(f"{report.wall_seconds:.6f}")], dtype=pl.Decimal(18, 6)
+            ),
+            "timings": [json.dumps(report.timings, sort_keys=True)],
+            "events_written": pl.Series([report.events_written], dtype=pl.Int64),
+            "peak_rss_bytes": pl.Series([report.peak_rss_bytes], dtype=pl.Int64),
+        }
+    )
+
+
+def run(
+    spec: RunSpec,
+    db_path: Path | str = DEFAULT_DB_PATH,
+    on_year: Callable[[YearSummary, float], None] | None = None,
+) -> RunReport:
+    """Simulate ``spec`` and store it in ``db_path`` (one transaction; rules, "Storage")."""
+    started_at = datetime.now(UTC)
+    clock = time.perf_counter()
+    config, keys, census, source = load_inputs(spec)
+    report = RunReport(keys, config_hash(config), source, census.height)
+    report.timings["inputs"] = time.perf_counter() - clock
+    engine = run_years(census, config, keys)
+    report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    snapshots: list[pl.DataFrame] = []
+    accumulators: list[pl.DataFrame] = []
+    with Database(db_path) as db, db.transaction():
+        db.replace_scenario_rows(BASELINE_TABLE, engine.baseline, keys.scenario_id)
+        db.replace_scenario_rows(EVENTS_TABLE, empty_events_frame(), keys.scenario_id)
+        for year in engine.years:
+            write_start = time.perf_counter()
+            report.events_written += db.ingest_events(year.result.events).inserted
+            written = time.perf_counter() - write_start
+            report.timings[f"year_{year.result.year}"] = year.seconds
+            report.timings[f"accumulator_{year.result.year}"] = year.accumulator_seconds
+            report.timings[f"write_{year.result.year}"] = written
+            snapshots.append(year.result.snapshot)
+            accumulators.append(year.accumulator)
+            summary = summarise(year)
+            report.summaries.append(summary)
+            if on_year is not None:
+                on_year(summary, year.seconds + written)
+        write_start = time.perf_counter()
+        db.replace_scenario_rows(SNAPSHOT_TABLE, pl.concat(snapshots), keys.scenario_id)
+        db.replace_scenario_rows(ACCUMULATOR_TABLE, pl.concat(accumulators), keys.scenario_id)
+        report.timings["write_tables"] = time.perf_counter() - write_start
+        report.wall_seconds = time.perf_counter() - clock
+        report.peak_rss_bytes = peak_rss_bytes()
+        db.replace_scenario_rows(
+            METADATA_TABLE, _metadata(report, spec, started_at), keys.scenario_id
+        )
+    return report
