@@ -293,7 +293,7 @@ FIELD_CASES: list[tuple[str, EventType, tuple[str, ...], Any, str, str]] = [
         "empty-employee-id",
         EventType.HIRE,
         ("employee_id",),
-        "not exact",
+        "",
         "employee_id",
         "at least 1 character",
     ),
