@@ -13,6 +13,7 @@ import platform
 import resource
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -28,7 +29,6 @@ from planalign_core.config import Config, config_hash, load_config
 from planalign_core.engines import ENGINE_NAMES
 from planalign_core.engines.polars_engine import EngineYear, RunKeys, run_years
 from planalign_core.errors import ConfigError
-from planalign_core.events.columnar import empty_events_frame
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
 
 BASELINE_TABLE = "int_baseline_workforce"
@@ -173,6 +173,46 @@ def _metadata(report: RunReport, spec: RunSpec, started: datetime) -> pl.DataFra
     )
 
 
+class ScenarioWriter:
+    """Writes one scenario's rows on a background thread, in submission order.
+
+    The first write of a table in the run replaces the scenario's rows
+    (``Database.replace_scenario_rows``); later writes append. DuckDB and Polars both release
+    the GIL, so the next year is computed while this one is stored. Every DuckDB call happens on
+    the writer thread, one at a time, inside the caller's transaction; the first failure is
+    re-raised by :meth:`wait`.
+    """
+
+    def __init__(self, db: Database, scenario_id: str) -> None:
+        self.db = db
+        self.scenario_id = scenario_id
+        self.seconds = 0.0
+        self._started: set[str] = set()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planalign-writer")
+        self._pending: list[Future[None]] = []
+
+    def write(self, table: str, frame: pl.DataFrame) -> None:
+        self._pending.append(self._pool.submit(self._write, table, frame))
+
+    def _write(self, table: str, frame: pl.DataFrame) -> None:
+        started = time.perf_counter()
+        if table in self._started:
+            with self.db.registered(frame) as rows:
+                self.db.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM {rows}')
+        else:
+            self.db.replace_scenario_rows(table, frame, self.scenario_id)
+            self._started.add(table)
+        self.seconds += time.perf_counter() - started
+
+    def wait(self) -> None:
+        """Block until every write is done; raise the first failure."""
+        try:
+            for future in self._pending:
+                future.result()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def run(
     spec: RunSpec,
     db_path: Path | str = DEFAULT_DB_PATH,
@@ -187,28 +227,25 @@ def run(
     engine = run_years(census, config, keys)
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    snapshots: list[pl.DataFrame] = []
-    accumulators: list[pl.DataFrame] = []
     with Database(db_path) as db, db.transaction():
-        db.replace_scenario_rows(BASELINE_TABLE, engine.baseline, keys.scenario_id)
-        db.replace_scenario_rows(EVENTS_TABLE, empty_events_frame(), keys.scenario_id)
-        for year in engine.years:
-            write_start = time.perf_counter()
-            report.events_written += db.ingest_events(year.result.events).inserted
-            written = time.perf_counter() - write_start
-            report.timings[f"year_{year.result.year}"] = year.seconds
-            report.timings[f"accumulator_{year.result.year}"] = year.accumulator_seconds
-            report.timings[f"write_{year.result.year}"] = written
-            snapshots.append(year.result.snapshot)
-            accumulators.append(year.accumulator)
-            summary = summarise(year)
-            report.summaries.append(summary)
-            if on_year is not None:
-                on_year(summary, year.seconds + written)
-        write_start = time.perf_counter()
-        db.replace_scenario_rows(SNAPSHOT_TABLE, pl.concat(snapshots), keys.scenario_id)
-        db.replace_scenario_rows(ACCUMULATOR_TABLE, pl.concat(accumulators), keys.scenario_id)
-        report.timings["write_tables"] = time.perf_counter() - write_start
+        writer = ScenarioWriter(db, keys.scenario_id)
+        try:
+            writer.write(BASELINE_TABLE, engine.baseline)
+            for year in engine.years:
+                result = year.result
+                writer.write(EVENTS_TABLE, result.events)
+                writer.write(SNAPSHOT_TABLE, result.snapshot)
+                writer.write(ACCUMULATOR_TABLE, year.accumulator)
+                report.events_written += result.events.height
+                report.timings[f"year_{result.year}"] = year.seconds
+                report.timings[f"accumulator_{result.year}"] = year.accumulator_seconds
+                summary = summarise(year)
+                report.summaries.append(summary)
+                if on_year is not None:
+                    on_year(summary, year.seconds)
+        finally:
+            writer.wait()
+        report.timings["write_busy"] = writer.seconds
         report.wall_seconds = time.perf_counter() - clock
         report.peak_rss_bytes = peak_rss_bytes()
         db.replace_scenario_rows(
