@@ -21,7 +21,7 @@ from pydantic.fields import FieldInfo
 
 from planalign_core.events.adapters import EVENTS_ADAPTER, validate_json
 from planalign_core.events.envelope import PAYLOAD_TYPES, SimulationEvent
-from planalign_core.events.types import EventType
+from planalign_core.events.types import EventType, ExactDecimal
 
 ENVELOPE_COLUMNS: dict[str, pl.DataType] = {
     "event_id": pl.String(),
@@ -42,9 +42,8 @@ def _dtype_for(name: str, info: FieldInfo) -> pl.DataType:
     if get_origin(annotation) in (Union, UnionType):
         (annotation,) = (a for a in get_args(annotation) if a is not NoneType)
     if annotation is Decimal:
-        digits = next(m.max_digits for m in info.metadata if getattr(m, "max_digits", None))
-        places = next(m.decimal_places for m in info.metadata if getattr(m, "decimal_places", None))
-        return pl.Decimal(digits, places)
+        exact = next(m for m in info.metadata if isinstance(m, ExactDecimal))
+        return pl.Decimal(exact.digits, exact.places)
     if annotation is date:
         return pl.Date()
     if annotation is bool:

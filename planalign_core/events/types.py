@@ -2,19 +2,20 @@
 
 Money is ``Decimal`` with exactly two places (cents) and rates are ``Decimal`` with at most four
 places in [0, 1]; floats (Python floats, and JSON numbers with a fraction, which parse as
-floats) are rejected outright so no binary rounding can creep in: give a ``Decimal``, an ``int``
-or a decimal string. The enums are ``StrEnum`` so their JSON, columnar and SQL forms are the
+floats) are rejected outright so no binary rounding can creep in (:class:`ExactDecimal`). The enums are ``StrEnum`` so their JSON, columnar and SQL forms are the
 same plain strings.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, Strict
-from pydantic_core import PydanticCustomError
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, Strict
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 MONEY_DIGITS = 18
 MONEY_PLACES = 2
@@ -22,27 +23,59 @@ RATE_DIGITS = 5
 RATE_PLACES = 4
 
 
-def _exact(value: object) -> object:
-    """Refuse binary floats (and bools) before they become an inexact ``Decimal``."""
-    if isinstance(value, float | bool):
-        raise PydanticCustomError(
-            "inexact_number", "a float is not exact: give a Decimal or a decimal string"
+@dataclass(frozen=True)
+class ExactDecimal:
+    """``Annotated`` marker: a ``Decimal`` that never passes through a binary float.
+
+    Accepted: a ``Decimal``, an ``int`` or a decimal string (Python); a string or an integer
+    number (JSON). Refused: Python floats, bools, and JSON numbers with a fraction (pydantic
+    parses those as floats, so ``12345678901234567.89`` would silently become ``...568``). The
+    whole check is a pydantic-core schema: no Python call per value, which keeps batch
+    validation fast. ``digits``/``places`` are also the column type (``DECIMAL(digits,places)``).
+    """
+
+    digits: int
+    places: int
+    maximum: Decimal | None = None
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        decimal = core_schema.decimal_schema(
+            ge=Decimal(0), le=self.maximum, max_digits=self.digits, decimal_places=self.places
         )
-    return value
+        exact_json = core_schema.union_schema(
+            [core_schema.str_schema(strict=True), core_schema.int_schema(strict=True)],
+            custom_error_type="inexact_number",
+            custom_error_message="give a decimal string or an integer: a JSON number with a "
+            "fraction is a binary float and not exact",
+        )
+        exact_python = core_schema.union_schema(
+            [
+                core_schema.is_instance_schema(Decimal),
+                core_schema.int_schema(strict=True),
+                core_schema.str_schema(strict=True),
+            ],
+            custom_error_type="inexact_number",
+            custom_error_message="a float is not exact: give a Decimal, an int or a decimal string",
+        )
+        return core_schema.json_or_python_schema(
+            json_schema=core_schema.chain_schema([exact_json, decimal]),
+            python_schema=core_schema.chain_schema([exact_python, decimal]),
+            serialization=core_schema.to_string_ser_schema(when_used="json"),
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        pattern = rf"^\d{{1,{self.digits - self.places}}}(\.\d{{1,{self.places}}})?$"
+        return {"type": "string", "pattern": pattern, "format": "decimal"}
 
 
-Money = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES),
-    BeforeValidator(_exact),
-]
+Money = Annotated[Decimal, ExactDecimal(MONEY_DIGITS, MONEY_PLACES)]
 """A non-negative amount in dollars with at most 2 decimal places."""
 
-Rate = Annotated[
-    Decimal,
-    Field(ge=0, le=1, max_digits=RATE_DIGITS, decimal_places=RATE_PLACES),
-    BeforeValidator(_exact),
-]
+Rate = Annotated[Decimal, ExactDecimal(RATE_DIGITS, RATE_PLACES, maximum=Decimal(1))]
 """A fraction in [0, 1] with at most 4 decimal places (0.0625 is 6.25%)."""
 
 JobLevel = Annotated[int, Strict(), Field(ge=1, le=99)]
