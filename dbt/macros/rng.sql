@@ -1,0 +1,74 @@
+{#- The random draws of docs/rules.md ("Random draws"), translated to DuckDB SQL.
+
+    Every value is a UBIGINT below 2**32 and every product stays below 2**64, so nothing
+    overflows and the bits equal planalign_core/rng.py's. The constants (multipliers, mask,
+    2**32, the rate scale) are read from the package's `rng_constants` table when a model is
+    compiled: call `planalign_rng()` once at the top of a model and pass the result on.
+
+    mix32 reads its argument eight times: give it a column or a short expression, and keep
+    chained hashes in separate query layers (a column per layer), never nested. -#}
+
+{% macro planalign_input_relation(name) -%}
+    {{ adapter.quote(var('planalign_input_schema')) }}.{{ adapter.quote(name) }}
+{%- endmacro %}
+
+{% macro planalign_rng() %}
+    {%- if not execute -%}
+        {{ return({}) }}
+    {%- endif -%}
+    {%- set table = run_query('select * from ' ~ planalign_input_relation('rng_constants')) -%}
+    {%- if table.rows | length != 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "planalign_inputs.rng_constants must hold exactly one row: write the inputs first "
+            ~ "(planalign dbt-inputs, see README)") }}
+    {%- endif -%}
+    {%- set constants = {} -%}
+    {%- for name in table.column_names -%}
+        {%- do constants.update({name: table.rows[0][name] | int}) -%}
+    {%- endfor -%}
+    {{ return(constants) }}
+{% endmacro %}
+
+{% macro u64(value) -%}
+    cast({{ value }} as ubigint)
+{%- endmacro %}
+
+{% macro mix32(x, rng) -%}
+    {%- set mask = u64(rng.mask32) -%}
+    {%- set s1 = 'xor((' ~ x ~ '), (' ~ x ~ ') >> 16)' -%}
+    {%- set s2 = '((' ~ s1 ~ ') * ' ~ u64(rng.mix_multiplier_1) ~ ' & ' ~ mask ~ ')' -%}
+    {%- set s3 = 'xor(' ~ s2 ~ ', ' ~ s2 ~ ' >> 15)' -%}
+    {%- set s4 = '((' ~ s3 ~ ') * ' ~ u64(rng.mix_multiplier_2) ~ ' & ' ~ mask ~ ')' -%}
+    xor({{ s4 }}, {{ s4 }} >> 16)
+{%- endmacro %}
+
+{#- One fold step of hash_words: h' = mix32(h xor (w & 0xFFFFFFFF)). -#}
+{% macro hash_word(h, w, rng) -%}
+    {{ mix32('xor(' ~ h ~ ', ' ~ u64(w) ~ ' & ' ~ u64(rng.mask32) ~ ')', rng) }}
+{%- endmacro %}
+
+{#- The run's prefix hash folded with an employee key's two words (lo, hi): the words every
+    draw and event id of the employee share. -#}
+{% macro key_hash(run_hash, employee_key, rng) -%}
+    {%- set key = u64(employee_key) -%}
+    {{ hash_word(hash_word(run_hash, key, rng), key ~ ' >> 32', rng) }}
+{%- endmacro %}
+
+{#- draw(seed, scenario_key, employee_key, year, stream) from the employee-year hash. -#}
+{% macro draw(year_hash, stream, rng) -%}
+    {{ hash_word(year_hash, stream, rng) }}
+{%- endmacro %}
+
+{% macro threshold(rate_units, rng) -%}
+    ({{ u64(rate_units) }} * {{ u64(rng.two_pow_32) }} // {{ u64(rng.rate_scale) }})
+{%- endmacro %}
+
+{#- "Event with probability p units": u < threshold(p). -#}
+{% macro happens(u, rate_units, rng) -%}
+    ({{ u }} < {{ threshold(rate_units, rng) }})
+{%- endmacro %}
+
+{#- A uniform integer in [0, n) from a draw: u * n div 2**32 (1 <= n <= 2**32). -#}
+{% macro bounded(u, n, rng) -%}
+    cast(({{ u }}) * {{ u64(n) }} // {{ u64(rng.two_pow_32) }} as bigint)
+{%- endmacro %}

@@ -1,0 +1,255 @@
+{#- Plan participation in one simulation year, one row per employee of the workforce of the
+    year: the state entering it, the year's decisions (rules: eligibility, auto-enrolment and
+    opt-out, voluntary enrolment, deferral escalation) and the state leaving it. Year Y reads
+    the rows of Y - 1 that did not terminate ({{ this }}), or the baseline in the first year;
+    who is employed, when, and at what pay comes from int_workforce_year_state. -#}
+{%- set year = planalign_year(var('simulation_year', none)) -%}
+{%- set rng = planalign_rng() -%}
+{{ planalign_require_previous_year(year) }}
+
+with
+
+run as (
+    select * from {{ ref('int_run') }}
+),
+
+cfg as (
+    select * from {{ ref('stg_planalign__config') }}
+),
+
+age_bands as (
+    select * from {{ ref('stg_planalign__config_age_bands') }}
+),
+
+pay_bands as (
+    select * from {{ ref('stg_planalign__config_pay_bands') }}
+),
+
+rate_choices as (
+    select * from {{ ref('int_choice_intervals') }} where choice = 'voluntary_deferral_rate'
+),
+
+calendar as (
+    select
+        {{ year_start(year) }} as year_start,
+        {{ year_end(year) }} as year_end,
+        {{ date_in_year(year, 'cfg.escalation_month_day') }} as escalation_date
+    from cfg
+),
+
+workforce as (
+    select * from {{ ref('int_workforce_year_state') }} where simulation_year = {{ year }}
+),
+
+-- Participation entering the year.
+entering as (
+    select
+        baseline.employee_key,
+        baseline.is_eligible,
+        baseline.is_enrolled,
+        cast(baseline.deferral_rate * {{ rng.rate_scale }} as integer) as deferral_units,
+        case when baseline.is_enrolled then run.start_year - 1 end as enrollment_year,
+        false as escalation_opted_out
+    from {{ ref('int_baseline_workforce') }} as baseline
+    cross join run
+    where baseline.is_active and run.start_year = {{ year }}
+    {%- if is_incremental() %}
+
+    union all
+
+    select
+        previous.employee_key,
+        previous.is_eligible,
+        previous.is_enrolled,
+        previous.deferral_units,
+        previous.enrollment_year,
+        previous.escalation_opted_out
+    from {{ this }} as previous
+    where previous.simulation_year = {{ year - 1 }} and previous.is_active
+    {%- endif %}
+),
+
+people as (
+    select
+        w.employee_key,
+        w.employee_id,
+        w.is_new_hire,
+        w.birth_date,
+        w.hire_date,
+        w.plan_entry_date,
+        w.termination_date,
+        w.start_compensation_cents,
+        w.is_active,
+        coalesce(e.is_eligible, false) as start_is_eligible,
+        coalesce(e.is_enrolled, false) as start_is_enrolled,
+        coalesce(e.deferral_units, 0) as start_deferral_units,
+        e.enrollment_year as start_enrollment_year,
+        coalesce(e.escalation_opted_out, false) as start_escalation_opted_out,
+        {{ draw('w.year_hash', stream('auto_opt_out'), rng) }} as u_opt_out,
+        {{ draw('w.year_hash', stream('voluntary_enrollment'), rng) }} as u_enrolls,
+        {{ draw('w.year_hash', stream('voluntary_enrollment_date'), rng) }} as u_enroll_day,
+        {{ draw('w.year_hash', stream('voluntary_deferral_rate'), rng) }} as u_rate,
+        {{ draw('w.year_hash', stream('escalation_opt_out'), rng) }} as u_escalation_opt_out
+    from workforce as w
+    left join entering as e on e.employee_key = w.employee_key
+),
+
+-- Eligibility on the plan entry date, when it falls in the year and the employee is active.
+eligibility as (
+    select
+        p.*,
+        not p.start_is_eligible
+            and p.plan_entry_date between cal.year_start and cal.year_end
+            and {{ active_on('p.plan_entry_date', 'p.hire_date', 'p.termination_date') }}
+            as becomes_eligible
+    from people as p
+    cross join calendar as cal
+),
+
+-- Auto-enrolment on the entry date; opt-out at the end of the window (at the latest Dec 31).
+auto_enrolment as (
+    select
+        e.*,
+        cfg.auto_enabled and e.becomes_eligible as auto_enrolled,
+        least({{ add_days('e.plan_entry_date', 'cfg.auto_opt_out_window_days') }}, cal.year_end)
+            as opt_out_on
+    from eligibility as e
+    cross join cfg
+    cross join calendar as cal
+),
+
+opt_out as (
+    select
+        a.*,
+        a.auto_enrolled
+            and {{ happens('a.u_opt_out', 'cfg.auto_opt_out_rate', rng) }}
+            and {{ active_on('a.opt_out_on', 'a.hire_date', 'a.termination_date') }}
+            as opts_out
+    from auto_enrolment as a
+    cross join cfg
+),
+
+-- Voluntary enrolment: candidates not enrolled, not auto-enrolled, eligible at start (window
+-- from January 1) or in the year (window from the entry date).
+voluntary_candidates as (
+    select
+        o.*,
+        not o.start_is_enrolled
+            and not o.auto_enrolled
+            and (o.start_is_eligible or o.becomes_eligible) as is_candidate,
+        case when o.start_is_eligible then cal.year_start else o.plan_entry_date end
+            as window_start,
+        {{ age('o.birth_date', 'greatest(cal.year_start, o.hire_date)') }} as age_at_window
+    from opt_out as o
+    cross join calendar as cal
+),
+
+voluntary_odds as (
+    select
+        v.*,
+        {{ clamp('age_band.rate + pay_band.adjustment', 0, rng.rate_scale) }} as enrol_rate
+    from voluntary_candidates as v
+    asof left join age_bands as age_band on v.age_at_window >= age_band.min_age
+    asof left join pay_bands as pay_band on v.start_compensation_cents >= pay_band.min_pay_cents
+),
+
+voluntary as (
+    select
+        v.*,
+        -- the window lies in the year for candidates only: others get a dummy bound of 1
+        {{ add_days('v.window_start', bounded('v.u_enroll_day',
+            'case when v.is_candidate then (cal.year_end - v.window_start) + 1 else 1 end', rng)) }}
+            as voluntary_on,
+        choice.value as chosen_rate
+    from voluntary_odds as v
+    cross join calendar as cal
+    inner join rate_choices as choice
+        on {{ bounded('v.u_rate', rng.rate_scale, rng) }} >= choice.cum_lo
+        and {{ bounded('v.u_rate', rng.rate_scale, rng) }} < choice.cum_hi
+),
+
+voluntary_outcomes as (
+    select
+        v.*,
+        v.is_candidate
+            and {{ happens('v.u_enrolls', 'v.enrol_rate', rng) }}
+            and {{ active_on('v.voluntary_on', 'v.hire_date', 'v.termination_date') }}
+            as voluntary_enrolled
+    from voluntary as v
+),
+
+-- Deferral escalation on date(Y, escalation.date) for experienced participants due for it.
+escalation as (
+    select
+        v.*,
+        cal.escalation_date,
+        cfg.escalation_enabled
+            and not v.is_new_hire
+            and v.start_is_enrolled
+            and {{ active_on('cal.escalation_date', 'v.hire_date', 'v.termination_date') }}
+            and not v.start_escalation_opted_out
+            and v.start_deferral_units < cfg.escalation_cap
+            and {{ year }} >= v.start_enrollment_year + cfg.escalation_delay_years
+            as escalation_due
+    from voluntary_outcomes as v
+    cross join calendar as cal
+    cross join cfg
+),
+
+escalation_outcomes as (
+    select
+        e.*,
+        e.escalation_due and {{ happens('e.u_escalation_opt_out', 'cfg.escalation_opt_out_rate', rng) }}
+            as escalation_opt_out,
+        e.escalation_due
+            and not {{ happens('e.u_escalation_opt_out', 'cfg.escalation_opt_out_rate', rng) }}
+            as escalates,
+        least(e.start_deferral_units + cfg.escalation_increment, cfg.escalation_cap)
+            as escalated_units
+    from escalation as e
+    cross join cfg
+)
+
+select
+    cast({{ year }} as integer) as simulation_year,
+    o.employee_key,
+    o.employee_id,
+    o.start_is_eligible,
+    o.start_is_enrolled,
+    cast(o.start_deferral_units as integer) as start_deferral_units,
+    cast(o.start_enrollment_year as integer) as start_enrollment_year,
+    o.start_escalation_opted_out,
+    o.becomes_eligible,
+    o.auto_enrolled,
+    cast(case when o.auto_enrolled then cfg.auto_default_rate end as integer) as auto_rate_units,
+    o.opts_out,
+    case when o.opts_out then o.opt_out_on end as opt_out_date,
+    o.voluntary_enrolled,
+    case when o.voluntary_enrolled then o.voluntary_on end as voluntary_date,
+    cast(case when o.voluntary_enrolled then o.chosen_rate end as integer) as voluntary_rate_units,
+    o.escalates,
+    case when o.escalates then o.escalation_date end as escalation_date,
+    cast(case when o.escalates then o.escalated_units end as integer) as escalated_units,
+    cast(case when o.escalates then cfg.escalation_cap end as integer) as escalation_cap_units,
+    o.start_is_eligible or o.becomes_eligible as is_eligible,
+    case
+        when o.opts_out then false
+        when o.auto_enrolled or o.voluntary_enrolled then true
+        else o.start_is_enrolled
+    end as is_enrolled,
+    cast(case
+        when o.opts_out then 0
+        when o.auto_enrolled then cfg.auto_default_rate
+        when o.voluntary_enrolled then o.chosen_rate
+        when o.escalates then o.escalated_units
+        else o.start_deferral_units
+    end as integer) as deferral_units,
+    cast(case
+        when o.opts_out then o.start_enrollment_year
+        when o.auto_enrolled or o.voluntary_enrolled then {{ year }}
+        else o.start_enrollment_year
+    end as integer) as enrollment_year,
+    o.start_escalation_opted_out or o.escalation_opt_out as escalation_opted_out,
+    o.is_active
+from escalation_outcomes as o
+cross join cfg

@@ -1,0 +1,19 @@
+{#- The events of the year, in the columnar layout of planalign_core/events/columnar.py: the
+    contract (fct_yearly_events.yml) lists every column and type; columns no event of this
+    engine fills yet (money payloads) are typed nulls. -#}
+{%- set year = planalign_year(var('simulation_year', none)) -%}
+{%- set events = ref('int_yearly_events') -%}
+{%- set available = [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(events) -%}
+        {%- do available.append(column.name) -%}
+    {%- endfor -%}
+{%- endif %}
+
+select
+{%- for column in model.columns.values() %}
+    cast({{ column.name if column.name in available else 'null' }} as {{ column.data_type }})
+        as {{ column.name }}{{ "," if not loop.last }}
+{%- endfor %}
+from {{ events }}
+where simulation_year = {{ year }}
