@@ -89,9 +89,10 @@ def effective_dates() -> st.SearchStrategy[date]:
 
 
 def identifiers() -> st.SearchStrategy[str]:
-    """Scenario, plan design and employee ids: 1 to 16 characters of any printable text."""
+    """Scenario, plan design and employee ids: 1 to 16 characters of any text, control
+    characters included."""
     return st.text(
-        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=16
+        st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=16
     )
 
 

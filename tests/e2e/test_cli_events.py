@@ -43,7 +43,7 @@ def jsonl_file(tmp_path: Path, events: list[SimulationEvent]) -> Path:
 def write_bad_jsonl(path: Path, events: list[SimulationEvent]) -> Path:
     """The events as JSON lines after a blank first line, with the event on file line 4
     dated outside its simulation year."""
-    lines = dump_jsonl(events).decode().splitlines()
+    lines = dump_jsonl(events).decode().split("\n")[:-1]
     broken = json.loads(lines[2])
     broken["simulation_year"] += 1
     lines[2] = json.dumps(broken)
@@ -105,7 +105,7 @@ def test_validate_malformed_line_named(
     tmp_path: Path, events: list[SimulationEvent], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A line that is not JSON is named by its line number."""
-    lines = dump_jsonl(events).splitlines()
+    lines = dump_jsonl(events).split(b"\n")[:-1]
     lines[5] = lines[5][:40]
     path = tmp_path / "cut.jsonl"
     path.write_bytes(b"\n".join(lines))

@@ -330,6 +330,14 @@ FIELD_CASES: list[tuple[str, EventType, tuple[str, ...], Any, str, str]] = [
         "greater than or equal to 1900",
     ),
     (
+        "year-after-2200",
+        EventType.HIRE,
+        ("simulation_year",),
+        2201,
+        "simulation_year",
+        "less than or equal to 2200",
+    ),
+    (
         "date-not-a-date",
         EventType.TERMINATION,
         ("payload", "hire_date"),
@@ -630,10 +638,10 @@ def test_validate_jsonl_malformed_line_named(
 ) -> None:
     """A line that is not JSON at all is named by its line number too."""
     index = data.draw(st.integers(0, len(batch) - 1))
-    lines = dump_jsonl(batch).decode().splitlines()
+    lines = dump_jsonl(batch).split(b"\n")[:-1]  # JSON escapes every newline inside a line
     lines[index] = lines[index][: data.draw(st.integers(1, len(lines[index]) - 1))]
     with pytest.raises(EventValidationError) as info:
-        validate_jsonl("\n".join(lines))
+        validate_jsonl(b"\n".join(lines))
     (where, _, reason), *_ = info.value.problems
     assert where == f"line {index + 1}"
     assert "JSON" in reason
