@@ -81,18 +81,22 @@ def duckdb_config() -> dict[str, str]:
     return {"threads": str(BENCH_THREADS)}
 
 
-def best_rate(call: Callable[[], object], items: int, repeats: int = 5) -> float:
-    """Items per second of the fastest of ``repeats`` calls, after one warm-up call.
+def best_rate(
+    call: Callable[[], object], items: int, repeats: int = 5, budget_s: float = 3.0
+) -> float:
+    """Items per second of the fastest of up to ``repeats`` calls (at least two).
 
     The fastest call is the figure least disturbed by other work on a shared machine, which is
-    what a ``track_`` throughput (a single number per commit) needs.
+    what a ``track_`` throughput (a single number per commit) needs; the first call doubles as
+    the warm-up. Calls stop once ``budget_s`` is spent, so a large parameter costs two calls,
+    not ``repeats``.
     """
-    call()
-    best = float("inf")
-    for _ in range(repeats):
+    best, spent, calls = float("inf"), 0.0, 0
+    while calls < max(repeats, 2) and (calls < 2 or spent < budget_s):
         start = time.perf_counter()
         call()
-        best = min(best, time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        best, spent, calls = min(best, elapsed), spent + elapsed, calls + 1
     return items / best
 
 

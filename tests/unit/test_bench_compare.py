@@ -1,0 +1,120 @@
+"""The pull-request verdicts (tools/bench_compare.py): kinds, directions, limits, statistics."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tools.bench_compare import Kind, Measurement, Verdict, compare, judge, kind_of
+from tools.bench_pr import EXIT_FAILED, EXIT_OK, EXIT_REGRESSION, markdown, verdict_status
+
+NAN = math.nan
+
+
+def single(value: float | None, version: str = "v1") -> Measurement:
+    """A one-sample result: no statistics, so only the limit decides (as in asv compare)."""
+    return Measurement(value, None, None, version)
+
+
+def sampled(samples: list[float]) -> Measurement:
+    """A result with samples and a 99 % interval, as asv records them."""
+    ordered = sorted(samples)
+    stats = {"ci_99_a": ordered[0], "ci_99_b": ordered[-1], "repeat": len(samples), "number": 1}
+    return Measurement(ordered[len(ordered) // 2], stats, samples, "v1")
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "kind"),
+    [
+        ("bench_x.Ingest.time_ingest", "seconds", Kind.TIME),
+        ("bench_x.Ingest.peakmem_ingest", "bytes", Kind.MEMORY),
+        ("bench_x.Ingest.track_ingest_rate", "events/s", Kind.THROUGHPUT),
+        ("bench_x.Sim.track_participation_rate", "share", Kind.OUTPUT),
+        ("bench_x.Sim.track_total_deferrals", None, Kind.OUTPUT),
+        ("bench_x.peakmem_reference", "bytes", Kind.MEMORY),
+    ],
+)
+def test_kind_comes_from_prefix_and_unit(name: str, unit: str | None, kind: Kind) -> None:
+    """A ``track_`` is throughput only when its unit is a rate ("/s")."""
+    assert kind_of(name, unit) is kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "before", "after", "verdict"),
+    [
+        (Kind.TIME, 1.00, 1.14, Verdict.SAME),  # inside +15 %
+        (Kind.TIME, 1.00, 1.16, Verdict.REGRESSION),
+        (Kind.TIME, 1.00, 0.80, Verdict.IMPROVEMENT),
+        (Kind.MEMORY, 100.0, 119.0, Verdict.SAME),  # inside +20 %
+        (Kind.MEMORY, 100.0, 121.0, Verdict.REGRESSION),
+        (Kind.THROUGHPUT, 1000.0, 910.0, Verdict.SAME),  # inside -10 %
+        (Kind.THROUGHPUT, 1000.0, 890.0, Verdict.REGRESSION),  # smaller is worse
+        (Kind.THROUGHPUT, 1000.0, 2000.0, Verdict.IMPROVEMENT),
+        (Kind.OUTPUT, 0.25, 0.25, Verdict.SAME),
+        (Kind.OUTPUT, 0.25, 0.2501, Verdict.OUTPUT_CHANGED),  # any change, either direction
+    ],
+)
+def test_users_limits_and_directions(
+    kind: Kind, before: float, after: float, verdict: Verdict
+) -> None:
+    """Time +15 %, memory +20 %, throughput -10 % (smaller is worse), outputs: any change."""
+    assert judge(kind, single(before), single(after)) is verdict
+
+
+def test_a_large_change_that_is_not_significant_is_noise() -> None:
+    """Overlapping samples: a median 30 % higher is not a regression."""
+    before = sampled([1.0, 1.0, 1.05, 1.1, 1.1, 1.2, 1.3, 1.35, 1.4, 1.4])
+    after = sampled([1.0, 1.05, 1.3, 1.35, 1.4, 1.4, 1.45, 1.5, 1.5, 1.55])
+    assert after.value is not None and before.value is not None
+    assert after.value / before.value > 1.15
+    assert judge(Kind.TIME, before, after) is Verdict.NOISE
+
+
+def test_a_clear_slowdown_with_samples_is_a_regression() -> None:
+    before = sampled([1.0 + 0.01 * i for i in range(10)])
+    after = sampled([2.0 + 0.01 * i for i in range(10)])
+    assert judge(Kind.TIME, before, after) is Verdict.REGRESSION
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "verdict"),
+    [
+        (single(1.0), single(None), Verdict.FAILED),
+        (single(None), single(1.0), Verdict.FIXED),
+        (single(NAN), single(1.0), Verdict.NEW),  # the feature is new in the head commit
+        (None, single(1.0), Verdict.NEW),
+        (single(1.0), single(NAN), Verdict.SKIPPED),
+        (single(1.0), None, Verdict.SKIPPED),
+        (single(1.0, "v1"), single(3.0, "v2"), Verdict.NOT_COMPARABLE),  # benchmark code changed
+    ],
+)
+def test_failures_skips_and_changed_benchmarks(
+    before: Measurement | None, after: Measurement | None, verdict: Verdict
+) -> None:
+    assert judge(Kind.TIME, before, after) is verdict
+
+
+def test_status_prefers_a_failure_and_names_the_benchmarks() -> None:
+    """Exit 2 (failed to run) over exit 1 (regression); the message names the benchmarks."""
+    benchmarks = {"b.S.time_a": {"unit": "seconds"}, "b.S.time_b": {"unit": "seconds"}}
+    before = {"b.S.time_a": single(1.0), "b.S.time_b": single(1.0)}
+    slow = compare(benchmarks, before, {"b.S.time_a": single(2.0), "b.S.time_b": single(1.0)})
+    assert verdict_status(slow) == (EXIT_REGRESSION, "PERFORMANCE REGRESSION: b.S.time_a")
+    broken = compare(benchmarks, before, {"b.S.time_a": single(2.0), "b.S.time_b": single(None)})
+    status, message = verdict_status(broken)
+    assert status == EXIT_FAILED
+    assert "FAILED TO RUN" in message and "b.S.time_b" in message
+    same = compare(benchmarks, before, before)
+    assert verdict_status(same)[0] == EXIT_OK
+
+
+def test_markdown_table_lists_changed_benchmarks_only() -> None:
+    benchmarks = {"b.S.time_a": {"unit": "seconds"}, "b.S.time_b": {"unit": "seconds"}}
+    before = {"b.S.time_a": single(1.0), "b.S.time_b": single(1.0)}
+    rows = compare(benchmarks, before, {"b.S.time_a": single(2.0), "b.S.time_b": single(1.01)})
+    text = markdown(rows, "a" * 40, "b" * 40, EXIT_REGRESSION)
+    table = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(table) == 3  # header, separator and the one changed row
+    assert "`b.S.time_a`" in table[2] and "**regression**" in table[2] and "| 2.00 |" in table[2]
+    assert "b.S.time_b" not in text
