@@ -1,0 +1,188 @@
+"""Census: loading (names, exact numbers, keys), rejection naming rows and columns, synthesis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from planalign_core.census import load_census, synthesize_census
+from planalign_core.config import load_config, units
+from planalign_core.errors import CensusError
+
+CONFIG = load_config()
+HEADER = "employee_id,birth_date,hire_date,gross_compensation,deferral_rate"
+
+
+def _csv(tmp_path: Path, *lines: str, header: str = HEADER) -> Path:
+    path = tmp_path / "census.csv"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_prefixed_column_names_are_accepted(tmp_path: Path) -> None:
+    """employee_-prefixed and differently cased headers map to the canonical columns."""
+    path = _csv(
+        tmp_path,
+        "A1,1980-02-29,2010-06-01,,75000.00,0.06",
+        header=(
+            " Employee_ID ,employee_birth_date,employee_hire_date,employee_termination_date,"
+            "employee_gross_compensation,employee_deferral_rate"
+        ),
+    )
+    census = load_census(path, 2025, CONFIG)
+    row = census.row(0, named=True)
+    assert row["employee_id"] == "A1"
+    assert row["birth_date"] == dt.date(1980, 2, 29)
+    assert row["termination_date"] is None
+    assert row["compensation_cents"] == 7_500_000
+    assert row["deferral_units"] == 600
+
+
+@pytest.mark.parametrize(
+    ("pay", "cents"),
+    [("1000.005", 100_001), ("1000.0049", 100_000), ("1000", 100_000), (".5", 50), ("7.1", 710)],
+)
+def test_pay_is_exact_and_rounded_half_up(tmp_path: Path, pay: str, cents: int) -> None:
+    census = load_census(_csv(tmp_path, f"A,1980-01-01,2010-01-01,{pay},0"), 2025, CONFIG)
+    assert census["compensation_cents"].item() == cents
+
+
+@pytest.mark.parametrize(("rate", "units_"), [("0.06245", 625), ("0.06244", 624), ("", 0)])
+def test_deferral_rates_round_half_up_to_four_places(
+    tmp_path: Path, rate: str, units_: int
+) -> None:
+    census = load_census(_csv(tmp_path, f"A,1980-01-01,2010-01-01,50000,{rate}"), 2025, CONFIG)
+    assert census["deferral_units"].item() == units_
+
+
+def test_keys_rank_ids_by_utf8_bytes(tmp_path: Path) -> None:
+    """employee_key is the 1-based rank of the id in byte order (upper case before lower)."""
+    rows = [f"{i},1980-01-01,2010-01-01,50000,0" for i in ("b", "a", "B", "é", "a2")]
+    census = load_census(_csv(tmp_path, *rows), 2025, CONFIG)
+    keys = dict(census.select("employee_id", "employee_key").iter_rows())
+    assert keys == {"B": 1, "a": 2, "a2": 3, "b": 4, "é": 5}
+
+
+def test_missing_levels_come_from_pay_bands(tmp_path: Path) -> None:
+    """Without job_level, the lowest level whose pay_max covers the pay, else the top one."""
+    pays = [CONFIG.level(1).pay_max, CONFIG.level(1).pay_max + 1, 10_000_000]
+    rows = [f"E{i},1980-01-01,2010-01-01,{pay},0" for i, pay in enumerate(pays)]
+    census = load_census(_csv(tmp_path, *rows), 2025, CONFIG).sort("employee_id")
+    assert census["job_level"].to_list() == [1, 2, CONFIG.max_level]
+
+
+def test_parquet_with_real_dates_and_floats(tmp_path: Path) -> None:
+    """Parquet dates are taken as dates; float pay goes through its shortest text."""
+    path = tmp_path / "census.parquet"
+    pl.DataFrame(
+        {
+            "employee_id": ["X", "Y"],
+            "birth_date": [dt.date(1970, 5, 5), dt.date(1990, 1, 1)],
+            "hire_date": [dt.datetime(2000, 1, 1, 9, 30), dt.datetime(2020, 3, 3)],
+            "annual_compensation": [65_432.1, 80_000.0],
+            "deferral_rate": [0.06, None],
+            "job_level": [2, None],
+        }
+    ).write_parquet(path)
+    census = load_census(path, 2025, CONFIG).sort("employee_id")
+    assert census["compensation_cents"].to_list() == [6_543_210, 8_000_000]
+    assert census["deferral_units"].to_list() == [600, 0]
+    assert census["hire_date"].to_list() == [dt.date(2000, 1, 1), dt.date(2020, 3, 3)]
+    assert census["job_level"].to_list()[0] == 2
+
+
+def test_terminated_rows_are_kept_as_inactive(tmp_path: Path) -> None:
+    header = "employee_id,birth_date,hire_date,termination_date,gross_compensation"
+    path = _csv(
+        tmp_path,
+        "A,1980-01-01,2010-01-01,2020-06-30,50000",
+        "B,1980-01-01,2010-01-01,,50000",
+        header=header,
+    )
+    census = load_census(path, 2025, CONFIG).sort("employee_id")
+    assert census["termination_date"].to_list() == [dt.date(2020, 6, 30), None]
+
+
+def test_a_bad_census_names_every_row_and_column(tmp_path: Path) -> None:
+    """Duplicates, negative pay, hire before birth and unparseable dates: one error."""
+    path = _csv(
+        tmp_path,
+        "A,1980-01-01,2010-01-01,50000,0.05",
+        "A,1980-01-01,2010-01-01,50000,0.05",
+        "C,1980-01-01,2010-01-01,-1,0.05",
+        "D,1990-01-01,1989-12-31,50000,0.05",
+        "E,1980-13-01,2010-01-01,50000,0.05",
+        "F,1980-01-01,2010-01-01,50k,0.05",
+        "G,1980-01-01,2030-01-01,50000,0.9",
+        "NH2025_0000001,1980-01-01,2010-01-01,50000,0",
+    )
+    with pytest.raises(CensusError) as error:
+        load_census(path, 2025, CONFIG)
+    message = str(error.value)
+    for expected in (
+        "row 2 (employee_id 'A'): employee_id: is duplicated (first seen in row 1)",
+        "row 3 (employee_id 'C'): gross_compensation: -1 is negative",
+        "row 4 (employee_id 'D'): hire_date: is not after birth_date",
+        "row 5 (employee_id 'E'): birth_date: 1980-13-01 is not a date (YYYY-MM-DD)",
+        "row 6 (employee_id 'F'): gross_compensation: 50k is not a number",
+        "row 7 (employee_id 'G'): hire_date: is after the census date 2024-12-31",
+        "row 7 (employee_id 'G'): deferral_rate: 0.9 exceeds enrollment.max_deferral_rate",
+        "row 8 (employee_id 'NH2025_0000001'): employee_id: has the form reserved",
+        "nothing was written",
+    ):
+        assert expected in message, expected
+
+
+def test_missing_columns_are_named(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "A,50000", header="employee_id,salary")
+    with pytest.raises(CensusError) as error:
+        load_census(path, 2025, CONFIG)
+    message = str(error.value)
+    assert "missing required column birth_date" in message
+    assert "missing required column gross_compensation" in message
+    assert "employee_gross_compensation" in message  # the accepted spellings are listed
+
+
+def test_ambiguous_and_unsupported_inputs(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path,
+        "A,A,1980-01-01,2010-01-01,1",
+        header="employee_id,id,birth_date,hire_date,gross_compensation",
+    )
+    with pytest.raises(CensusError, match=r"all give employee_id"):
+        load_census(path, 2025, CONFIG)
+    other = tmp_path / "census.xlsx"
+    other.write_bytes(b"")
+    with pytest.raises(CensusError, match="unsupported census format"):
+        load_census(other, 2025, CONFIG)
+    with pytest.raises(CensusError, match="not found"):
+        load_census(tmp_path / "none.csv", 2025, CONFIG)
+
+
+def test_synthetic_census_is_seeded_and_valid() -> None:
+    """Same seed, same census; ids E0000001.. with rank keys; dates, pay, rates inside rules."""
+    first = synthesize_census(500, 9, 2025, CONFIG)
+    assert first.equals(synthesize_census(500, 9, 2025, CONFIG))
+    assert not first.equals(synthesize_census(500, 10, 2025, CONFIG))
+    assert first["employee_id"].to_list()[:2] == ["E0000001", "E0000002"]
+    assert first["employee_key"].to_list() == list(range(1, 501))
+    census_day = dt.date(2024, 12, 31)
+    assert (first["hire_date"] > first["birth_date"]).all()
+    assert (first["hire_date"] <= census_day).all()
+    bands = {lv.level: (lv.pay_min * 100, lv.pay_max * 100) for lv in CONFIG.levels}
+    for level, cents in first.select("job_level", "compensation_cents").iter_rows():
+        low, high = bands[level]
+        assert low <= cents <= high
+        assert cents % 100 == 0
+    allowed = {0} | {units(c.rate) for c in CONFIG.enrollment.voluntary.deferral_rates}
+    assert set(first["deferral_units"].to_list()) <= allowed
+    participation = (first["deferral_units"] > 0).mean()
+    assert 0.3 < participation < 0.8  # type: ignore[operator]
+
+
+def test_synthetic_census_rejects_bad_sizes() -> None:
+    with pytest.raises(CensusError, match="--employees"):
+        synthesize_census(0, 1, 2025, CONFIG)
