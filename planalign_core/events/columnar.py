@@ -139,10 +139,25 @@ def _json_parts(frame: pl.DataFrame) -> Iterator[tuple[pl.Series, pl.DataFrame]]
     for event_type, columns in PAYLOAD_COLUMNS_BY_TYPE.items():
         part = frame.filter(pl.col("event_type") == event_type)
         if part.height:
+            _reject_foreign_values(part, event_type, columns)
             payload = pl.struct(pl.col("event_type"), *[_to_text(c) for c in columns])
             # rechunk: Polars 2.1's write_json writes nothing after an empty first chunk,
             # which a filter leaves when all of a type's rows are in a later chunk.
             yield part["__position"], part.select(*envelope, payload.alias("payload")).rechunk()
+
+
+def _reject_foreign_values(part: pl.DataFrame, event_type: str, columns: tuple[str, ...]) -> None:
+    """A row carries values only in its own type's payload columns: anything else would be
+    dropped silently on the way to a model, so it is an error naming the row and column."""
+    foreign = [c for c in PAYLOAD_COLUMNS if c not in columns]
+    counts = part.select(pl.col(foreign).is_not_null().sum()).row(0, named=True)
+    for column, count in counts.items():
+        if count:
+            row = part.filter(pl.col(column).is_not_null())["__position"][0]
+            raise ValueError(
+                f"row {row}: column {column!r} holds a value, but a {event_type} event has no "
+                f"such field (it must be null)"
+            )
 
 
 def frame_to_json(frame: pl.DataFrame) -> bytes:

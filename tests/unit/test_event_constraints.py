@@ -689,3 +689,16 @@ def test_frame_to_events_unknown_event_type_named() -> None:
     )
     with pytest.raises(ValueError, match=r"row 4: unknown event_type 'bonus'"):
         frame_to_events(frame)
+
+
+def test_frame_to_events_rejects_values_in_another_types_columns() -> None:
+    """A row with a value in a payload column of another event type is named, not dropped."""
+    batch = [FACTORY.event(t, EMPLOYEE, ON, **VALID_FIELDS[t]) for t in EventType]
+    hire_row = [e.event_type for e in batch].index(EventType.HIRE)
+    frame = events_to_frame(batch).with_columns(
+        pre_tax_rate=pl.when(pl.int_range(pl.len()) == hire_row)
+        .then(pl.lit(Decimal("0.05")))
+        .otherwise(pl.col("pre_tax_rate"))
+    )
+    with pytest.raises(ValueError, match=rf"row {hire_row}: column 'pre_tax_rate' holds a value"):
+        frame_to_events(frame)
