@@ -2,8 +2,8 @@
 
 Money is ``Decimal`` with exactly two places (cents) and rates are ``Decimal`` with at most four
 places in [0, 1]; floats (Python floats, and JSON numbers with a fraction, which parse as
-floats) are rejected outright so no binary rounding can creep in (:class:`ExactDecimal`). The enums are ``StrEnum`` so their JSON, columnar and SQL forms are the
-same plain strings.
+floats) are rejected outright so no binary rounding can creep in (:class:`ExactDecimal`). The
+enums are ``StrEnum`` so their JSON, columnar and SQL forms are the same plain strings.
 """
 
 from __future__ import annotations
