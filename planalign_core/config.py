@@ -250,6 +250,121 @@ class Escalation(_Model):
     opt_out_rate: Probability
 
 
+# --- money (rules, "Money") -------------------------------------------------------------------
+
+IRS_LIMIT_KEYS = (
+    "deferral_402g",
+    "catch_up",
+    "catch_up_60_63",
+    "compensation_401a17",
+    "annual_additions_415c",
+    "hce_threshold",
+)
+PositiveDollars = Annotated[int, Field(ge=1, strict=True)]
+
+
+class LimitIncrements(_Model):
+    """The IRS rounding increment of each limit, used when projecting (whole dollars)."""
+
+    deferral_402g: PositiveDollars
+    catch_up: PositiveDollars
+    catch_up_60_63: PositiveDollars
+    compensation_401a17: PositiveDollars
+    annual_additions_415c: PositiveDollars
+    hce_threshold: PositiveDollars
+
+
+class PublishedLimits(_Model):
+    """One year's published IRS limits (whole dollars)."""
+
+    year: int = Field(ge=1901, le=9999, strict=True)
+    deferral_402g: Dollars
+    catch_up: Dollars
+    catch_up_60_63: Dollars
+    compensation_401a17: Dollars
+    annual_additions_415c: Dollars
+    hce_threshold: Dollars
+
+    @model_validator(mode="after")
+    def _additions_cover_deferrals(self) -> PublishedLimits:
+        if self.annual_additions_415c < self.deferral_402g:
+            raise ValueError(
+                f"annual_additions_415c ({self.annual_additions_415c}) is below "
+                f"deferral_402g ({self.deferral_402g})"
+            )
+        return self
+
+
+class Limits(_Model):
+    index_rate: Annotated[Rate, Field(ge=0, le=1)]
+    catch_up_age: Years
+    catch_up_60_63_min_age: Years
+    catch_up_60_63_max_age: Years
+    increments: LimitIncrements
+    published: list[PublishedLimits] = Field(min_length=1)
+
+    @field_validator("published")
+    @classmethod
+    def _consecutive(cls, rows: list[PublishedLimits]) -> list[PublishedLimits]:
+        years = [row.year for row in rows]
+        if years != list(range(years[0], years[0] + len(years))):
+            raise ValueError(f"years must be consecutive and increasing, got {years}")
+        return rows
+
+    @model_validator(mode="after")
+    def _ages(self) -> Limits:
+        if self.catch_up_60_63_min_age > self.catch_up_60_63_max_age:
+            raise ValueError("catch_up_60_63_min_age exceeds catch_up_60_63_max_age")
+        return self
+
+
+class MatchTier(_Model):
+    up_to: Annotated[Rate, Field(gt=0, le=1)]
+    rate: Annotated[Rate, Field(ge=0, le=10)]
+
+
+class Match(_Model):
+    tiers: list[MatchTier]
+    true_up: bool
+
+    @field_validator("tiers")
+    @classmethod
+    def _increasing(cls, tiers: list[MatchTier]) -> list[MatchTier]:
+        bounds = [tier.up_to for tier in tiers]
+        if any(later <= earlier for earlier, later in itertools.pairwise(bounds)):
+            raise ValueError("up_to must increase strictly from one tier to the next")
+        return tiers
+
+
+class NonElective(_Model):
+    rate: Probability
+
+
+class GradedStep(_Model):
+    years: int = Field(ge=1, le=100, strict=True)
+    percent: Probability
+
+
+class Vesting(_Model):
+    schedule: Literal["immediate", "cliff", "graded"]
+    cliff_years: Years
+    graded: list[GradedStep]
+
+    @field_validator("graded")
+    @classmethod
+    def _steps(cls, steps: list[GradedStep]) -> list[GradedStep]:
+        pairs = list(itertools.pairwise(steps))
+        if any(b.years <= a.years for a, b in pairs):
+            raise ValueError("years must increase strictly from one entry to the next")
+        if any(b.percent < a.percent for a, b in pairs):
+            raise ValueError("percent must not decrease from one entry to the next")
+        return steps
+
+
+class Investment(_Model):
+    return_rate: SignedRate
+
+
 class Config(_Model):
     """The validated assumptions of one run (see ``defaults.toml`` for each key's meaning)."""
 
@@ -263,6 +378,11 @@ class Config(_Model):
     eligibility: Eligibility
     enrollment: Enrollment
     escalation: Escalation
+    limits: Limits
+    match: Match
+    non_elective: NonElective
+    vesting: Vesting
+    investment: Investment
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:

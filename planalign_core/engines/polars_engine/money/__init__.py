@@ -1,0 +1,1 @@
+"""Money: contributions, IRS limits, employer money, vesting, balances, HCE (rules, "Money")."""
