@@ -26,6 +26,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ParamSpec
 
@@ -192,3 +193,61 @@ def employee_keys(n_employees: int, seed: int = SEED) -> pl.DataFrame:
     index = pl.int_range(n_employees, dtype=pl.UInt64, eager=True)
     keys = ((index + offset) % modulus) * KEY_MULTIPLIER % modulus
     return pl.DataFrame({"employee_key": keys})
+
+
+CENSUS_MASK = 0xFFFFFFFF
+CENSUS_LEVEL_CUTS = (40, 70, 88, 97)  # percent of employees below levels 2, 3, 4, 5
+CENSUS_PAY_BASE = (40_000, 60_000, 85_000, 120_000, 175_000)  # dollars, by level
+CENSUS_PAY_SPAN = (20_000, 30_000, 40_000, 60_000, 120_000)
+CENSUS_RATES = ("0.0300", "0.0400", "0.0500", "0.0600", "0.0800", "0.1000", "0.1500")
+
+
+def _scramble(index: pl.Expr, salt: int) -> pl.Expr:
+    """A 32-bit pseudo-random value per row from integer arithmetic only (UInt64, no overflow)."""
+    x = (index * 0x9E3779B1 + salt * 0x85EBCA77) & CENSUS_MASK
+    x = x.xor(x // (1 << 16))
+    x = (x * 0x7FEB352D) & CENSUS_MASK
+    x = x.xor(x // (1 << 15))
+    return x
+
+
+@dataset(probe={"n_employees": 1_000})
+def census(n_employees: int, seed: int = SEED) -> pl.DataFrame:
+    """A census file's content: ``n_employees`` active employees as of 2024-12-31, in the
+    column names users' files carry (employee_id, birth_date, hire_date, gross_compensation as
+    an exact DECIMAL(12,2), deferral_rate as text with 4 places, job_level). Ages 20-65,
+    tenures up to 30 years, pay in level bands, 60 % deferring."""
+    index = pl.int_range(n_employees, dtype=pl.UInt64).alias("i")
+    frame = pl.select(index).with_columns(
+        *(_scramble(pl.col("i"), seed * 16 + k).alias(f"u{k}") for k in range(10))
+    )
+    level = pl.lit(5, dtype=pl.Int64)
+    for number, cut in reversed(list(enumerate(CENSUS_LEVEL_CUTS, start=1))):
+        level = pl.when(pl.col("u0") % 100 < cut).then(number).otherwise(level)
+    frame = frame.with_columns(
+        level.alias("job_level"), (20 + pl.col("u1") % 46).cast(pl.Int64).alias("age")
+    )
+    tenure = pl.min_horizontal(pl.col("u3") % (pl.col("age") - 17), 30).cast(pl.Int64)
+    by_level = {"old": [1, 2, 3, 4, 5], "return_dtype": pl.Int64}
+    pay = (
+        pl.col("job_level").replace_strict(new=list(CENSUS_PAY_BASE), **by_level)
+        + pl.col("u5") % pl.col("job_level").replace_strict(new=list(CENSUS_PAY_SPAN), **by_level)
+    ) * 100 + pl.col("u6") % 100
+    rate = pl.col("u8").cast(pl.Int64) % len(CENSUS_RATES)
+    return frame.select(
+        pl.format("C{}", (pl.col("i") + 1).cast(pl.String).str.pad_start(7, "0")).alias(
+            "employee_id"
+        ),
+        (pl.date(2024 - pl.col("age"), 1, 1) + pl.duration(days=pl.col("u2") % 365)).alias(
+            "birth_date"
+        ),
+        (pl.date(2024 - tenure, 1, 1) + pl.duration(days=pl.col("u4") % 365)).alias("hire_date"),
+        (pay.cast(pl.Decimal(12, 0)) * pl.lit(Decimal("0.01")))
+        .cast(pl.Decimal(12, 2))
+        .alias("gross_compensation"),
+        pl.when(pl.col("u7") % 100 < 60)
+        .then(rate.replace_strict(list(range(len(CENSUS_RATES))), list(CENSUS_RATES)))
+        .otherwise(pl.lit("0.0000"))
+        .alias("deferral_rate"),
+        pl.col("job_level").cast(pl.Int16),
+    )

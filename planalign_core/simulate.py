@@ -217,8 +217,12 @@ def run(
     spec: RunSpec,
     db_path: Path | str = DEFAULT_DB_PATH,
     on_year: Callable[[YearSummary, float], None] | None = None,
+    threads: int | None = None,
 ) -> RunReport:
-    """Simulate ``spec`` and store it in ``db_path`` (one transaction; rules, "Storage")."""
+    """Simulate ``spec`` and store it in ``db_path`` (one transaction; rules, "Storage").
+
+    ``threads`` caps DuckDB's threads (benchmarks pin it; Polars reads ``POLARS_MAX_THREADS``).
+    """
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
     config, keys, census, source = load_inputs(spec)
@@ -227,7 +231,7 @@ def run(
     engine = run_years(census, config, keys)
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with Database(db_path) as db, db.transaction():
+    with Database(db_path, threads=threads) as db, db.transaction():
         writer = ScenarioWriter(db, keys.scenario_id)
         try:
             writer.write(BASELINE_TABLE, engine.baseline)

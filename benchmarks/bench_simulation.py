@@ -1,0 +1,164 @@
+"""Multi-year simulation (issue "Polars engine, part 1"): the full pipeline, the year step, the
+deferral-rate accumulator, peak memory, and the outputs themselves.
+
+The input is a census file (``common.census``: append-only, so every commit reads the same
+workforce); a timed call is what ``planalign simulate --census FILE`` does: load and validate
+the census, simulate, store every table in a DuckDB file (re-running a scenario replaces its
+rows, so repeated calls do the same work).
+
+Goals on 2 cores (read here, never asserted by tests):
+- 5k employees x 5 years <= 1 s; 100k x 5 <= 10 s and <= 2 GB peak RSS;
+- the accumulator <= 0.5 s per year at 100k employees.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from . import BENCH_THREADS
+from .common import SEED, cache_dir, census, require, skip_slow
+
+SIZES = [1_000, 5_000, 10_000, 100_000]
+YEARS = [1, 5]
+START_YEAR = 2025
+
+
+def census_file(employees: int) -> Path:
+    """The census getter's rows as a Parquet file, written once per machine."""
+    path = cache_dir() / f"census_file-{employees}-{SEED}.parquet"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        census(employees).write_parquet(partial)
+        partial.replace(path)
+    return path
+
+
+class _Pipeline:
+    """Shared set-up: a census file, a scratch DuckDB file, the run function of this commit."""
+
+    def setup(self, employees: int, years: int) -> None:
+        skip_slow(employees >= 100_000)
+        simulate = require("planalign_core.simulate")
+        require("planalign_core.simulate", "RunSpec")
+        self.run = simulate.run
+        self.spec = simulate.RunSpec(
+            years=years, start_year=START_YEAR, seed=SEED, census_path=census_file(employees)
+        )
+        self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-"))
+        self.db = self.scratch / "bench.duckdb"
+
+    def teardown(self, employees: int, years: int) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def simulate(self) -> Any:
+        return self.run(self.spec, self.db, threads=BENCH_THREADS)
+
+
+class Simulate(_Pipeline):
+    """Census file -> events, snapshots, accumulator, metadata in DuckDB."""
+
+    params = [SIZES, YEARS]
+    param_names = ["employees", "years"]
+    timeout = 900
+    number = 1
+    repeat = (1, 5, 60.0)
+
+    def time_simulate(self, employees: int, years: int) -> None:
+        self.simulate()
+
+    def peakmem_simulate(self, employees: int, years: int) -> None:
+        self.simulate()
+
+
+class SimulateOutputs(_Pipeline):
+    """What the simulation produces, so a commit that changes results shows in the history."""
+
+    params = [[5_000], [5]]
+    param_names = ["employees", "years"]
+    timeout = 300
+
+    def setup(self, employees: int, years: int) -> None:
+        super().setup(employees, years)
+        self.report = self.simulate()
+
+    def track_events(self, employees: int, years: int) -> int:
+        return int(self.report.events_written)
+
+    track_events.unit = "events"  # type: ignore[attr-defined]
+
+    def track_final_headcount(self, employees: int, years: int) -> int:
+        return int(self.report.summaries[-1].end_headcount)
+
+    track_final_headcount.unit = "employees"  # type: ignore[attr-defined]
+
+    def track_final_participation_bp(self, employees: int, years: int) -> int:
+        """Participation at the end of the last year, in basis points."""
+        return int(self.report.summaries[-1].participation_rate * 10_000)
+
+    track_final_participation_bp.unit = "basis points"  # type: ignore[attr-defined]
+
+
+class PeakMemoryReference:
+    """The interpreter with the suite imported and nothing run: the floor of ``peakmem_``."""
+
+    def peakmem_reference(self) -> None:
+        pass
+
+
+def _engine_years(employees: int, years: int) -> tuple[Any, list[Any]]:
+    """Run the engine in memory for ``years`` years: its config and keys, and each year."""
+    config = require("planalign_core.config", "load_config")()
+    load_census = require("planalign_core.census", "load_census")
+    engine = require("planalign_core.engines.polars_engine")
+    keys = engine.RunKeys(SEED, "bench", config.plan_design_id, START_YEAR, years + 1)
+    run = engine.run_years(load_census(census_file(employees), START_YEAR, config), config, keys)
+    done = [year for year, _ in zip(run.years, range(years), strict=False)]
+    return (config, keys), done
+
+
+class YearStep:
+    """One simulated year of the Polars engine, in memory (no DuckDB)."""
+
+    params = [[10_000, 100_000]]
+    param_names = ["employees"]
+    timeout = 300
+
+    def setup(self, employees: int) -> None:
+        skip_slow(employees >= 100_000)
+        self.simulate_year = require("planalign_core.engines.polars_engine.year", "simulate_year")
+        (self.config, self.keys), done = _engine_years(employees, 1)
+        self.state: pl.DataFrame = done[0].result.state
+
+    def time_year_step(self, employees: int) -> None:
+        self.simulate_year(self.state, self.config, self.keys, START_YEAR + 1)
+
+
+class Accumulator:
+    """``int_deferral_rate_state_accumulator`` for one year: last year's rows + this year's
+    events."""
+
+    params = [[10_000, 100_000]]
+    param_names = ["employees"]
+    timeout = 300
+
+    def setup(self, employees: int) -> None:
+        skip_slow(employees >= 100_000)
+        self.accumulate = require("planalign_core.engines.polars_engine.accumulator", "accumulate")
+        (_, self.keys), done = _engine_years(employees, 2)
+        self.previous: pl.DataFrame = done[0].accumulator
+        self.events: pl.DataFrame = done[1].result.events
+
+    def time_accumulator_year(self, employees: int) -> None:
+        self.accumulate(
+            self.previous,
+            self.events,
+            year=START_YEAR + 1,
+            last_year=self.keys.last_year,
+            scenario_id=self.keys.scenario_id,
+            plan_design_id=self.keys.plan_design_id,
+        )
