@@ -68,7 +68,3 @@
 {% macro rate(rate_units) -%}
     cast(cast({{ rate_units }} as decimal(18, 0)) * 0.0001 as decimal(5, 4))
 {%- endmacro %}
-
-{% macro rate_units(rate) -%}
-    cast({{ rate }} * 10000 as integer)
-{%- endmacro %}

@@ -1,0 +1,382 @@
+"""The SQL engine's driver: the dbt project (``dbt/``) run in-process, one invocation per year.
+
+dbt starts slowly (imports, adapter, parsing: seconds), so the driver pays that once: it parses
+the project once and hands the parsed manifest to every later invocation (``dbtRunner(manifest=
+...)``). The first year's invocation builds the whole project (inputs staged, baseline, the year
+loop, the event views, the marts); each later year runs only the ``year_loop`` models with
+``--vars {simulation_year: Y}``. Everything is built in a scratch DuckDB file in a temporary
+directory: the caller copies the output tables into the user's database in its own single
+transaction, so a failed build never touches that file.
+
+Per invocation the driver records its wall time and the time dbt reports for executing the
+nodes' SQL ("sql"); the difference is dbt's own overhead (startup, compilation, bookkeeping).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from planalign_core.config import Config
+from planalign_core.engines.dbt_inputs import RunParameters, input_tables, write_inputs
+from planalign_core.errors import PlanalignError
+from planalign_core.store import Database
+
+PROJECT_ENV = "PLANALIGN_DBT_PROJECT_DIR"
+DATABASE_ENV = "PLANALIGN_DBT_DATABASE"
+DUCKDB_THREADS_ENV = "PLANALIGN_DBT_DUCKDB_THREADS"
+YEAR_LOOP_SELECTOR = "tag:year_loop"
+BASELINE_TABLE = "int_baseline_workforce"
+EVENTS_TABLE = "fct_yearly_events"
+SNAPSHOT_TABLE = "fct_workforce_snapshot"
+ACCUMULATOR_TABLE = "int_deferral_rate_state_accumulator"
+YEAR_TABLES = (EVENTS_TABLE, SNAPSHOT_TABLE, ACCUMULATOR_TABLE)
+# Quiet, no artefacts, no network: what an embedded run needs from dbt's many switches.
+_COMMON_FLAGS = (
+    "--quiet",
+    "--log-level-file",
+    "none",
+    "--no-write-json",
+    "--no-send-anonymous-usage-stats",
+    "--no-version-check",
+)
+
+
+class DbtEngineError(PlanalignError):
+    """dbt could not build the project; the message names the failing models and tests."""
+
+
+def project_dir() -> Path:
+    """The dbt project: ``$PLANALIGN_DBT_PROJECT_DIR``, the copy inside the installed package
+    (wheels), or the repository's ``dbt/`` (a source checkout)."""
+    candidates: list[Path] = []
+    if os.environ.get(PROJECT_ENV):
+        candidates.append(Path(os.environ[PROJECT_ENV]))
+    candidates.append(Path(str(files("planalign_core").joinpath("dbt_project"))))
+    candidates.append(Path(__file__).resolve().parents[2] / "dbt")
+    for candidate in candidates:
+        if (candidate / "dbt_project.yml").is_file():
+            return candidate.resolve()
+    raise DbtEngineError(
+        "the dbt project was not found (looked in: "
+        + ", ".join(str(c) for c in candidates)
+        + f"); set {PROJECT_ENV} to the directory holding dbt_project.yml"
+    )
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One dbt invocation: what ran, how long it took, how much of that was SQL."""
+
+    args: tuple[str, ...]
+    wall_seconds: float
+    sql_seconds: float
+    nodes: int
+
+    @property
+    def overhead_seconds(self) -> float:
+        """dbt's own time: everything but the nodes' SQL."""
+        return max(self.wall_seconds - self.sql_seconds, 0.0)
+
+
+@dataclass(frozen=True)
+class DbtYear:
+    """One simulated year's output tables and the figures of the CLI summary."""
+
+    year: int
+    events: pl.DataFrame
+    snapshot: pl.DataFrame
+    accumulator: pl.DataFrame
+    start_headcount: int
+    experienced_terminations: int
+    hires: int
+    new_hire_terminations: int
+    invocation: Invocation
+
+    @property
+    def end_headcount(self) -> int:
+        return int(self.snapshot.filter(pl.col("employment_status") == "active").height)
+
+
+@dataclass
+class DbtTimings:
+    """Where a run's time went: dbt's start-up and parse, then each invocation."""
+
+    startup_seconds: float = 0.0
+    parse_seconds: float = 0.0
+    inputs_seconds: float = 0.0
+    invocations: list[Invocation] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, float]:
+        """Flat figures for run metadata: ``dbt_<what>_seconds``."""
+        out = {
+            "dbt_startup_seconds": self.startup_seconds,
+            "dbt_parse_seconds": self.parse_seconds,
+            "dbt_inputs_seconds": self.inputs_seconds,
+        }
+        for invocation in self.invocations:
+            name = _invocation_name(invocation.args)
+            out[f"dbt_{name}_wall_seconds"] = invocation.wall_seconds
+            out[f"dbt_{name}_sql_seconds"] = invocation.sql_seconds
+            out[f"dbt_{name}_overhead_seconds"] = invocation.overhead_seconds
+        return out
+
+
+def _invocation_name(args: Sequence[str]) -> str:
+    if "--vars" in args:
+        year = json.loads(args[args.index("--vars") + 1])["simulation_year"]
+        return f"{args[0]}_{year}"
+    return args[0]
+
+
+def _node_messages(result: Any) -> list[str]:
+    problems = []
+    for node_result in getattr(result, "results", None) or []:
+        status = str(getattr(node_result, "status", ""))
+        if status.lower().endswith(("error", "fail")):
+            node = node_result.node
+            where = getattr(node, "original_file_path", "") or node.unique_id
+            problems.append(f"{node.name} ({where}): {status}: {node_result.message}")
+    return problems
+
+
+def _sql_seconds(result: Any) -> float:
+    """Sum of the nodes' "execute" phases (dbt's timing), i.e. running their SQL."""
+    total = 0.0
+    for node_result in getattr(result, "results", None) or []:
+        for timing in getattr(node_result, "timing", None) or []:
+            if timing.name == "execute" and timing.started_at and timing.completed_at:
+                total += (timing.completed_at - timing.started_at).total_seconds()
+    return total
+
+
+_MANIFESTS: dict[tuple[str, str], Any] = {}
+_PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
+
+
+def project_fingerprint(project: Path) -> str:
+    """SHA-256 over the project's files (names and contents): a parse is reused only while
+    the files it read are unchanged."""
+    digest = hashlib.sha256()
+    for part in _PROJECT_PARTS:
+        root = project / part
+        paths = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in paths:
+            if path.is_file():
+                digest.update(str(path.relative_to(project)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class DbtSession:
+    """dbt on one project and one scratch database: parse once, invoke many times."""
+
+    def __init__(
+        self, project: Path, workdir: Path, database: Path, duckdb_threads: int | None = None
+    ) -> None:
+        started = time.perf_counter()
+        from dbt.cli.main import dbtRunner  # noqa: PLC0415 - dbt is heavy: import on use
+
+        self._runner_class = dbtRunner
+        self.startup_seconds = time.perf_counter() - started
+        self.project = project
+        self.database = database
+        self._env = {DATABASE_ENV: str(database)}
+        if duckdb_threads is not None:
+            self._env[DUCKDB_THREADS_ENV] = str(duckdb_threads)
+        self._paths = (
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(workdir / "target"),
+            "--log-path",
+            str(workdir / "logs"),
+        )
+        self._runner: Any = None
+
+    @contextmanager
+    def _environment(self) -> Iterator[None]:
+        """Point the committed profile at the scratch database for the call's duration."""
+        saved = {name: os.environ.get(name) for name in self._env}
+        os.environ.update(self._env)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+    def parse(self) -> float:
+        """Parse the project, or reuse this process's parse of the same project files: every
+        invocation of every run takes the manifest instead of parsing again."""
+        started = time.perf_counter()
+        key = (str(self.project), project_fingerprint(self.project))
+        manifest: Any = _MANIFESTS.get(key)
+        if manifest is None:
+            with self._environment():
+                result = self._runner_class().invoke(["parse", *self._paths, *_COMMON_FLAGS])
+            if not result.success:
+                raise DbtEngineError(f"dbt could not parse {self.project}: {result.exception}")
+            manifest = _MANIFESTS[key] = result.result
+        self._runner = self._runner_class(manifest=manifest)
+        return time.perf_counter() - started
+
+    def invoke(self, *args: str) -> Invocation:
+        """Run one dbt command; a failure raises naming every failed node."""
+        if self._runner is None:
+            self.parse()
+        started = time.perf_counter()
+        with self._environment():
+            result = self._runner.invoke([*args, *self._paths, *_COMMON_FLAGS])
+        wall = time.perf_counter() - started
+        if not result.success:
+            problems = _node_messages(result.result)
+            detail = "\n  ".join(problems) if problems else str(result.exception)
+            raise DbtEngineError(f"dbt {' '.join(args)} failed:\n  {detail}")
+        nodes = len(getattr(result.result, "results", None) or [])
+        return Invocation(tuple(args), wall, _sql_seconds(result.result), nodes)
+
+    def close(self) -> None:
+        """Release dbt-duckdb's connection to the scratch file (it keeps one per process)."""
+        from dbt.adapters.duckdb.connections import (  # noqa: PLC0415
+            DuckDBConnectionManager,
+        )
+
+        manager: Any = DuckDBConnectionManager
+        manager.close_all_connections()
+
+
+def year_args(year: int, *, first: bool, command: str = "run") -> tuple[str, ...]:
+    """The invocation of one year: the whole project the first time, the loop after."""
+    select = () if first else ("--select", YEAR_LOOP_SELECTOR)
+    return (command, *select, "--vars", json.dumps({"simulation_year": year}))
+
+
+def _year_counts(connection: duckdb.DuckDBPyConnection, year: int) -> tuple[int, int, int, int]:
+    """(start headcount, experienced terminations, hires, new-hire terminations)."""
+    row = connection.execute(
+        f"""
+        SELECT
+            count(*) FILTER (WHERE NOT starts_with(detailed_status, 'new_hire')),
+            count(*) FILTER (WHERE detailed_status = 'experienced_termination'),
+            count(*) FILTER (WHERE starts_with(detailed_status, 'new_hire')),
+            count(*) FILTER (WHERE detailed_status = 'new_hire_termination')
+        FROM main."{SNAPSHOT_TABLE}" WHERE simulation_year = ?
+        """,
+        [year],
+    ).fetchall()[0]
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+
+
+def _read(connection: duckdb.DuckDBPyConnection, table: str, year: int | None) -> pl.DataFrame:
+    where = "" if year is None else " WHERE simulation_year = ?"
+    frame: pl.DataFrame = connection.sql(
+        f'SELECT * FROM main."{table}"{where}', params=[] if year is None else [year]
+    ).pl()
+    return frame
+
+
+@dataclass
+class DbtEngineRun:
+    """A prepared run: the first year is built and the baseline is ready; the later years are
+    built as :attr:`years` is iterated. Iterate it to the end (or close it)."""
+
+    baseline: pl.DataFrame
+    years: Iterator[DbtYear]
+    timings: DbtTimings
+
+
+def run_years(
+    census: pl.DataFrame,
+    config: Config,
+    run: RunParameters,
+    *,
+    tests: bool = False,
+    duckdb_threads: int | None = None,
+) -> DbtEngineRun:
+    """Build the run with dbt; ``tests`` also runs the project's data and unit tests at the end.
+
+    The scratch directory lives until :attr:`DbtEngineRun.years` is exhausted or closed.
+    """
+    timings = DbtTimings()
+    workdir = Path(tempfile.mkdtemp(prefix="planalign-dbt-"))
+    database = workdir / "scratch.duckdb"
+    started = time.perf_counter()
+    with Database(database) as db:
+        write_inputs(db, input_tables(config, census, run))
+    timings.inputs_seconds = time.perf_counter() - started
+    session = DbtSession(project_dir(), workdir, database, duckdb_threads)
+    timings.startup_seconds = session.startup_seconds
+    years = _years(session, run, timings, workdir, tests=tests)
+    try:
+        timings.parse_seconds = session.parse()
+        first = next(years)
+    except BaseException:
+        years.close()
+        raise
+    connection = duckdb.connect(str(database))
+    try:
+        baseline = _read(connection, BASELINE_TABLE, None)
+    finally:
+        connection.close()
+    return DbtEngineRun(baseline, _chain(first, years), timings)
+
+
+def _chain(first: DbtYear, rest: Generator[DbtYear]) -> Generator[DbtYear]:
+    try:
+        yield first
+        yield from rest
+    finally:
+        rest.close()
+
+
+def _years(
+    session: DbtSession, run: RunParameters, timings: DbtTimings, workdir: Path, *, tests: bool
+) -> Generator[DbtYear]:
+    try:
+        for index, year in enumerate(run.years_simulated):
+            invocation = session.invoke(*year_args(year, first=index == 0))
+            timings.invocations.append(invocation)
+            # dbt-duckdb keeps its connection open; a plain one of the same configuration
+            # shares its database instance.
+            connection = duckdb.connect(str(session.database))
+            try:
+                starting, leavers, hires, hires_leaving = _year_counts(connection, year)
+                events, snapshot, accumulator = (
+                    _read(connection, table, year) for table in YEAR_TABLES
+                )
+            finally:
+                connection.close()
+            yield DbtYear(
+                year,
+                events,
+                snapshot,
+                accumulator,
+                starting,
+                leavers,
+                hires,
+                hires_leaving,
+                invocation,
+            )
+        if tests:
+            timings.invocations.append(session.invoke("test"))
+    finally:
+        session.close()
+        shutil.rmtree(workdir, ignore_errors=True)
