@@ -8,12 +8,10 @@ publishes the static site to ``.asv/html`` and prints where it is.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from tools.asvtool import (
     REPO_ROOT,
@@ -25,6 +23,7 @@ from tools.asvtool import (
     repo_path,
     this_machine,
 )
+from tools.bench_site import finish_site
 
 DEFAULT_COMMITS = 5
 GITHUB_REMOTE = re.compile(r"^(?:https://github\.com/|git@github\.com:)([^/]+/[^/]+?)(?:\.git)?/?$")
@@ -52,17 +51,6 @@ def commit_url() -> str | None:
         return None
     match = GITHUB_REMOTE.match(origin)
     return f"https://github.com/{match.group(1)}/commit/" if match else None
-
-
-def finish_site(html_dir: Path, url: str | None) -> None:
-    """Make the published site ready for GitHub Pages: commit links, and no Jekyll pass."""
-    (html_dir / ".nojekyll").touch()
-    if url is None:
-        return
-    index = html_dir / "index.json"
-    data = json.loads(index.read_text())
-    data["show_commit_url"] = url
-    index.write_text(json.dumps(data))
 
 
 def run_history(
