@@ -26,7 +26,7 @@ import psutil
 from planalign_core import __version__
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import Config, config_hash, load_config
-from planalign_core.engines import ENGINE_NAMES
+from planalign_core.engines import ENGINE_NAMES, dbt_driver
 from planalign_core.engines.polars_engine import EngineYear, RunKeys, run_years
 from planalign_core.errors import ConfigError
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
@@ -228,7 +228,11 @@ def run(
     config, keys, census, source = load_inputs(spec)
     report = RunReport(keys, config_hash(config), source, census.height)
     report.timings["inputs"] = time.perf_counter() - clock
-    engine = run_years(census, config, keys)
+    engine = (
+        dbt_driver.start(census, config, keys, duckdb_threads=threads)
+        if spec.engine == "dbt"
+        else run_years(census, config, keys)
+    )
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with Database(db_path, threads=threads) as db, db.transaction():
@@ -250,6 +254,8 @@ def run(
         finally:
             writer.wait()
         report.timings["write_busy"] = writer.seconds
+        if isinstance(engine, dbt_driver.DbtEngineRun):
+            report.timings.update(engine.timings.as_dict())
         report.wall_seconds = time.perf_counter() - clock
         report.peak_rss_bytes = peak_rss_bytes()
         db.replace_scenario_rows(

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from planalign_core import simulate as simulation
-from planalign_core.engines import ENGINE_NAMES
+from planalign_core.engines import ENGINE_NAMES, dbt_driver
 from planalign_core.simulate import RunReport, RunSpec, YearSummary
 from planalign_core.store import DEFAULT_DB_PATH
 
@@ -88,4 +88,7 @@ def run(args: argparse.Namespace) -> int:
         f"{report.census_source}): {report.events_written:,} events in {args.db}; "
         f"{report.wall_seconds:.2f} s, peak RSS {report.peak_rss_bytes / 2**20:,.0f} MiB"
     )
+    dbt_time = dbt_driver.timing_summary(report.timings)
+    if dbt_time:
+        print(dbt_time)
     return 0

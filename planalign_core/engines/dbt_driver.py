@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -32,12 +32,18 @@ import polars as pl
 
 from planalign_core.config import Config
 from planalign_core.engines.dbt_inputs import RunParameters, input_tables, write_inputs
+from planalign_core.engines.polars_engine import EngineRun, EngineYear, RunKeys
+from planalign_core.engines.polars_engine.year import YearResult
 from planalign_core.errors import PlanalignError
 from planalign_core.store import Database
 
 PROJECT_ENV = "PLANALIGN_DBT_PROJECT_DIR"
 DATABASE_ENV = "PLANALIGN_DBT_DATABASE"
 DUCKDB_THREADS_ENV = "PLANALIGN_DBT_DUCKDB_THREADS"
+CACHE_ENV = "PLANALIGN_DBT_CACHE"
+# The profile's default file name: parse and runs see one database name (the file's stem).
+SCRATCH_NAME = "planalign_dbt.duckdb"
+PARTIAL_PARSE = "partial_parse.msgpack"
 YEAR_LOOP_SELECTOR = "tag:year_loop"
 BASELINE_TABLE = "int_baseline_workforce"
 EVENTS_TABLE = "fct_yearly_events"
@@ -84,7 +90,7 @@ class Invocation:
     args: tuple[str, ...]
     wall_seconds: float
     sql_seconds: float
-    nodes: int
+    node_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def overhead_seconds(self) -> float:
@@ -153,17 +159,36 @@ def _node_messages(result: Any) -> list[str]:
     return problems
 
 
-def _sql_seconds(result: Any) -> float:
-    """Sum of the nodes' "execute" phases (dbt's timing), i.e. running their SQL."""
-    total = 0.0
+def _execute_seconds(result: Any) -> dict[str, float]:
+    """Per node, its "execute" phase in dbt's timing: running the node's SQL."""
+    seconds: dict[str, float] = {}
     for node_result in getattr(result, "results", None) or []:
         for timing in getattr(node_result, "timing", None) or []:
             if timing.name == "execute" and timing.started_at and timing.completed_at:
-                total += (timing.completed_at - timing.started_at).total_seconds()
-    return total
+                elapsed = (timing.completed_at - timing.started_at).total_seconds()
+                name = node_result.node.name
+                seconds[name] = seconds.get(name, 0.0) + elapsed
+    return seconds
 
 
 _MANIFESTS: dict[tuple[str, str], Any] = {}
+
+
+def cache_dir(project: Path) -> Path | None:
+    """Where dbt's partial parsing file of ``project`` is kept between runs:
+    ``$PLANALIGN_DBT_CACHE`` or ``$XDG_CACHE_HOME/planalign/dbt`` (default ``~/.cache``), one
+    folder per project path; None (no cache) when it cannot be created."""
+    root = os.environ.get(CACHE_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "planalign", "dbt"
+    )
+    folder = Path(root) / hashlib.sha256(str(project).encode()).hexdigest()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 _PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
 
 
@@ -193,6 +218,7 @@ class DbtSession:
         self._runner_class = dbtRunner
         self.startup_seconds = time.perf_counter() - started
         self.project = project
+        self.workdir = workdir
         self.database = database
         self._env = {DATABASE_ENV: str(database)}
         if duckdb_threads is not None:
@@ -210,10 +236,11 @@ class DbtSession:
         self._runner: Any = None
 
     @contextmanager
-    def _environment(self) -> Iterator[None]:
+    def _environment(self, values: Mapping[str, str] | None = None) -> Iterator[None]:
         """Point the committed profile at the scratch database for the call's duration."""
-        saved = {name: os.environ.get(name) for name in self._env}
-        os.environ.update(self._env)
+        values = {**self._env, **(values or {})}
+        saved = {name: os.environ.get(name) for name in values}
+        os.environ.update(values)
         try:
             yield
         finally:
@@ -225,18 +252,40 @@ class DbtSession:
 
     def parse(self) -> float:
         """Parse the project, or reuse this process's parse of the same project files: every
-        invocation of every run takes the manifest instead of parsing again."""
+        invocation of every run takes the manifest instead of parsing again. Across processes,
+        dbt's partial parsing file is kept in :func:`cache_dir` (dbt re-reads what changed)."""
         started = time.perf_counter()
         key = (str(self.project), project_fingerprint(self.project))
         manifest: Any = _MANIFESTS.get(key)
         if manifest is None:
-            with self._environment():
-                result = self._runner_class().invoke(["parse", *self._paths, *_COMMON_FLAGS])
-            if not result.success:
-                raise DbtEngineError(f"dbt could not parse {self.project}: {result.exception}")
-            manifest = _MANIFESTS[key] = result.result
+            manifest = _MANIFESTS[key] = self._parse()
         self._runner = self._runner_class(manifest=manifest)
         return time.perf_counter() - started
+
+    def _parse(self) -> Any:
+        cache = cache_dir(self.project)
+        target = self.workdir / "parse"
+        target.mkdir(parents=True, exist_ok=True)
+        flags: tuple[str, ...] = ("--no-partial-parse",)
+        # The profile is part of what partial parsing checks: parse against a fixed database
+        # path. Its file name is the scratch file's, so the parsed relations name the same
+        # database the runs then write.
+        parse_env = {DATABASE_ENV: str(target / SCRATCH_NAME)}
+        if cache is not None:
+            flags = ()
+            parse_env[DATABASE_ENV] = str(cache / SCRATCH_NAME)
+            if (cache / PARTIAL_PARSE).is_file():
+                shutil.copyfile(cache / PARTIAL_PARSE, target / PARTIAL_PARSE)
+        paths = (*self._paths[:4], "--target-path", str(target), *self._paths[6:])
+        with self._environment(parse_env):
+            result = self._runner_class().invoke(["parse", *paths, *_COMMON_FLAGS, *flags])
+        if not result.success:
+            raise DbtEngineError(f"dbt could not parse {self.project}: {result.exception}")
+        if cache is not None and (target / PARTIAL_PARSE).is_file():
+            fresh = cache / f".{os.getpid()}.{PARTIAL_PARSE}"
+            shutil.copyfile(target / PARTIAL_PARSE, fresh)
+            os.replace(fresh, cache / PARTIAL_PARSE)  # atomic: concurrent runs never see half
+        return result.result
 
     def invoke(self, *args: str) -> Invocation:
         """Run one dbt command; a failure raises naming every failed node."""
@@ -250,8 +299,8 @@ class DbtSession:
             problems = _node_messages(result.result)
             detail = "\n  ".join(problems) if problems else str(result.exception)
             raise DbtEngineError(f"dbt {' '.join(args)} failed:\n  {detail}")
-        nodes = len(getattr(result.result, "results", None) or [])
-        return Invocation(tuple(args), wall, _sql_seconds(result.result), nodes)
+        nodes = _execute_seconds(result.result)
+        return Invocation(tuple(args), wall, sum(nodes.values()), nodes)
 
     def close(self) -> None:
         """Release dbt-duckdb's connection to the scratch file (it keeps one per process)."""
@@ -294,7 +343,7 @@ def _read(connection: duckdb.DuckDBPyConnection, table: str, year: int | None) -
 
 
 @dataclass
-class DbtEngineRun:
+class DbtRun:
     """A prepared run: the first year is built and the baseline is ready; the later years are
     built as :attr:`years` is iterated. Iterate it to the end (or close it)."""
 
@@ -310,14 +359,14 @@ def run_years(
     *,
     tests: bool = False,
     duckdb_threads: int | None = None,
-) -> DbtEngineRun:
+) -> DbtRun:
     """Build the run with dbt; ``tests`` also runs the project's data and unit tests at the end.
 
-    The scratch directory lives until :attr:`DbtEngineRun.years` is exhausted or closed.
+    The scratch directory lives until :attr:`DbtRun.years` is exhausted or closed.
     """
     timings = DbtTimings()
     workdir = Path(tempfile.mkdtemp(prefix="planalign-dbt-"))
-    database = workdir / "scratch.duckdb"
+    database = workdir / SCRATCH_NAME
     started = time.perf_counter()
     with Database(database) as db:
         write_inputs(db, input_tables(config, census, run))
@@ -336,7 +385,7 @@ def run_years(
         baseline = _read(connection, BASELINE_TABLE, None)
     finally:
         connection.close()
-    return DbtEngineRun(baseline, _chain(first, years), timings)
+    return DbtRun(baseline, _chain(first, years), timings)
 
 
 def _chain(first: DbtYear, rest: Generator[DbtYear]) -> Generator[DbtYear]:
@@ -380,3 +429,75 @@ def _years(
     finally:
         session.close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --- the engine interface of ``planalign_core.simulate`` --------------------------------------
+
+
+@dataclass(frozen=True)
+class DbtEngineRun(EngineRun):
+    """:class:`EngineRun` of the dbt engine, with where its time went (filled as years run)."""
+
+    timings: DbtTimings = field(default_factory=DbtTimings)
+
+
+def _engine_year(year: DbtYear) -> EngineYear:
+    # The dbt engine's state lives in its tables; ``state`` holds the year's active snapshot
+    # rows, so that ``end_headcount`` is right.
+    active = year.snapshot.filter(pl.col("employment_status") == "active")
+    result = YearResult(
+        year=year.year,
+        events=year.events,
+        snapshot=year.snapshot,
+        state=active,
+        start_headcount=year.start_headcount,
+        experienced_terminations=year.experienced_terminations,
+        hires=year.hires,
+        new_hire_terminations=year.new_hire_terminations,
+    )
+    accumulator = year.invocation.node_seconds.get(ACCUMULATOR_TABLE, 0.0)
+    return EngineYear(result, year.accumulator, year.invocation.wall_seconds, accumulator)
+
+
+def start(
+    census: pl.DataFrame,
+    config: Config,
+    keys: RunKeys,
+    *,
+    duckdb_threads: int | None = None,
+    tests: bool = False,
+) -> DbtEngineRun:
+    """The dbt engine behind ``planalign simulate --engine dbt``: the same result shapes as
+    the Polars engine's :func:`~planalign_core.engines.polars_engine.run_years`."""
+    run = RunParameters(
+        keys.seed, keys.scenario_id, keys.plan_design_id, keys.start_year, keys.years
+    )
+    native = run_years(census, config, run, tests=tests, duckdb_threads=duckdb_threads)
+    return DbtEngineRun(
+        native.baseline, (_engine_year(year) for year in native.years), native.timings
+    )
+
+
+def timing_summary(timings: Mapping[str, float]) -> str | None:
+    """The CLI's lines on dbt's time: start-up and parse, then per invocation the wall time
+    split into dbt's overhead and the SQL it ran. None when the run did not use dbt."""
+    runs = sorted(
+        key.removesuffix("_wall_seconds").removeprefix("dbt_")
+        for key in timings
+        if key.startswith("dbt_") and key.endswith("_wall_seconds")
+    )
+    if not runs:
+        return None
+    lines = [
+        f"dbt: start-up {timings.get('dbt_startup_seconds', 0.0):.2f} s, "
+        f"parse {timings.get('dbt_parse_seconds', 0.0):.2f} s, "
+        f"inputs {timings.get('dbt_inputs_seconds', 0.0):.2f} s",
+        f"{'invocation':>12} {'wall s':>8} {'dbt s':>8} {'sql s':>8}",
+    ]
+    for name in runs:
+        lines.append(
+            f"{name:>12} {timings[f'dbt_{name}_wall_seconds']:>8.2f} "
+            f"{timings[f'dbt_{name}_overhead_seconds']:>8.2f} "
+            f"{timings[f'dbt_{name}_sql_seconds']:>8.2f}"
+        )
+    return "\n".join(lines)
