@@ -1,0 +1,80 @@
+"""The dbt driver: finds its project, names what failed, and reports where the time went."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from planalign_core.census import synthesize_census
+from planalign_core.config import load_config
+from planalign_core.engines import dbt_driver
+from planalign_core.engines.dbt_inputs import RunParameters
+
+
+def test_project_dir_prefers_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "dbt_project.yml").write_text("name: x\n")
+    monkeypatch.setenv(dbt_driver.PROJECT_ENV, str(tmp_path))
+    assert dbt_driver.project_dir() == tmp_path.resolve()
+
+
+def test_project_fingerprint_follows_the_files(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(
+        dbt_driver.project_dir(), project, ignore=shutil.ignore_patterns("target", "logs")
+    )
+    before = dbt_driver.project_fingerprint(project)
+    model = project / "models/intermediate/int_run.sql"
+    model.write_text(model.read_text() + "\n")
+    assert dbt_driver.project_fingerprint(project) != before
+
+
+def test_year_invocations() -> None:
+    first = dbt_driver.year_args(2025, first=True)
+    later = dbt_driver.year_args(2026, first=False)
+    assert first[0] == "run" and "--select" not in first
+    assert later[:3] == ("run", "--select", dbt_driver.YEAR_LOOP_SELECTOR)
+    assert json.loads(later[-1]) == {"simulation_year": 2026}
+
+
+def test_timings_split_wall_into_overhead_and_sql() -> None:
+    timings = dbt_driver.DbtTimings(startup_seconds=1.0, parse_seconds=2.0, inputs_seconds=0.5)
+    timings.invocations.append(
+        dbt_driver.Invocation(dbt_driver.year_args(2025, first=True), 3.0, 1.25, {"a": 1.25})
+    )
+    flat = timings.as_dict()
+    assert flat["dbt_run_2025_wall_seconds"] == 3.0
+    assert flat["dbt_run_2025_sql_seconds"] == 1.25
+    assert flat["dbt_run_2025_overhead_seconds"] == 1.75
+    text = dbt_driver.timing_summary(flat)
+    assert text is not None and "run_2025" in text and "1.75" in text
+    assert dbt_driver.timing_summary({"year_2025": 1.0}) is None
+
+
+def test_a_failing_model_is_named_and_the_scratch_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model that fails at run time raises DbtEngineError naming it; the scratch directory
+    (and its DuckDB file) is gone afterwards."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        dbt_driver.project_dir(), project, ignore=shutil.ignore_patterns("target", "logs")
+    )
+    broken = project / "models/intermediate/year_loop/int_participation_year_state.sql"
+    broken.write_text("select * from no_such_table\n")
+    monkeypatch.setenv(dbt_driver.PROJECT_ENV, str(project))
+    monkeypatch.setenv(dbt_driver.CACHE_ENV, str(tmp_path / "cache"))
+    scratch_root = tmp_path / "scratch"
+    scratch_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
+    config = load_config()
+    census = synthesize_census(20, 1, 2025, config)
+    run = RunParameters(1, "s", config.plan_design_id, 2025, 1)
+    with pytest.raises(dbt_driver.DbtEngineError, match="int_participation_year_state"):
+        dbt_driver.run_years(census, config, run)
+    assert list(scratch_root.iterdir()) == []
