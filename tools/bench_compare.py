@@ -8,6 +8,7 @@ Kinds come from the benchmark's name and unit (docs/benchmarks.md, "Writing a be
 - ``time_*``: time, larger is worse;
 - ``peakmem_*`` (and ``mem_*``): memory, larger is worse;
 - ``track_*`` whose unit ends in ``/s``: throughput, smaller is worse;
+- ``track_*`` in seconds (or bytes): judged as a time (or a memory);
 - any other ``track_*``: an output; any change is shown beside the timings.
 
 A change only counts when it passes the limit *and* asv's statistics say the two commits differ
@@ -31,6 +32,8 @@ from asv.results import iter_results_for_machine_and_hash
 from asv.util import human_value
 from asv_runner.statistics import get_err
 
+TIME_UNITS = frozenset({"seconds", "second", "s", "ms", "milliseconds"})
+MEMORY_UNITS = frozenset({"bytes", "B", "MiB", "GiB", "MB", "GB"})
 OUTPUT_TOLERANCE = 1e-12  # relative: outputs are exact for a seed, this only absorbs float repr
 
 
@@ -110,7 +113,12 @@ def kind_of(name: str, unit: str | None) -> Kind:
     if leaf.startswith(("peakmem_", "mem_")):
         return Kind.MEMORY
     if leaf.startswith("track_"):
-        return Kind.THROUGHPUT if unit and unit.strip().endswith("/s") else Kind.OUTPUT
+        unit = (unit or "").strip()
+        if unit.endswith("/s"):
+            return Kind.THROUGHPUT
+        if unit in TIME_UNITS:
+            return Kind.TIME
+        return Kind.MEMORY if unit in MEMORY_UNITS else Kind.OUTPUT
     return Kind.TIME
 
 

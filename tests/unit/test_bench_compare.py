@@ -33,10 +33,13 @@ def sampled(samples: list[float]) -> Measurement:
         ("bench_x.Sim.track_participation_rate", "share", Kind.OUTPUT),
         ("bench_x.Sim.track_total_deferrals", None, Kind.OUTPUT),
         ("bench_x.peakmem_reference", "bytes", Kind.MEMORY),
+        ("bench_x.Cli.track_cli_seconds", "seconds", Kind.TIME),
+        ("bench_x.Run.track_rss_growth", "bytes", Kind.MEMORY),
     ],
 )
 def test_kind_comes_from_prefix_and_unit(name: str, unit: str | None, kind: Kind) -> None:
-    """A ``track_`` is throughput only when its unit is a rate ("/s")."""
+    """A ``track_`` is throughput when its unit is a rate ("/s"), a time or a memory by its
+    unit, else an output."""
     assert kind_of(name, unit) is kind
 
 
