@@ -21,6 +21,17 @@ from planalign_core.config import Config, load_config
 from planalign_core.engines.polars_engine import EngineYear, RunKeys, run_years
 
 START_YEARS = (2023, 2024, 2025, 2028)  # leap years and not
+# The workforce and participation events (type codes 1-7); money events (8-12) are numbered
+# after them (docs/rules.md, "Money event order") and checked by their own tests.
+PART_ONE_TYPES = (
+    "hire",
+    "termination",
+    "promotion",
+    "merit",
+    "eligibility",
+    "enrollment",
+    "deferral_escalation",
+)
 
 
 @st.composite

@@ -25,7 +25,7 @@ ENVELOPE = ("event_id", "employee_id", "event_type", "effective_date", "event_se
 
 def engine_rows(events: pl.DataFrame) -> list[tuple[object, ...]]:
     rows = []
-    for row in events.iter_rows(named=True):
+    for row in events.filter(pl.col("event_type").is_in(list(PAYLOAD))).iter_rows(named=True):
         rows.append(
             tuple(row[c] for c in ENVELOPE) + tuple(row[c] for c in PAYLOAD[row["event_type"]])
         )
