@@ -495,9 +495,13 @@ def load_config(
         raise _config_error(exc, " + ".join(sources)) from None
 
 
-def config_hash(config: Config) -> str:
-    """SHA-256 of the canonical JSON of the effective configuration (rules, "Configuration")."""
-    canonical = json.dumps(
+def config_json(config: Config) -> str:
+    """The canonical JSON of the effective configuration (sorted keys, decimals as strings)."""
+    return json.dumps(
         config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def config_hash(config: Config) -> str:
+    """SHA-256 of the canonical JSON of the effective configuration (rules, "Configuration")."""
+    return hashlib.sha256(config_json(config).encode("utf-8")).hexdigest()

@@ -25,15 +25,19 @@ import psutil
 
 from planalign_core import __version__
 from planalign_core.census import load_census, synthesize_census
-from planalign_core.config import Config, config_hash, load_config
+from planalign_core.config import Config, config_hash, config_json, load_config
 from planalign_core.engines import ENGINE_NAMES, dbt_driver
 from planalign_core.engines.polars_engine import EngineYear, RunKeys, run_years
+from planalign_core.engines.polars_engine.money.limits import year_limits
 from planalign_core.errors import ConfigError
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
 
 BASELINE_TABLE = "int_baseline_workforce"
 SNAPSHOT_TABLE = "fct_workforce_snapshot"
 ACCUMULATOR_TABLE = "int_deferral_rate_state_accumulator"
+CONTRIBUTIONS_TABLE = "int_employee_contributions"
+BALANCES_TABLE = "int_participant_balances"
+WEEKLY_TABLE = "fct_participant_balance_snapshots"
 METADATA_TABLE = "run_metadata"
 DEFAULT_EMPLOYEES = 1000
 MAX_YEARS = 100
@@ -87,6 +91,8 @@ class RunReport:
     events_written: int = 0
     peak_rss_bytes: int = 0
     wall_seconds: float = 0.0
+    config_json: str = ""
+    irs_limits_estimated: bool = False
 
 
 def peak_rss_bytes() -> int:
@@ -169,6 +175,8 @@ def _metadata(report: RunReport, spec: RunSpec, started: datetime) -> pl.DataFra
             "timings": [json.dumps(report.timings, sort_keys=True)],
             "events_written": pl.Series([report.events_written], dtype=pl.Int64),
             "peak_rss_bytes": pl.Series([report.peak_rss_bytes], dtype=pl.Int64),
+            "config_json": [report.config_json],
+            "irs_limits_estimated": [report.irs_limits_estimated],
         }
     )
 
@@ -227,6 +235,10 @@ def run(
     clock = time.perf_counter()
     config, keys, census, source = load_inputs(spec)
     report = RunReport(keys, config_hash(config), source, census.height)
+    report.config_json = config_json(config)
+    report.irs_limits_estimated = any(
+        year_limits(config, y).estimated for y in range(keys.start_year - 1, keys.last_year + 1)
+    )
     report.timings["inputs"] = time.perf_counter() - clock
     engine = (
         dbt_driver.start(census, config, keys, duckdb_threads=threads)
@@ -244,6 +256,13 @@ def run(
                 writer.write(EVENTS_TABLE, result.events)
                 writer.write(SNAPSHOT_TABLE, result.snapshot)
                 writer.write(ACCUMULATOR_TABLE, year.accumulator)
+                if result.money is not None:
+                    writer.write(CONTRIBUTIONS_TABLE, result.money.contributions)
+                    writer.write(BALANCES_TABLE, result.money.balances)
+                    report.timings[f"money_{result.year}"] = result.money.seconds
+                if year.weekly is not None:
+                    writer.write(WEEKLY_TABLE, year.weekly)
+                    report.timings[f"weekly_{result.year}"] = year.weekly_seconds
                 report.events_written += result.events.height
                 report.timings[f"year_{result.year}"] = year.seconds
                 report.timings[f"accumulator_{result.year}"] = year.accumulator_seconds

@@ -16,6 +16,8 @@ import polars as pl
 from planalign_core.config import Config
 from planalign_core.engines.polars_engine.accumulator import accumulate, baseline_rows
 from planalign_core.engines.polars_engine.baseline import baseline, baseline_table, initial_state
+from planalign_core.engines.polars_engine.money import initial_state as initial_money_state
+from planalign_core.engines.polars_engine.money.weekly import weekly_snapshots
 from planalign_core.engines.polars_engine.params import RunKeys
 from planalign_core.engines.polars_engine.year import YearResult, simulate_year
 
@@ -28,6 +30,8 @@ class EngineYear:
     accumulator: pl.DataFrame
     seconds: float
     accumulator_seconds: float
+    weekly: pl.DataFrame | None = None
+    weekly_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -38,20 +42,31 @@ class EngineRun:
     years: Iterator[EngineYear]
 
 
-def run_years(census: pl.DataFrame, config: Config, keys: RunKeys) -> EngineRun:
-    """The baseline now, and a lazy iterator over the simulated years."""
+def run_years(
+    census: pl.DataFrame, config: Config, keys: RunKeys, *, weekly: bool = True
+) -> EngineRun:
+    """The baseline now, and a lazy iterator over the simulated years (with the weekly balance
+    snapshots unless ``weekly`` is false)."""
     frame = baseline(census, config, keys.start_year)
     table = baseline_table(frame, keys)
-    return EngineRun(table, _years(initial_state(frame, keys), table, config, keys))
+    state = initial_state(frame, keys)
+    money = initial_money_state(state, keys.start_year)
+    return EngineRun(table, _years(state, table, config, keys, money=money, weekly=weekly))
 
 
 def _years(
-    state: pl.DataFrame, table: pl.DataFrame, config: Config, keys: RunKeys
+    state: pl.DataFrame,
+    table: pl.DataFrame,
+    config: Config,
+    keys: RunKeys,
+    *,
+    money: pl.DataFrame,
+    weekly: bool,
 ) -> Iterator[EngineYear]:
     rows = baseline_rows(table)
     for year in range(keys.start_year, keys.last_year + 1):
         started = perf_counter()
-        result = simulate_year(state, config, keys, year)
+        result = simulate_year(state, config, keys, year, money)
         stepped = perf_counter()
         rows = accumulate(
             rows,
@@ -62,8 +77,15 @@ def _years(
             plan_design_id=keys.plan_design_id,
         )
         done = perf_counter()
-        yield EngineYear(result, rows, done - started, done - stepped)
+        snapshots = None
+        if weekly and result.money is not None:
+            snapshots = weekly_snapshots(result.money, config, keys)
+        yield EngineYear(
+            result, rows, done - started, done - stepped, snapshots, perf_counter() - done
+        )
         state = result.state
+        if result.money is not None:
+            money = result.money.state
 
 
 __all__ = ["EngineRun", "EngineYear", "RunKeys", "run_years"]

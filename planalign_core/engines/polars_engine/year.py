@@ -14,6 +14,7 @@ import polars as pl
 from planalign_core.config import Config
 from planalign_core.engines.polars_engine import participation, workforce
 from planalign_core.engines.polars_engine.events import year_events
+from planalign_core.engines.polars_engine.money import MoneyYear, money_year
 from planalign_core.engines.polars_engine.params import RunKeys
 from planalign_core.engines.polars_engine.snapshot import next_state, snapshot_rows
 
@@ -30,6 +31,7 @@ class YearResult:
     experienced_terminations: int
     hires: int
     new_hire_terminations: int
+    money: MoneyYear | None = None
 
     @property
     def end_headcount(self) -> int:
@@ -51,9 +53,21 @@ def year_frame(state: pl.DataFrame, config: Config, keys: RunKeys, year: int) ->
     return participation.end_of_year(joined, config, year).collect()
 
 
-def simulate_year(state: pl.DataFrame, config: Config, keys: RunKeys, year: int) -> YearResult:
-    """Rules, "The simulation year", for one year."""
+def simulate_year(
+    state: pl.DataFrame,
+    config: Config,
+    keys: RunKeys,
+    year: int,
+    money_state: pl.DataFrame | None = None,
+) -> YearResult:
+    """Rules, "The simulation year", for one year; with ``money_state`` (the money state at the
+    end of the previous year) also rules, "Money", whose events follow the year's others."""
     frame = year_frame(state, config, keys, year)
+    events = year_events(frame, config, keys, year)
+    money = None
+    if money_state is not None:
+        money = money_year(frame, events, money_state, config=config, keys=keys, year=year)
+        events = pl.concat([events, money.events])
     new_hire = pl.col("is_new_hire")
     counts = frame.select(
         (~new_hire & pl.col("terminated")).sum().alias("experienced_terminations"),
@@ -62,11 +76,12 @@ def simulate_year(state: pl.DataFrame, config: Config, keys: RunKeys, year: int)
     ).row(0, named=True)
     return YearResult(
         year=year,
-        events=year_events(frame, config, keys, year),
+        events=events,
         snapshot=snapshot_rows(frame, keys, year),
         state=next_state(frame),
         start_headcount=state.height,
         experienced_terminations=int(counts["experienced_terminations"]),
         hires=int(counts["hires"]),
         new_hire_terminations=int(counts["new_hire_terminations"]),
+        money=money,
     )

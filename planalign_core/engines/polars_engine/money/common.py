@@ -1,0 +1,33 @@
+"""Integer helpers shared by the money stages (rules, "Conventions"), as Polars expressions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from planalign_core.engines.polars_engine.calendar import day_number
+
+KEY = "employee_key"
+FRIDAY_ZERO = day_number(dt.date(1970, 1, 2))  # a Friday
+
+
+def rhu(a: pl.Expr, q: pl.Expr | int) -> pl.Expr:
+    """``rhu(a, q)`` for ``a >= 0``, ``q > 0``: ``(a + q div 2) div q``."""
+    return (a + q // 2) // q
+
+
+def ceil_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """``ceil(a / b)`` for ``a >= 0``, ``b > 0``."""
+    return (a + b - 1) // b
+
+
+def lit64(value: int) -> pl.Expr:
+    return pl.lit(value, dtype=pl.Int64)
+
+
+def year_bounds(year: int) -> tuple[int, int, int]:
+    """Day numbers of ``start(Y)``, ``end(Y)`` and ``D(Y)``."""
+    first = day_number(dt.date(year, 1, 1))
+    last = day_number(dt.date(year, 12, 31))
+    return first, last, last - first + 1

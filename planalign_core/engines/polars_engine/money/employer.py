@@ -1,0 +1,53 @@
+"""Employer money (rules, "Employer match, true-up and non-elective"): the tiered match formula,
+the annual true-up, the non-elective contribution and the 415(c) cut."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from planalign_core.config import Config, units
+from planalign_core.engines.polars_engine.money.common import lit64, rhu
+from planalign_core.rng import RATE_SCALE
+
+Tier = tuple[int, int]  # (up_to, rate) in units
+
+
+def tiers(config: Config) -> list[Tier]:
+    return [(units(t.up_to), units(t.rate)) for t in config.match.tiers]
+
+
+def match_formula(deferral: pl.Expr, pay: pl.Expr, match_tiers: Sequence[Tier]) -> pl.Expr:
+    """``f(d, p) = rhu(F(d, p), 10000 * 10000)``."""
+    return rhu(match_numerator(deferral, pay, match_tiers), RATE_SCALE * RATE_SCALE)
+
+
+def match_numerator(deferral: pl.Expr, pay: pl.Expr, match_tiers: Sequence[Tier]) -> pl.Expr:
+    """``F(d, p)``: each tier's rate on the deferrals between its bounds (as shares of ``p``),
+    unrounded (units squared times cents)."""
+    total = lit64(0)
+    lower = 0
+    for up_to, rate in match_tiers:
+        above = deferral * RATE_SCALE - pay * lower
+        band = pl.min_horizontal(pl.max_horizontal(above, lit64(0)), pay * (up_to - lower))
+        total = total + band * rate
+        lower = up_to
+    return total
+
+
+def cut_415(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Take the excess ``E`` from true-up, then match, then non-elective."""
+    excess = pl.col("excess_415c")
+    from_true_up = pl.min_horizontal(pl.col("true_up0"), excess)
+    left = excess - from_true_up
+    from_match = pl.min_horizontal(pl.col("match0"), left)
+    from_nec = pl.min_horizontal(pl.col("nec0"), left - from_match)
+    return frame.with_columns(
+        (pl.col("true_up0") - from_true_up).alias("true_up"),
+        (pl.col("match0") - from_match).alias("employer_match"),
+        (pl.col("nec0") - from_nec).alias("non_elective"),
+        (from_true_up > 0).alias("cut_true_up"),
+        (from_match > 0).alias("cut_match"),
+        (from_nec > 0).alias("cut_nec"),
+    )

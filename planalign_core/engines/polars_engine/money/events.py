@@ -1,0 +1,199 @@
+"""The year's money events in the columnar layout (rules, "Contribution and compliance events",
+"Vesting and forfeitures", "HCE status", "Money event order").
+
+Money events are numbered after the employee-year's other events, so adding them changes no
+other event's sequence or id.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from planalign_core.config import Config
+from planalign_core.engines.polars_engine import calendar as cal
+from planalign_core.engines.polars_engine.ids import id_tails
+from planalign_core.engines.polars_engine.money.balances import (
+    EMPLOYER_SOURCES,
+    FORFEITURE_SUB,
+    SOURCES,
+)
+from planalign_core.engines.polars_engine.money.common import KEY
+from planalign_core.engines.polars_engine.money.contributions import YearRules
+from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, RunKeys, money, rate
+from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
+
+HEAD = (KEY, "employee_id", "id_prefix")
+COMPLIANCE_SUB = {
+    "catch_up": 1,
+    "401a17_compensation": 2,
+    "402g_deferral": 3,
+    "415c_annual_additions": 4,
+}
+
+
+def _head(event_type: str, sub: int, day: pl.Expr) -> list[pl.Expr]:
+    return [
+        *[pl.col(c) for c in HEAD],
+        pl.lit(event_type).alias("event_type"),
+        pl.lit(EVENT_TYPE_CODES[event_type], dtype=pl.Int32).alias("__code"),
+        pl.lit(sub, dtype=pl.Int32).alias("__sub"),
+        cal.to_date(day).alias("effective_date"),
+    ]
+
+
+def _limit_applied(source: str, rules: YearRules) -> pl.Expr:
+    pay_capped = pl.col("Pu") > rules.limits.compensation_401a17
+    if source == "employee_pre_tax":
+        cut, name = pl.col("DU") > rules.limits.deferral_402g, "402g_deferral"
+    elif source == "catch_up":
+        cut, name = pl.col("DU") > pl.col("ded_limit"), "catch_up"
+    else:
+        flags = {"employer_match": "cut_match", "true_up": "cut_true_up", "non_elective": "cut_nec"}
+        cut, name = pl.col(flags[source]), "415c_annual_additions"
+    return (
+        pl.when(cut)
+        .then(pl.lit(name))
+        .when(pay_capped)
+        .then(pl.lit("401a17_compensation"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
+def _contributions(annual: pl.LazyFrame, rules: YearRules) -> list[pl.LazyFrame]:
+    last_active = pl.col("x") - 1
+    return [
+        annual.filter(pl.col(s.amount) > 0).select(
+            *_head("contribution", s.sub, last_active),
+            pl.lit(s.name).alias("contribution_source"),
+            money(pl.col(s.amount)).alias("amount"),
+            money(pl.col(s.amount)).alias("ytd_amount"),
+            _limit_applied(s.name, rules).alias("limit_applied"),
+        )
+        for s in SOURCES
+    ]
+
+
+def _compliance(annual: pl.LazyFrame, rules: YearRules) -> list[pl.LazyFrame]:
+    def part(kind: str, where: pl.Expr, day: pl.Expr, limit: pl.Expr, amount: str) -> pl.LazyFrame:
+        return annual.filter(where).select(
+            *_head("compliance", COMPLIANCE_SUB[kind], day),
+            pl.lit(kind).alias("limit_type"),
+            money(limit).alias("applicable_limit"),
+            money(pl.col(amount)).alias("current_amount"),
+        )
+
+    lim = rules.limits
+    return [
+        part(
+            "catch_up",
+            (pl.col("catch_up_limit") > 0) & (pl.col("DT") > 0),
+            pl.col("s"),
+            pl.col("catch_up_limit"),
+            "catch_up",
+        ),
+        part(
+            "401a17_compensation",
+            pl.col("reach_401a17").is_not_null(),
+            pl.col("reach_401a17"),
+            pl.lit(lim.compensation_401a17, dtype=pl.Int64),
+            "P",
+        ),
+        part(
+            "402g_deferral",
+            pl.col("reach_402g").is_not_null(),
+            pl.col("reach_402g"),
+            pl.lit(lim.deferral_402g, dtype=pl.Int64),
+            "pre_tax",
+        ),
+        part(
+            "415c_annual_additions",
+            (pl.col("A0") > 0) & (pl.col("A0") >= pl.col("L415")),
+            pl.col("x") - 1,
+            pl.col("L415"),
+            "A",
+        ),
+    ]
+
+
+def _forfeitures(annual: pl.LazyFrame) -> list[pl.LazyFrame]:
+    return [
+        annual.filter(pl.col(f"F_{s.name}") > 0).select(
+            *_head("forfeiture", FORFEITURE_SUB[s.name], pl.col("x")),
+            pl.lit(s.name).alias("forfeiture_source"),
+            money(pl.col(f"F_{s.name}")).alias("amount"),
+        )
+        for s in EMPLOYER_SOURCES
+    ]
+
+
+def _vesting(changes: pl.LazyFrame, config: Config) -> pl.LazyFrame:
+    return changes.select(
+        *_head("vesting", 1, pl.col("vesting_day")),
+        pl.lit(config.vesting.schedule).alias("vesting_schedule"),
+        pl.col("years_of_service").cast(pl.Int16),
+        rate(pl.col("previous_pct")).alias("previous_vested_percentage"),
+        rate(pl.col("new_pct")).alias("vested_percentage"),
+    )
+
+
+def _hce(annual: pl.LazyFrame, first_day: int) -> pl.LazyFrame:
+    return annual.filter(pl.col("hce_changed")).select(
+        *_head("hce_status", 1, pl.lit(first_day, dtype=pl.Int32)),
+        "is_hce",
+        money(pl.col("hce_threshold")).alias("hce_threshold"),
+        money(pl.col("lookback")).alias("lookback_compensation"),
+    )
+
+
+def _numbered(events: pl.DataFrame, workforce_events: pl.DataFrame, year: int) -> pl.DataFrame:
+    """``event_sequence = n1 + position`` by (date, code, sub) within the employee-year."""
+    counts = workforce_events.group_by("employee_id").agg(
+        pl.col("event_sequence").max().alias("__n1")
+    )
+    day = cal.days(pl.col("effective_date")) - cal.days(pl.lit(cal.EPOCH.replace(year=year)))
+    order = (
+        pl.col(KEY).cast(pl.UInt64) * (1 << 16)
+        + day.cast(pl.UInt64) * (1 << 7)
+        + pl.col("__code").cast(pl.UInt64) * (1 << 3)
+        + pl.col("__sub").cast(pl.UInt64)
+    )
+    events = events.sort(order)
+    index = pl.int_range(pl.len(), dtype=pl.Int32)
+    first = pl.col(KEY).ne_missing(pl.col(KEY).shift(1))
+    position = index - pl.when(first).then(index).forward_fill() + 1
+    events = events.join(counts, on="employee_id", how="left", maintain_order="left")
+    return events.with_columns(
+        (position + pl.col("__n1").fill_null(0)).cast(pl.Int32).alias("event_sequence")
+    )
+
+
+def money_events(
+    annual: pl.DataFrame,
+    *,
+    changes: pl.DataFrame,
+    workforce_events: pl.DataFrame,
+    config: Config,
+    rules: YearRules,
+    keys: RunKeys,
+) -> pl.DataFrame:
+    """Every money event of the year, numbered and identified, in the event layout."""
+    lazy = annual.lazy()
+    parts = [
+        *_contributions(lazy, rules),
+        *_compliance(lazy, rules),
+        *_forfeitures(lazy),
+        _vesting(changes.lazy(), config),
+        _hce(lazy, rules.first),
+    ]
+    events = pl.concat(pl.collect_all(parts), how="diagonal")
+    events = _numbered(events, workforce_events, rules.year)
+    tails = id_tails(events.select("__code", "event_sequence").unique(), rules.year)
+    events = events.join(tails, on=["__code", "event_sequence"], how="left", maintain_order="left")
+    events = events.with_columns(
+        pl.concat_str("id_prefix", "__id_tail").alias("event_id"),
+        pl.lit(keys.scenario_id).alias("scenario_id"),
+        pl.lit(keys.plan_design_id).alias("plan_design_id"),
+        pl.lit(rules.year, dtype=pl.Int32).alias("simulation_year"),
+        pl.lit(SOURCE_SYSTEM).alias("source_system"),
+    ).drop(KEY, "id_prefix", "__id_tail", "__code", "__sub", "__n1")
+    return conform(events)

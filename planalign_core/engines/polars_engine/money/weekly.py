@@ -1,0 +1,195 @@
+"""``fct_participant_balance_snapshots`` (rules, "Money tables"): each participant's balances on
+every Friday it is employed, at the year end and on its termination date.
+
+Vectorised: each pay segment expands to the Fridays inside it (``int_ranges`` + ``explode``),
+and a Friday's deferrals are one linear step from the segment's cumulative values at its start;
+the year-end and termination rows come from the annual balances. No per-day rows.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from planalign_core.config import Config
+from planalign_core.engines.polars_engine import calendar as cal
+from planalign_core.engines.polars_engine.money import MoneyYear
+from planalign_core.engines.polars_engine.money.balances import EMPLOYEE_SOURCES, EMPLOYER_SOURCES
+from planalign_core.engines.polars_engine.money.common import FRIDAY_ZERO, KEY, lit64, rhu
+from planalign_core.engines.polars_engine.money.contributions import capped_deferral
+from planalign_core.engines.polars_engine.money.vesting import anniversary_in, percent
+from planalign_core.engines.polars_engine.params import RunKeys, money, rate
+from planalign_core.rng import RATE_SCALE
+
+MONEY_COLUMNS = (
+    "ytd_deferrals",
+    "ytd_employer_contributions",
+    "employee_balance",
+    "employer_balance",
+    "total_balance",
+    "vested_balance",
+)
+EMPLOYER_FLOWS = [pl.col(s.amount) for s in EMPLOYER_SOURCES]
+
+
+def _sum(columns: list[pl.Expr]) -> pl.Expr:
+    return pl.sum_horizontal(columns) if columns else lit64(0)
+
+
+def _per_employee(money_year: MoneyYear, config: Config) -> pl.LazyFrame:
+    """What a Friday row needs of its employee besides its segment: the employee money at the
+    start, each employer source's beginning balance and flow, the day the flows are credited,
+    and the vested percentage before and from the service anniversary of the year."""
+    year = money_year.rules.year
+    anniversary = cal.days(anniversary_in(year)).cast(pl.Int64)
+    service = year - pl.col("hire_date").dt.year().cast(pl.Int32)
+    return money_year.annual.lazy().select(
+        KEY,
+        (pl.col("x") - 1).cast(pl.Int64).alias("__last_active"),
+        _sum([pl.col(f"B_{s.name}") for s in EMPLOYEE_SOURCES]).alias("__employee_begin"),
+        *[pl.col(f"B_{s.name}") for s in EMPLOYER_SOURCES],
+        *[pl.col(s.amount) for s in EMPLOYER_SOURCES],
+        anniversary.alias("__anniversary"),
+        percent(pl.max_horizontal(service - 1, 0), config).alias("__vest_before"),
+        percent(pl.max_horizontal(service, 0), config).alias("__vest_after"),
+    )
+
+
+def _fridays(money_year: MoneyYear, config: Config) -> pl.LazyFrame:
+    rules = money_year.rules
+    segs = (
+        money_year.segments.lazy()
+        .select(KEY, "b", "end", "pay", "rate", "in_plan", "Up0", "Uc0", "N0", "ded_limit")
+        .join(_per_employee(money_year, config), on=KEY, how="left", maintain_order="left")
+    )
+    b = pl.col("b").cast(pl.Int64)
+    first_friday = b + ((FRIDAY_ZERO - b) % 7 + 7) % 7
+    rows = (
+        segs.with_columns(
+            pl.int_ranges(first_friday, pl.col("end").cast(pl.Int64), 7, dtype=pl.Int64).alias("t")
+        )
+        .explode("t", empty_as_null=False)
+        .filter(pl.col("t") != rules.last)
+    )
+    up = pl.col("Up0") + pl.when(pl.col("in_plan")).then(
+        pl.col("pay") * (pl.col("t") - pl.col("b") + 1)
+    ).otherwise(lit64(0))
+    rows = rows.with_columns(pl.min_horizontal(up, lit64(rules.pay_cap)).alias("__uc"))
+    n = pl.col("N0") + pl.col("rate") * (pl.col("__uc") - pl.col("Uc0"))
+    credited = pl.col("t") >= pl.col("__last_active")
+    vest = (
+        pl.when(pl.col("t") >= pl.col("__anniversary"))
+        .then(pl.col("__vest_after"))
+        .otherwise(pl.col("__vest_before"))
+    )
+    rows = rows.with_columns(
+        capped_deferral(n, rules).alias("ytd_deferrals"),
+        vest.alias("__vest"),
+        *[
+            (pl.col(f"B_{s.name}") + pl.when(credited).then(pl.col(s.amount)).otherwise(0)).alias(
+                f"__er_{s.name}"
+            )
+            for s in EMPLOYER_SOURCES
+        ],
+    )
+    employer = [pl.col(f"__er_{s.name}") for s in EMPLOYER_SOURCES]
+    employee = pl.col("__employee_begin") + pl.col("ytd_deferrals")
+    return rows.select(
+        KEY,
+        pl.col("t").alias("__day"),
+        pl.lit(False).alias("__closing"),
+        pl.col("rate").alias("__rate"),
+        "ytd_deferrals",
+        pl.when(credited)
+        .then(_sum(EMPLOYER_FLOWS))
+        .otherwise(lit64(0))
+        .alias("ytd_employer_contributions"),
+        employee.alias("employee_balance"),
+        _sum(employer).alias("employer_balance"),
+        (employee + _sum(employer)).alias("total_balance"),
+        (employee + _sum([rhu(e * pl.col("__vest"), RATE_SCALE) for e in employer])).alias(
+            "vested_balance"
+        ),
+        "__vest",
+    ).filter((pl.col("total_balance") > 0) | (pl.col("__rate") > 0))
+
+
+def _closing(money_year: MoneyYear) -> pl.LazyFrame:
+    """The year-end row of each employee active at ``end(Y)`` and the termination row of each
+    leaver: the annual balances."""
+    rules = money_year.rules
+    last_rate = money_year.segments.lazy().group_by(KEY).agg(pl.col("rate").last().alias("__r"))
+    terminated = pl.col("terminated")
+    employee = _sum([pl.col(f"E_{s.name}") for s in EMPLOYEE_SOURCES])
+    employer = _sum([pl.col(f"E_{s.name}") for s in EMPLOYER_SOURCES])
+    vested = _sum([pl.col(f"V_{s.name}") for s in (*EMPLOYEE_SOURCES, *EMPLOYER_SOURCES)])
+    held = _sum(
+        [pl.col(f"B_{s.name}") + pl.col(s.amount) for s in (*EMPLOYEE_SOURCES, *EMPLOYER_SOURCES)]
+    )
+    return (
+        money_year.annual.lazy()
+        .join(last_rate, on=KEY, how="left", maintain_order="left")
+        .select(
+            KEY,
+            pl.when(terminated)
+            .then(pl.col("x").cast(pl.Int64))
+            .otherwise(lit64(rules.last))
+            .alias("__day"),
+            pl.lit(True).alias("__closing"),
+            pl.coalesce(pl.col("__r"), pl.col("start_rate")).alias("__rate"),
+            pl.col("DT").alias("ytd_deferrals"),
+            _sum(EMPLOYER_FLOWS).alias("ytd_employer_contributions"),
+            employee.alias("employee_balance"),
+            employer.alias("employer_balance"),
+            (employee + employer).alias("total_balance"),
+            vested.alias("vested_balance"),
+            pl.col("vest_end").alias("__vest"),
+            held.alias("__held"),
+            terminated.alias("__terminated"),
+        )
+        .filter(
+            pl.when(pl.col("__terminated"))
+            .then(pl.col("__held") > 0)
+            .otherwise((pl.col("total_balance") > 0) | (pl.col("__rate") > 0))
+        )
+        .drop("__held", "__terminated")
+    )
+
+
+def weekly_snapshots(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
+    """The year's rows of ``fct_participant_balance_snapshots``, ordered by employee and date.
+
+    Each employee's closing row (year end or termination) comes after its Fridays, so the two
+    sorted parts are merged, not sorted again.
+    """
+    rules = money_year.rules
+    order = pl.col(KEY) * 512 + (pl.col("__day") - rules.first)
+    parts = pl.collect_all(
+        [
+            _fridays(money_year, config).with_columns(order.alias("__order")),
+            _closing(money_year).with_columns(order.alias("__order")),
+        ]
+    )
+    rows = parts[0].merge_sorted(parts[1].sort("__order"), key="__order")
+    ids = money_year.annual.select(KEY, "employee_id", "terminated")
+    rows = rows.join(ids, on=KEY, how="left", maintain_order="left")
+    closing, terminated = pl.col("__closing"), pl.col("terminated")
+    return rows.select(
+        pl.lit(keys.scenario_id).alias("scenario_id"),
+        pl.lit(keys.plan_design_id).alias("plan_design_id"),
+        "employee_id",
+        pl.lit(rules.year, dtype=pl.Int32).alias("simulation_year"),
+        cal.to_date(pl.col("__day")).alias("snapshot_date"),
+        pl.when(~closing)
+        .then(pl.lit("weekly"))
+        .when(terminated)
+        .then(pl.lit("termination"))
+        .otherwise(pl.lit("year_end"))
+        .alias("snapshot_type"),
+        pl.when(closing & terminated)
+        .then(pl.lit("terminated"))
+        .otherwise(pl.lit("active"))
+        .alias("employment_status"),
+        rate(pl.col("__rate")).alias("current_deferral_rate"),
+        *[money(pl.col(c)).alias(c) for c in MONEY_COLUMNS],
+        rate(pl.col("__vest")).alias("vested_percentage"),
+    )
