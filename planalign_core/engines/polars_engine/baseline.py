@@ -39,14 +39,18 @@ def baseline(census: pl.DataFrame, config: Config, start_year: int) -> pl.DataFr
     """The census with its plan entry date and starting flags (internal units)."""
     c_date = census_date(start_year)
     entry = cal.plan_entry(config, pl.col("birth_date"), pl.col("hire_date"))
-    return census.sort("employee_key").with_columns(
-        pl.col("termination_date").is_null().alias("is_active"),
-        entry.alias("plan_entry_date"),
-    ).with_columns(
-        ((pl.col("plan_entry_date") <= c_date) | (pl.col("deferral_units") > 0)).alias(
-            "is_eligible"
-        ),
-        (pl.col("deferral_units") > 0).alias("is_enrolled"),
+    return (
+        census.sort("employee_key")
+        .with_columns(
+            pl.col("termination_date").is_null().alias("is_active"),
+            entry.alias("plan_entry_date"),
+        )
+        .with_columns(
+            ((pl.col("plan_entry_date") <= c_date) | (pl.col("deferral_units") > 0)).alias(
+                "is_eligible"
+            ),
+            (pl.col("deferral_units") > 0).alias("is_enrolled"),
+        )
     )
 
 
