@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 
 from . import BENCH_THREADS
+from .bench_engines import ENGINES, require_engine
 from .common import SEED, cache_dir, census, require, skip_slow
 
 SIZES = [1_000, 5_000, 10_000, 100_000]
@@ -41,37 +42,44 @@ def census_file(employees: int) -> Path:
 class _Pipeline:
     """Shared set-up: a census file, a scratch DuckDB file, the run function of this commit."""
 
-    def setup(self, employees: int, years: int) -> None:
+    def setup(self, employees: int, years: int, engine: str = "polars") -> None:
         skip_slow(employees >= 100_000)
+        require_engine(engine, employees)
         simulate = require("planalign_core.simulate")
         require("planalign_core.simulate", "RunSpec")
         self.run = simulate.run
         self.spec = simulate.RunSpec(
-            years=years, start_year=START_YEAR, seed=SEED, census_path=census_file(employees)
+            years=years,
+            start_year=START_YEAR,
+            seed=SEED,
+            census_path=census_file(employees),
+            engine=engine,
         )
         self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-"))
         self.db = self.scratch / "bench.duckdb"
 
-    def teardown(self, employees: int, years: int) -> None:
-        shutil.rmtree(self.scratch, ignore_errors=True)
+    def teardown(self, employees: int, years: int, engine: str = "polars") -> None:
+        if hasattr(self, "scratch"):  # asv tears down skipped parameters too
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def simulate(self) -> Any:
         return self.run(self.spec, self.db, threads=BENCH_THREADS)
 
 
 class Simulate(_Pipeline):
-    """Census file -> events, snapshots, accumulator, metadata in DuckDB."""
+    """Census file -> events, snapshots, accumulator, metadata in DuckDB, per engine (the dbt
+    engine at 1k and 5k only, see ``bench_engines``)."""
 
-    params = [SIZES, YEARS]
-    param_names = ["employees", "years"]
+    params = [SIZES, YEARS, ENGINES]
+    param_names = ["employees", "years", "engine"]
     timeout = 900
     number = 1
     repeat = (1, 5, 60.0)
 
-    def time_simulate(self, employees: int, years: int) -> None:
+    def time_simulate(self, employees: int, years: int, engine: str) -> None:
         self.simulate()
 
-    def peakmem_simulate(self, employees: int, years: int) -> None:
+    def peakmem_simulate(self, employees: int, years: int, engine: str) -> None:
         self.simulate()
 
 

@@ -1,0 +1,216 @@
+"""Polars engine vs SQL engine (issue "The SQL engine"): the accumulator per engine, where the
+dbt engine's time goes, and ``planalign simulate`` as a user runs it, in a new process.
+
+The full pipeline per engine is ``bench_simulation.Simulate`` (its ``engine`` parameter, from
+:data:`ENGINES`). The dbt engine is timed at 1k and 5k employees only: its goal is 5k x 5 years
+in <= 30 s on 2 cores (the users' earlier dbt engine took 374 s there, mostly dbt start-up), and
+larger sizes would only lengthen the suite. Commits without the dbt engine skip its parameters.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from . import BENCH_THREADS
+from .common import SEED, require
+
+ENGINES = ["polars", "dbt"]
+DBT_SIZES = (1_000, 5_000)
+START_YEAR = 2025
+
+
+def require_engine(engine: str, employees: int) -> None:
+    """Skip (``NotImplementedError``) an engine this commit lacks, or a size it is not timed at."""
+    if engine == "polars":
+        return
+    if employees not in DBT_SIZES:
+        raise NotImplementedError(f"the {engine} engine is benchmarked at {DBT_SIZES} employees")
+    if engine not in require("planalign_core.engines", "ENGINE_NAMES"):
+        raise NotImplementedError(f"engine {engine!r} is not in this commit")
+
+
+def _census_file(employees: int) -> Path:
+    from .bench_simulation import census_file  # noqa: PLC0415 - one census file per size
+
+    return census_file(employees)
+
+
+def _spec(employees: int, years: int, engine: str) -> Any:
+    simulate = require("planalign_core.simulate")
+    return simulate.RunSpec(
+        years=years,
+        start_year=START_YEAR,
+        seed=SEED,
+        census_path=_census_file(employees),
+        engine=engine,
+    )
+
+
+class EngineAccumulator:
+    """``int_deferral_rate_state_accumulator`` for the second year, per engine: the Polars
+    function on in-memory frames, or one dbt invocation of the accumulator model on a scratch
+    database holding the first year (dbt's per-invocation overhead included: it is what a
+    year of the SQL engine pays)."""
+
+    params = [[5_000], ENGINES]
+    param_names = ["employees", "engine"]
+    timeout = 600
+    number = 1
+    repeat = (3, 10, 60.0)
+
+    def setup(self, employees: int, engine: str) -> None:
+        require_engine(engine, employees)
+        config = require("planalign_core.config", "load_config")()
+        census = require("planalign_core.census", "load_census")(
+            _census_file(employees), START_YEAR, config
+        )
+        if engine == "polars":
+            polars_engine = require("planalign_core.engines.polars_engine")
+            self.accumulate = require(
+                "planalign_core.engines.polars_engine.accumulator", "accumulate"
+            )
+            self.keys = polars_engine.RunKeys(SEED, "bench", config.plan_design_id, START_YEAR, 2)
+            years = list(polars_engine.run_years(census, config, self.keys).years)
+            self.previous: pl.DataFrame = years[0].accumulator
+            self.events: pl.DataFrame = years[1].result.events
+            return
+        driver = require("planalign_core.engines.dbt_driver")
+        inputs = require("planalign_core.engines.dbt_inputs")
+        self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-dbt-"))
+        database = self.scratch / driver.SCRATCH_NAME
+        run = inputs.RunParameters(SEED, "bench", config.plan_design_id, START_YEAR, 2)
+        with require("planalign_core.store", "Database")(database) as db:
+            inputs.write_inputs(db, inputs.input_tables(config, census, run))
+        self.session = driver.DbtSession(driver.project_dir(), self.scratch, database)
+        self.session.invoke(*driver.year_args(START_YEAR, first=True))
+        self.session.invoke(*driver.year_args(START_YEAR + 1, first=False))
+        vars_ = driver.year_args(START_YEAR + 1, first=False)[-2:]
+        self.accumulator_run = ("run", "--select", "int_deferral_rate_state_accumulator", *vars_)
+
+    def teardown(self, employees: int, engine: str) -> None:
+        if engine == "dbt" and hasattr(self, "session"):
+            self.session.close()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def time_accumulator_year(self, employees: int, engine: str) -> None:
+        if engine == "polars":
+            self.accumulate(
+                self.previous,
+                self.events,
+                year=START_YEAR + 1,
+                last_year=self.keys.last_year,
+                scenario_id=self.keys.scenario_id,
+                plan_design_id=self.keys.plan_design_id,
+            )
+        else:
+            self.session.invoke(*self.accumulator_run)
+
+
+class DbtTimeSplit:
+    """Where the dbt engine's time goes at 5k x 5 (from the run metadata of one run in a warm
+    process): dbt's own overhead summed over the year invocations, the SQL dbt reports running
+    for them, and start-up + parse."""
+
+    params = [[5_000], [5]]
+    param_names = ["employees", "years"]
+    timeout = 600
+
+    def setup(self, employees: int, years: int) -> None:
+        require_engine("dbt", employees)
+        require("planalign_core.engines.dbt_driver", "timing_summary")
+        self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-"))
+        simulate = require("planalign_core.simulate")
+        self.report = simulate.run(
+            _spec(employees, years, "dbt"), self.scratch / "bench.duckdb", threads=BENCH_THREADS
+        )
+        self.timings: dict[str, float] = self.report.timings
+
+    def teardown(self, employees: int, years: int) -> None:
+        if hasattr(self, "scratch"):  # asv tears down skipped parameters too
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _sum(self, suffix: str) -> float:
+        return sum(
+            value
+            for key, value in self.timings.items()
+            if key.startswith("dbt_run_") and key.endswith(suffix)
+        )
+
+    def track_dbt_overhead_seconds(self, employees: int, years: int) -> float:
+        return self._sum("_overhead_seconds")
+
+    track_dbt_overhead_seconds.unit = "seconds"  # type: ignore[attr-defined]
+
+    def track_dbt_sql_seconds(self, employees: int, years: int) -> float:
+        return self._sum("_sql_seconds")
+
+    track_dbt_sql_seconds.unit = "seconds"  # type: ignore[attr-defined]
+
+    def track_dbt_startup_and_parse_seconds(self, employees: int, years: int) -> float:
+        return self.timings.get("dbt_startup_seconds", 0.0) + self.timings.get(
+            "dbt_parse_seconds", 0.0
+        )
+
+    track_dbt_startup_and_parse_seconds.unit = "seconds"  # type: ignore[attr-defined]
+
+
+class EngineCli:
+    """``planalign simulate --engine E`` in a new process, as a user runs it: interpreter
+    start, imports, dbt start-up and parse (dbt's partial-parse cache warm), the run, the
+    writes. The figure to hold against the 374 s of the earlier engine at 5k x 5."""
+
+    params = [[5_000], [5], ENGINES]
+    param_names = ["employees", "years", "engine"]
+    timeout = 900
+
+    def setup(self, employees: int, years: int, engine: str) -> None:
+        require_engine(engine, employees)
+        require("planalign_core.cli", "main")
+        self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-"))
+        self.command = [
+            sys.executable,
+            "-c",
+            "import sys; from planalign_core.cli import main; sys.exit(main(sys.argv[1:]))",
+            "simulate",
+            "--engine",
+            engine,
+            "--census",
+            str(_census_file(employees)),
+            "--years",
+            str(years),
+            "--start-year",
+            str(START_YEAR),
+            "--seed",
+            str(SEED),
+            "--quiet",
+        ]
+        self.env = {**os.environ, "POLARS_MAX_THREADS": str(BENCH_THREADS)}
+        self._run()  # warms dbt's partial-parse cache and the OS file cache
+
+    def teardown(self, employees: int, years: int, engine: str) -> None:
+        if hasattr(self, "scratch"):  # asv tears down skipped parameters too
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _run(self) -> float:
+        started = time.perf_counter()
+        subprocess.run(
+            [*self.command, "--db", str(self.scratch / "cli.duckdb")],
+            check=True,
+            capture_output=True,
+            env=self.env,
+        )
+        return time.perf_counter() - started
+
+    def track_cli_seconds(self, employees: int, years: int, engine: str) -> float:
+        return self._run()
+
+    track_cli_seconds.unit = "seconds"  # type: ignore[attr-defined]
