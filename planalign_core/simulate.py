@@ -40,6 +40,10 @@ BALANCES_TABLE = "int_participant_balances"
 WEEKLY_TABLE = "fct_participant_balance_snapshots"
 METADATA_TABLE = "run_metadata"
 DEFAULT_EMPLOYEES = 1000
+# Rows buffered per table before an insert: few large inserts cost DuckDB the least (measured at
+# 100k x 5 on 2 cores: 7.4 CPU-s written at the end, 8.4 at 500k rows, 9.2 year by year), and the
+# cap keeps memory bounded on long runs.
+FLUSH_ROWS = 2_000_000
 MAX_YEARS = 100
 
 
@@ -186,9 +190,11 @@ class ScenarioWriter:
 
     The first write of a table in the run replaces the scenario's rows
     (``Database.replace_scenario_rows``); later writes append. DuckDB and Polars both release
-    the GIL, so the next year is computed while this one is stored. Every DuckDB call happens on
-    the writer thread, one at a time, inside the caller's transaction; the first failure is
-    re-raised by :meth:`wait`.
+    the GIL, so years are computed while earlier ones are stored. Rows are buffered per table up
+    to :data:`FLUSH_ROWS`: DuckDB writes a large insert straight into the file, while small
+    appends go through the write-ahead log and cost a checkpoint at close. Every DuckDB call
+    happens on the writer thread, one at a time, inside the caller's transaction; the first
+    failure is re-raised by :meth:`wait` (or by the next flush).
     """
 
     def __init__(self, db: Database, scenario_id: str) -> None:
@@ -196,14 +202,27 @@ class ScenarioWriter:
         self.scenario_id = scenario_id
         self.seconds = 0.0
         self._started: set[str] = set()
+        self._buffers: dict[str, list[pl.DataFrame]] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planalign-writer")
         self._pending: list[Future[None]] = []
 
     def write(self, table: str, frame: pl.DataFrame) -> None:
-        self._pending.append(self._pool.submit(self._write, table, frame))
+        buffered = self._buffers.setdefault(table, [])
+        buffered.append(frame)
+        if sum(part.height for part in buffered) >= FLUSH_ROWS:
+            self._flush(table)
 
-    def _write(self, table: str, frame: pl.DataFrame) -> None:
+    def _flush(self, table: str) -> None:
+        failed = next((f for f in self._pending if f.done() and f.exception()), None)
+        if failed is not None:  # stop computing years that can no longer be stored
+            failed.result()
+        frames = self._buffers.pop(table, [])
+        if frames:
+            self._pending.append(self._pool.submit(self._write, table, frames))
+
+    def _write(self, table: str, frames: list[pl.DataFrame]) -> None:
         started = time.perf_counter()
+        frame = frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=False)
         if table in self._started:
             with self.db.registered(frame) as rows:
                 self.db.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM {rows}')
@@ -212,9 +231,17 @@ class ScenarioWriter:
             self._started.add(table)
         self.seconds += time.perf_counter() - started
 
+    def abandon(self) -> None:
+        """The run failed: drop what is buffered, let the write under way finish (the caller
+        rolls back)."""
+        self._buffers.clear()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
     def wait(self) -> None:
-        """Block until every write is done; raise the first failure."""
+        """Store what is buffered, block until every write is done; raise the first failure."""
         try:
+            for table in list(self._buffers):
+                self._flush(table)
             for future in self._pending:
                 future.result()
         finally:
@@ -270,8 +297,10 @@ def run(
                 report.summaries.append(summary)
                 if on_year is not None:
                     on_year(summary, year.seconds)
-        finally:
-            writer.wait()
+        except BaseException:
+            writer.abandon()
+            raise
+        writer.wait()
         report.timings["write_busy"] = writer.seconds
         if isinstance(engine, dbt_driver.DbtEngineRun):
             report.timings.update(engine.timings.as_dict())
