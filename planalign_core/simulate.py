@@ -59,6 +59,7 @@ class RunSpec:
     census_path: Path | None = None
     config_path: Path | None = None
     engine: str = "polars"
+    weekly_snapshots: bool = True
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def run(
     engine = (
         dbt_driver.start(census, config, keys, duckdb_threads=threads)
         if spec.engine == "dbt"
-        else run_years(census, config, keys)
+        else run_years(census, config, keys, weekly=spec.weekly_snapshots)
     )
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)

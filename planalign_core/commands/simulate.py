@@ -32,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", default="default", help="scenario id (default 'default')")
     parser.add_argument("--engine", choices=ENGINE_NAMES, default="polars")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-weekly-snapshots",
+        dest="weekly_snapshots",
+        action="store_false",
+        help="skip fct_participant_balance_snapshots (the largest table; see README)",
+    )
 
 
 class Progress:
@@ -81,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         census_path=args.census,
         config_path=args.config,
         engine=args.engine,
+        weekly_snapshots=args.weekly_snapshots,
     )
     started = time.perf_counter()
     report = simulation.run(spec, args.db, on_year=Progress(args.years, not args.quiet))

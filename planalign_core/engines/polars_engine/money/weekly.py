@@ -36,21 +36,42 @@ def _sum(columns: list[pl.Expr]) -> pl.Expr:
 
 
 def _per_employee(money_year: MoneyYear, config: Config) -> pl.LazyFrame:
-    """What a Friday row needs of its employee besides its segment: the employee money at the
-    start, each employer source's beginning balance and flow, the day the flows are credited,
-    and the vested percentage before and from the service anniversary of the year."""
+    """What a Friday row needs of its employee besides its segment, precomputed once per
+    employee: the employee money at the start, the employer money before and after the year's
+    flows are credited (on the last active day), and the vested employer money for each of the
+    four combinations of (credited or not) x (before or after the service anniversary)."""
     year = money_year.rules.year
-    anniversary = cal.days(anniversary_in(year)).cast(pl.Int64)
     service = year - pl.col("hire_date").dt.year().cast(pl.Int32)
-    return money_year.annual.lazy().select(
+    frame = money_year.annual.lazy().select(
         KEY,
         (pl.col("x") - 1).cast(pl.Int64).alias("__last_active"),
+        cal.days(anniversary_in(year)).cast(pl.Int64).alias("__anniversary"),
+        percent(pl.max_horizontal(service - 1, 0), config).alias("__vest_before"),
+        percent(pl.max_horizontal(service, 0), config).alias("__vest_after"),
         _sum([pl.col(f"B_{s.name}") for s in EMPLOYEE_SOURCES]).alias("__employee_begin"),
         *[pl.col(f"B_{s.name}") for s in EMPLOYER_SOURCES],
         *[pl.col(s.amount) for s in EMPLOYER_SOURCES],
-        anniversary.alias("__anniversary"),
-        percent(pl.max_horizontal(service - 1, 0), config).alias("__vest_before"),
-        percent(pl.max_horizontal(service, 0), config).alias("__vest_after"),
+    )
+    held = {
+        "0": [pl.col(f"B_{s.name}") for s in EMPLOYER_SOURCES],
+        "1": [pl.col(f"B_{s.name}") + pl.col(s.amount) for s in EMPLOYER_SOURCES],
+    }
+    vests = {"0": pl.col("__vest_before"), "1": pl.col("__vest_after")}
+    return frame.select(
+        KEY,
+        "__last_active",
+        "__anniversary",
+        "__vest_before",
+        "__vest_after",
+        "__employee_begin",
+        _sum(held["0"]).alias("__er_0"),
+        _sum(held["1"]).alias("__er_1"),
+        _sum(EMPLOYER_FLOWS).alias("__flows"),
+        *[
+            _sum([rhu(b * vests[a], RATE_SCALE) for b in held[c]]).alias(f"__v_{c}{a}")
+            for c in "01"
+            for a in "01"
+        ],
     )
 
 
@@ -58,7 +79,17 @@ def _fridays(money_year: MoneyYear, config: Config) -> pl.LazyFrame:
     rules = money_year.rules
     segs = (
         money_year.segments.lazy()
-        .select(KEY, "b", "end", "pay", "rate", "in_plan", "Up0", "Uc0", "N0", "ded_limit")
+        .select(
+            KEY,
+            "b",
+            "end",
+            pl.when(pl.col("in_plan")).then(pl.col("pay")).otherwise(lit64(0)).alias("__pay"),
+            "rate",
+            "Up0",
+            "Uc0",
+            "N0",
+            "ded_limit",
+        )
         .join(_per_employee(money_year, config), on=KEY, how="left", maintain_order="left")
     )
     b = pl.col("b").cast(pl.Int64)
@@ -70,29 +101,28 @@ def _fridays(money_year: MoneyYear, config: Config) -> pl.LazyFrame:
         .explode("t", empty_as_null=False)
         .filter(pl.col("t") != rules.last)
     )
-    up = pl.col("Up0") + pl.when(pl.col("in_plan")).then(
-        pl.col("pay") * (pl.col("t") - pl.col("b") + 1)
-    ).otherwise(lit64(0))
-    rows = rows.with_columns(pl.min_horizontal(up, lit64(rules.pay_cap)).alias("__uc"))
-    n = pl.col("N0") + pl.col("rate") * (pl.col("__uc") - pl.col("Uc0"))
+    up = pl.col("Up0") + pl.col("__pay") * (pl.col("t") - pl.col("b") + 1)
+    uc = pl.min_horizontal(up, lit64(rules.pay_cap))
+    n = pl.col("N0") + pl.col("rate") * (uc - pl.col("Uc0"))
     credited = pl.col("t") >= pl.col("__last_active")
-    vest = (
-        pl.when(pl.col("t") >= pl.col("__anniversary"))
-        .then(pl.col("__vest_after"))
-        .otherwise(pl.col("__vest_before"))
-    )
+    after = pl.col("t") >= pl.col("__anniversary")
     rows = rows.with_columns(
         capped_deferral(n, rules).alias("ytd_deferrals"),
-        vest.alias("__vest"),
-        *[
-            (pl.col(f"B_{s.name}") + pl.when(credited).then(pl.col(s.amount)).otherwise(0)).alias(
-                f"__er_{s.name}"
-            )
-            for s in EMPLOYER_SOURCES
-        ],
+        credited.alias("__credited"),
+        after.alias("__after"),
     )
-    employer = [pl.col(f"__er_{s.name}") for s in EMPLOYER_SOURCES]
+    credited, after = pl.col("__credited"), pl.col("__after")
     employee = pl.col("__employee_begin") + pl.col("ytd_deferrals")
+    employer = pl.when(credited).then(pl.col("__er_1")).otherwise(pl.col("__er_0"))
+    vested_employer = (
+        pl.when(credited & after)
+        .then(pl.col("__v_11"))
+        .when(credited)
+        .then(pl.col("__v_10"))
+        .when(after)
+        .then(pl.col("__v_01"))
+        .otherwise(pl.col("__v_00"))
+    )
     return rows.select(
         KEY,
         pl.col("t").alias("__day"),
@@ -100,16 +130,17 @@ def _fridays(money_year: MoneyYear, config: Config) -> pl.LazyFrame:
         pl.col("rate").alias("__rate"),
         "ytd_deferrals",
         pl.when(credited)
-        .then(_sum(EMPLOYER_FLOWS))
+        .then(pl.col("__flows"))
         .otherwise(lit64(0))
         .alias("ytd_employer_contributions"),
         employee.alias("employee_balance"),
-        _sum(employer).alias("employer_balance"),
-        (employee + _sum(employer)).alias("total_balance"),
-        (employee + _sum([rhu(e * pl.col("__vest"), RATE_SCALE) for e in employer])).alias(
-            "vested_balance"
-        ),
-        "__vest",
+        employer.alias("employer_balance"),
+        (employee + employer).alias("total_balance"),
+        (employee + vested_employer).alias("vested_balance"),
+        pl.when(after)
+        .then(pl.col("__vest_after"))
+        .otherwise(pl.col("__vest_before"))
+        .alias("__vest"),
     ).filter((pl.col("total_balance") > 0) | (pl.col("__rate") > 0))
 
 
