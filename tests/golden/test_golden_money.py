@@ -113,7 +113,7 @@ def test_401a17_cap(tmp_path: Path) -> None:
 
 
 def test_age_50_catch_up(tmp_path: Path) -> None:
-    """$300,000 at 12%, age 55 at the end of 2025: $23,500 pre-tax + $7,500 catch-up.
+    """$300,000 at 12%, turning 50 in 2025: $23,500 pre-tax + $7,500 catch-up.
 
     DU = 1200 * 30,000,000 / 10000 = 3,600,000; G + CU = 2,350,000 + 750,000 = 3,100,000.
     pre_tax = 2,350,000 (402g_deferral), catch_up = 750,000 (catch_up: DU > G + CU).
@@ -122,8 +122,9 @@ def test_age_50_catch_up(tmp_path: Path) -> None:
     Match on all deferrals, d = 3,100,000, p = 30,000,000: 10000 * min(31e9, 9e9) = 9e13;
     5000 * min(31e9 - 9e9, 6e9) = 3e13; f = 1,200,000 ($12,000).
     Annual additions exclude the catch-up: 2,350,000 + 1,200,000 = 3,550,000.
+    Age 50 at the end of 2025, 49 at the end of 2024: the catch-up class changes (event).
     """
-    case = run_case(tmp_path, [row("C1", "1970-07-01", "2000-01-01", 300_000, "0.12")], {}, 1)
+    case = run_case(tmp_path, [row("C1", "1975-07-01", "2000-01-01", 300_000, "0.12")], {}, 1)
     c = case.contributions("C1", 2025)
     assert (c["employee_pre_tax"], c["catch_up"], c["total_deferrals"]) == (
         d("23500.00"),
@@ -150,20 +151,25 @@ def test_age_50_catch_up(tmp_path: Path) -> None:
 
 
 def test_age_60_63_catch_up(tmp_path: Path) -> None:
-    """$250,000 at 15%, age 62 at the end of 2025: the 60-63 catch-up, $11,250.
+    """$250,000 at 15%, turning 60 in 2025: the 60-63 catch-up, $11,250.
 
     DU = 1500 * 25,000,000 / 10000 = 3,750,000; G + CU = 2,350,000 + 1,125,000 = 3,475,000:
     pre_tax 2,350,000, catch_up 1,125,000.
     402(g) reached: ceil(8,577,498,175,000 / 37,500,000,000) = ceil(228.73) = 229 -> August 17.
     Match, d = 3,475,000, p = 25,000,000: 10000 * 7.5e9 + 5000 * min(34.75e9 - 7.5e9, 5e9)
     = 7.5e13 + 2.5e13 -> 1,000,000.
+    Age 60 at the end of 2025 (class 60-63), 59 at the end of 2024 (class 50): an event.
     """
-    case = run_case(tmp_path, [row("D1", "1963-05-20", "1995-09-01", 250_000, "0.15")], {}, 1)
+    case = run_case(tmp_path, [row("D1", "1965-05-20", "1995-09-01", 250_000, "0.15")], {}, 1)
     c = case.contributions("D1", 2025)
     assert (c["employee_pre_tax"], c["catch_up"]) == (d("23500.00"), d("11250.00"))
     assert c["catch_up_limit"] == d("11250.00")
     assert c["employer_match"] == d("10000.00")
     assert c["reached_402g_date"] == D(2025, 8, 17)
+    catch_up = [e for e in case.events("D1", "compliance") if e["limit_type"] == "catch_up"]
+    assert [
+        (e["effective_date"], e["applicable_limit"], e["current_amount"]) for e in catch_up
+    ] == [(D(2025, 1, 1), d("11250.00"), d("11250.00"))]
 
 
 def test_two_tier_match_with_true_up(tmp_path: Path) -> None:

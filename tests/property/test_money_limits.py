@@ -62,3 +62,28 @@ def test_limit_events_agree_with_the_table(scenario: Scenario) -> None:
     assert (cut["contribution_source"] == "employee_pre_tax").all()
     over = c.filter(pl.col("deferrals_uncapped") > pl.col("deferral_limit_402g"))
     assert cut.height == over.height
+
+
+@given(money_scenarios())
+def test_catch_up_events_mark_a_change_of_class(scenario: Scenario) -> None:
+    """A catch_up compliance event exists exactly in the years an employee employed in them
+    enters a catch-up class (age 50, age 60-63, back to age 50 after 63)."""
+    run = money_run(scenario)
+    limits = scenario.config.limits
+
+    def klass(age: pl.Expr) -> pl.Expr:
+        window = age.is_between(limits.catch_up_60_63_min_age, limits.catch_up_60_63_max_age)
+        return pl.when(window).then(2).when(age >= limits.catch_up_age).then(1).otherwise(0)
+
+    people = run.run.snapshots.join(
+        run.contributions.select("employee_id", "simulation_year", "days_employed"),
+        on=["employee_id", "simulation_year"],
+    )
+    age = pl.col("simulation_year") - pl.col("birth_date").dt.year()  # age on December 31
+    expected = people.filter(
+        (pl.col("days_employed") > 0) & (klass(age) != 0) & (klass(age) != klass(age - 1))
+    ).select("employee_id", "simulation_year")
+    events = run.events.filter(
+        (pl.col("event_type") == "compliance") & (pl.col("limit_type") == "catch_up")
+    ).select("employee_id", "simulation_year")
+    assert events.sort(pl.all()).equals(expected.sort(pl.all()))

@@ -56,6 +56,7 @@ def money_year(
             "ded_limit"
         ),
         contributions.catch_up_limit(config, rules).alias("catch_up_limit"),
+        contributions.catch_up_changed(config, rules).alias("catch_up_changed"),
     )
     segs = timeline.segments(people, workforce_events, people.lazy().select(KEY, "ded_limit"))
     amounts = contributions.segment_amounts(segs, rules).collect()

@@ -75,6 +75,25 @@ def year_rules(config: Config, year: int) -> YearRules:
     )
 
 
+def catch_up_class(config: Config, age: pl.Expr) -> pl.Expr:
+    """0 none, 1 the age-50 catch-up, 2 the age 60-63 one, for the age at a year's end."""
+    limits = config.limits
+    return (
+        pl.when(age.is_between(limits.catch_up_60_63_min_age, limits.catch_up_60_63_max_age))
+        .then(2)
+        .when(age >= limits.catch_up_age)
+        .then(1)
+        .otherwise(0)
+    )
+
+
+def catch_up_changed(config: Config, rules: YearRules) -> pl.Expr:
+    """The catch-up class of the year is not none and differs from the previous year's."""
+    age = cal.age_on(pl.col("birth_date"), dt.date(rules.year, 12, 31))
+    now = catch_up_class(config, age)
+    return (now != 0) & (now != catch_up_class(config, age - 1))
+
+
 def catch_up_limit(config: Config, rules: YearRules) -> pl.Expr:
     """``CU``: the catch-up the employee's age at ``end(Y)`` allows."""
     limits = config.limits

@@ -86,7 +86,7 @@ def _compliance(annual: pl.LazyFrame, rules: YearRules) -> list[pl.LazyFrame]:
     return [
         part(
             "catch_up",
-            (pl.col("catch_up_limit") > 0) & (pl.col("DT") > 0),
+            pl.col("catch_up_changed") & (pl.col("n") > 0),
             pl.col("s"),
             pl.col("catch_up_limit"),
             "catch_up",
