@@ -51,14 +51,18 @@ def money_year(
     """Rules, "Money", for one year."""
     started = perf_counter()
     rules = year_rules(config, year)
-    people = timeline.people(year_frame, year).with_columns(
-        (lit64(rules.limits.deferral_402g) + contributions.catch_up_limit(config, rules)).alias(
-            "ded_limit"
-        ),
-        contributions.catch_up_limit(config, rules).alias("catch_up_limit"),
-        contributions.catch_up_changed(config, rules).alias("catch_up_changed"),
+    people = (
+        timeline.people(year_frame, year)
+        .with_columns(
+            contributions.catch_up_limit(config, rules).alias("catch_up_limit"),
+            contributions.catch_up_changed(config, rules).alias("catch_up_changed"),
+        )
+        .with_columns(
+            (lit64(rules.limits.deferral_402g) + pl.col("catch_up_limit")).alias("ded_limit")
+        )
     )
-    segs = timeline.segments(people, workforce_events, people.lazy().select(KEY, "ded_limit"))
+    extra = people.lazy().select(KEY, "ded_limit")
+    segs = timeline.segments(people, workforce_events, extra, year)
     amounts = contributions.segment_amounts(segs, rules).collect()
     previous = state.lazy().rename({"is_hce": "was_hce"})
     frame = contributions.annual(people, amounts.lazy(), rules).join(

@@ -17,7 +17,14 @@ import polars as pl
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.money import employer
-from planalign_core.engines.polars_engine.money.common import KEY, ceil_div, lit64, rhu, year_bounds
+from planalign_core.engines.polars_engine.money.common import (
+    KEY,
+    ceil_div,
+    group_cum_sum,
+    lit64,
+    rhu,
+    year_bounds,
+)
 from planalign_core.engines.polars_engine.money.limits import YearLimits, year_limits
 from planalign_core.rng import RATE_SCALE
 
@@ -120,8 +127,8 @@ def segment_amounts(segments: pl.LazyFrame, rules: YearRules) -> pl.LazyFrame:
     all_pay = pay * pl.col("n_days")
     plan_pay = pl.when(pl.col("in_plan")).then(all_pay).otherwise(lit64(0))
     frame = segments.with_columns(
-        all_pay.cum_sum().over(KEY).alias("Ua1"),
-        plan_pay.cum_sum().over(KEY).alias("Up1"),
+        group_cum_sum(all_pay).alias("Ua1"),
+        group_cum_sum(plan_pay).alias("Up1"),
         plan_pay.alias("__up"),
     ).with_columns(
         (pl.col("Up1") - pl.col("__up")).alias("Up0"),
@@ -130,7 +137,7 @@ def segment_amounts(segments: pl.LazyFrame, rules: YearRules) -> pl.LazyFrame:
     frame = frame.with_columns(
         pl.min_horizontal(pl.col("Up0"), lit64(cap)).alias("Uc0"),
     ).with_columns((rate * (pl.col("Uc1") - pl.col("Uc0"))).alias("__n"))
-    frame = frame.with_columns(pl.col("__n").cum_sum().over(KEY).alias("N1")).with_columns(
+    frame = frame.with_columns(group_cum_sum(pl.col("__n")).alias("N1")).with_columns(
         (pl.col("N1") - pl.col("__n")).alias("N0")
     )
     deferral = capped_deferral(pl.col("N1"), rules) - capped_deferral(pl.col("N0"), rules)
@@ -152,15 +159,38 @@ def annual(people: pl.DataFrame, amounts: pl.LazyFrame, rules: YearRules) -> pl.
     """Per employee: pay, deferrals by source, employer money after 415(c), reach days."""
     days = rules.days
     lim = rules.limits
-    totals = amounts.group_by(KEY).agg(
-        pl.col("Ua1").last().alias("Ua"),
-        pl.col("Up1").last().alias("Up"),
-        pl.col("Uc1").last().alias("Uc"),
-        pl.col("N1").last().alias("N"),
-        rhu(pl.col("seg_match").sum(), RATE_SCALE * RATE_SCALE).alias("match0"),
-        pl.col("reach_401a17").min().alias("reach_401a17"),
-        pl.col("reach_402g").min().alias("reach_402g"),
-        pl.len().cast(pl.Int32).alias("segments"),
+    # Segments are sorted by employee and date: each employee's totals are running values
+    # read on its last segment (a limit is reached in one segment at most).
+    last = (pl.col(KEY) != pl.col(KEY).shift(-1)).fill_null(True)
+    totals = (
+        amounts.with_columns(
+            group_cum_sum(pl.col("seg_match")).alias("__match"),
+            *[
+                group_cum_sum(pl.col(c).fill_null(0)).alias(f"__{c}")
+                for c in ("reach_401a17", "reach_402g")
+            ],
+            *[
+                group_cum_sum(pl.col(c).is_not_null().cast(pl.Int64)).alias(f"__has_{c}")
+                for c in ("reach_401a17", "reach_402g")
+            ],
+            group_cum_sum(pl.col(KEY).is_not_null().cast(pl.Int64))
+            .cast(pl.Int32)
+            .alias("segments"),
+        )
+        .filter(last)
+        .select(
+            KEY,
+            pl.col("Ua1").alias("Ua"),
+            pl.col("Up1").alias("Up"),
+            pl.col("Uc1").alias("Uc"),
+            pl.col("N1").alias("N"),
+            rhu(pl.col("__match"), RATE_SCALE * RATE_SCALE).alias("match0"),
+            *[
+                pl.when(pl.col(f"__has_{c}") > 0).then(pl.col(f"__{c}")).alias(c)
+                for c in ("reach_401a17", "reach_402g")
+            ],
+            "segments",
+        )
     )
     frame = people.lazy().join(totals, on=KEY, how="left", maintain_order="left")
     zero = lit64(0)

@@ -82,10 +82,13 @@ def _changes(events: pl.DataFrame, keys: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def segments(people_frame: pl.DataFrame, events: pl.DataFrame, extra: pl.LazyFrame) -> pl.LazyFrame:
+def segments(
+    people_frame: pl.DataFrame, events: pl.DataFrame, extra: pl.LazyFrame, year: int
+) -> pl.LazyFrame:
     """One row per segment ``[b, e)``: ``pay`` (cents a year), ``rate`` (units), ``in_plan``,
     ``n_days``, ordered by employee and date. ``extra`` holds per-employee constants
     (``KEY`` first) carried onto every segment."""
+    first, _, _ = year_bounds(year)
     employed = people_frame.lazy().filter(pl.col("n") > 0)
     starts = employed.select(
         KEY,
@@ -100,9 +103,13 @@ def segments(people_frame: pl.DataFrame, events: pl.DataFrame, extra: pl.LazyFra
     rows = pl.concat([starts, _changes(events, keys)], how="diagonal_relaxed")
     # Each employee's first row is its start row (order 0 on day s, every value set), so a
     # plain forward fill never crosses from one employee to the next.
-    rows = rows.sort(KEY, "day", "order").with_columns(
-        pl.col("pay", "rate", "in_plan", "x").forward_fill()
+    # one UInt64 key sorting like (employee, day, order): day 9 bits, order 6 bits
+    order = (
+        pl.col(KEY).cast(pl.UInt64) * (1 << 15)
+        + (pl.col("day") - first).cast(pl.UInt64) * (1 << 6)
+        + pl.col("order").cast(pl.UInt64)
     )
+    rows = rows.sort(order).with_columns(pl.col("pay", "rate", "in_plan", "x").forward_fill())
     same_day_next = (pl.col(KEY) == pl.col(KEY).shift(-1)) & (
         pl.col("day") == pl.col("day").shift(-1)
     )
