@@ -59,17 +59,30 @@ def derive_event_id(
 
 # --- Polars translation -------------------------------------------------------------------
 
-_HEX4 = pl.Series("hex4", [f"{i:04x}" for i in range(1 << 16)], dtype=pl.String)
-_HALFWORDS = pl.Series("halfword", range(1 << 16), dtype=pl.UInt64)
+_BYTES = pl.Series("byte", range(256), dtype=pl.UInt64)
+_BYTE_HEX = pl.Series("hex", [f"{i:02x}" for i in range(256)], dtype=pl.String)
 _W0, _W1 = "__event_id_w0", "__event_id_w1"
 
 
-def _hex4(halfword: pl.Expr) -> pl.Expr:
-    return halfword.replace_strict(_HALFWORDS, _HEX4, return_dtype=pl.String)
+def hex_byte(word: pl.Expr, byte: int) -> pl.Expr:
+    """Two hex digits of byte ``byte`` (0 = most significant) of a 32-bit UInt64 word.
+
+    A 256-entry lookup: cheap to build for a small frame, one hash probe per row for a big one.
+    """
+    value = (word // (1 << (8 * (3 - byte)))) & 0xFF
+    return value.replace_strict(_BYTES, _BYTE_HEX, return_dtype=pl.String)
 
 
-def _hex8(word: pl.Expr) -> pl.Expr:
-    return pl.concat_str([_hex4(word // (1 << 16)), _hex4(word & 0xFFFF)])
+def _hex8(word: pl.Expr) -> list[pl.Expr]:
+    return [hex_byte(word, i) for i in range(4)]
+
+
+def id_head_expr(w0: pl.Expr, w1: pl.Expr) -> pl.Expr:
+    """The head ``xxxxxxxx-xxxx-8xxx-`` from the raw words (version bits applied here)."""
+    w1 = (w1 & VERSION_MASK) | VERSION_BITS
+    dash = pl.lit("-")
+    middle = [hex_byte(w1, 0), hex_byte(w1, 1), dash, hex_byte(w1, 2), hex_byte(w1, 3), dash]
+    return pl.concat_str([*_hex8(w0), dash, *middle])
 
 
 def with_event_id_prefix(
@@ -90,17 +103,7 @@ def with_event_id_prefix(
     )
     frame = with_hash_words(frame, _W0, (*base, 1))
     frame = with_hash_words(frame, _W1, (2, *base))
-    w0, w1 = pl.col(_W0), (pl.col(_W1) & VERSION_MASK) | VERSION_BITS
-    prefix = pl.concat_str(
-        [
-            _hex8(w0),
-            pl.lit("-"),
-            _hex4(w1 // (1 << 16)),
-            pl.lit("-"),
-            _hex4(w1 & 0xFFFF),
-            pl.lit("-"),
-        ]
-    )
+    prefix = id_head_expr(pl.col(_W0), pl.col(_W1))
     return frame.with_columns(prefix.alias(column)).drop(_W0, _W1)
 
 
@@ -110,9 +113,8 @@ def event_id_from_prefix_expr(
     """Complete an event id from its per-employee prefix and the event's own keys."""
     w2 = (year.cast(pl.UInt64) * (1 << 8) + type_code.cast(pl.UInt64)) | VARIANT_BITS
     w3 = sequence.cast(pl.UInt64)
-    return pl.concat_str(
-        [prefix, _hex4(w2 // (1 << 16)), pl.lit("-"), _hex4(w2 & 0xFFFF), _hex8(w3)]
-    )
+    w2_text = [hex_byte(w2, 0), hex_byte(w2, 1), pl.lit("-"), hex_byte(w2, 2), hex_byte(w2, 3)]
+    return pl.concat_str([prefix, *w2_text, *_hex8(w3)])
 
 
 def with_event_ids(

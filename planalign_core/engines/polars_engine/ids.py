@@ -14,18 +14,10 @@ import polars as pl
 
 from planalign_core.engines.polars_engine import draws
 from planalign_core.engines.polars_engine.params import RunKeys
-from planalign_core.events.identity import VERSION_BITS, VERSION_MASK, derive_event_id
+from planalign_core.events.identity import derive_event_id, id_head_expr
 from planalign_core.rng import hash_words, split64
 
 HEAD_LENGTH = 19  # "xxxxxxxx-xxxx-8xxx-"
-_BYTES = pl.Series("byte", range(256), dtype=pl.UInt64)
-_BYTE_HEX = pl.Series("hex", [f"{i:02x}" for i in range(256)], dtype=pl.String)
-
-
-def _hex(word: pl.Expr, byte: int) -> pl.Expr:
-    """Two hex digits of byte ``byte`` (0 = most significant) of a 32-bit word."""
-    value = (word // (1 << (8 * (3 - byte)))) & 0xFF
-    return value.replace_strict(_BYTES, _BYTE_HEX, return_dtype=pl.String)
 
 
 def with_id_prefix(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
@@ -35,13 +27,7 @@ def with_id_prefix(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
     lazy = draws.with_base(frame.lazy(), keys.draw_prefix, "employee_key", None, base)
     lazy = draws.with_base(lazy, second_chain, "employee_key", None, "__w1")
     lazy = draws.with_streams(lazy, {"__w0": 1}, base)
-    w0 = pl.col("__w0")
-    w1 = (pl.col("__w1") & VERSION_MASK) | VERSION_BITS
-    head = pl.concat_str(
-        [_hex(w0, i) for i in range(4)]
-        + [pl.lit("-"), _hex(w1, 0), _hex(w1, 1), pl.lit("-"), _hex(w1, 2), _hex(w1, 3)]
-        + [pl.lit("-")]
-    )
+    head = id_head_expr(pl.col("__w0"), pl.col("__w1"))
     return lazy.with_columns(head.alias("id_prefix")).drop(base, "__w0", "__w1").collect()
 
 
