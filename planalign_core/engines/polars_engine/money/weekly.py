@@ -8,6 +8,8 @@ the year-end and termination rows come from the annual balances. No per-day rows
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from planalign_core.config import Config
@@ -186,21 +188,34 @@ def _closing(money_year: MoneyYear) -> pl.LazyFrame:
     )
 
 
-def weekly_snapshots(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
-    """The year's rows of ``fct_participant_balance_snapshots``, ordered by employee and date.
+CHUNK_EMPLOYEES = 20_000  # employees per piece: bounds the memory of the Friday expansion
 
-    Each employee's closing row (year end or termination) comes after its Fridays, so the two
-    sorted parts are merged, not sorted again.
-    """
+
+def weekly_snapshots(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
+    """The year's rows of ``fct_participant_balance_snapshots``, ordered by employee and date,
+    computed in pieces of :data:`CHUNK_EMPLOYEES` employees (the Friday expansion of a piece is
+    a few hundred thousand rows, not the year's millions)."""
+    annual, segments = money_year.annual, money_year.segments
+    pieces = []
+    for start in range(0, max(annual.height, 1), CHUNK_EMPLOYEES):
+        part = annual.slice(start, CHUNK_EMPLOYEES)
+        if part.height == 0:
+            break
+        first_key, last_key = part[KEY][0], part[KEY][-1]
+        lo = int(segments[KEY].search_sorted(first_key, side="left"))
+        hi = int(segments[KEY].search_sorted(last_key, side="right"))
+        piece = replace(money_year, annual=part, segments=segments.slice(lo, hi - lo))
+        pieces.append(_weekly_piece(piece, config, keys))
+    return pl.concat(pieces, rechunk=False) if pieces else _weekly_piece(money_year, config, keys)
+
+
+def _weekly_piece(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
+    """One piece's rows: its Fridays (by employee and date), then its closing rows (by
+    employee): row groups stay narrow in employee range, which is what point lookups prune on;
+    no global sort."""
     rules = money_year.rules
-    order = pl.col(KEY) * 512 + (pl.col("__day") - rules.first)
-    parts = pl.collect_all(
-        [
-            _fridays(money_year, config).with_columns(order.alias("__order")),
-            _closing(money_year).with_columns(order.alias("__order")),
-        ]
-    )
-    rows = parts[0].merge_sorted(parts[1].sort("__order"), key="__order")
+    parts = pl.collect_all([_fridays(money_year, config), _closing(money_year)])
+    rows = pl.concat(parts, how="vertical", rechunk=False)
     ids = money_year.annual.select(KEY, "employee_id", "terminated")
     rows = rows.join(ids, on=KEY, how="left", maintain_order="left")
     closing, terminated = pl.col("__closing"), pl.col("terminated")
