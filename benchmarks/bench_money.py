@@ -1,0 +1,212 @@
+"""Money (issue "Polars engine, part 2: the money"): the money stages of one year alone, the
+weekly balance snapshots on their own, a participant's point-in-time lookup, history
+reconstruction, and the money outputs of a fixed run.
+
+Goals on 2 cores (read here, never asserted by tests):
+- the full pipeline with the money (``bench_simulation.Simulate``) <= 1 s at 5k x 5 and <= 10 s,
+  <= 2 GB at 100k x 5;
+- a participant's balance lookup <= 10 ms (the users' target: < 100 ms);
+- a participant's history reconstruction: the users' target <= 5 s.
+Commits without the money modules skip every benchmark here (``NotImplementedError``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import BENCH_THREADS
+from .bench_simulation import START_YEAR, census_file
+from .common import SEED, require, skip_slow
+
+SCENARIO = "bench"
+LOOKUP_DATE = dt.date(START_YEAR + 2, 6, 30)
+
+
+def _engine_years(employees: int, years: int, weekly: bool) -> tuple[Any, Any, list[Any]]:
+    """The engine's years in memory: config, keys and each year (with its money)."""
+    require("planalign_core.engines.polars_engine.money", "money_year")
+    config = require("planalign_core.config", "load_config")()
+    load_census = require("planalign_core.census", "load_census")
+    engine = require("planalign_core.engines.polars_engine")
+    keys = engine.RunKeys(SEED, SCENARIO, config.plan_design_id, START_YEAR, years)
+    run = engine.run_years(
+        load_census(census_file(employees), START_YEAR, config), config, keys, weekly=weekly
+    )
+    return config, keys, list(run.years)
+
+
+class MoneyStage:
+    """Rules, "Money", for one year alone: segments, caps, employer money, vesting, balances,
+    HCE, the money events and the two money tables (the year step's workforce part is done in
+    set-up)."""
+
+    params = [[10_000, 100_000]]
+    param_names = ["employees"]
+    timeout = 600
+
+    def setup(self, employees: int) -> None:
+        skip_slow(employees >= 100_000)
+        self.money_year = require("planalign_core.engines.polars_engine.money", "money_year")
+        year_module = require("planalign_core.engines.polars_engine.year")
+        events = require("planalign_core.engines.polars_engine.events", "year_events")
+        self.config, self.keys, done = _engine_years(employees, 1, weekly=False)
+        year = START_YEAR + 1
+        state = done[0].result.state
+        self.money_state = done[0].result.money.state
+        self.frame = year_module.year_frame(state, self.config, self.keys, year)
+        self.events = events(self.frame, self.config, self.keys, year)
+        self.year = year
+
+    def time_money_year(self, employees: int) -> None:
+        self.money_year(
+            self.frame,
+            self.events,
+            self.money_state,
+            config=self.config,
+            keys=self.keys,
+            year=self.year,
+        )
+
+
+class WeeklySnapshots:
+    """``fct_participant_balance_snapshots`` on their own: every year of a 5-year run (the
+    money stages done in set-up), in memory."""
+
+    params = [[10_000, 100_000]]
+    param_names = ["employees"]
+    timeout = 900
+    number = 1
+    repeat = (1, 3, 120.0)
+
+    def setup(self, employees: int) -> None:
+        skip_slow(employees >= 100_000)
+        self.weekly = require(
+            "planalign_core.engines.polars_engine.money.weekly", "weekly_snapshots"
+        )
+        self.config, self.keys, done = _engine_years(employees, 5, weekly=False)
+        self.money = [year.result.money for year in done]
+
+    def time_weekly_snapshots(self, employees: int) -> None:
+        for money in self.money:
+            self.weekly(money, self.config, self.keys)
+
+    def track_weekly_rows(self, employees: int) -> int:
+        return sum(self.weekly(m, self.config, self.keys).height for m in self.money)
+
+    track_weekly_rows.unit = "rows"  # type: ignore[attr-defined]
+
+
+class _StoredRun:
+    """A stored 5-year run with the weekly snapshots (built once per commit by
+    ``setup_cache``); the lookup and the reconstruction read it."""
+
+    params = [[10_000, 100_000]]
+    param_names = ["employees"]
+    timeout = 1800
+
+    def setup_cache(self) -> dict[int, str]:
+        simulate = require("planalign_core.simulate")
+        require("planalign_core.store.lookup", "balance_on")
+        folder = Path(tempfile.mkdtemp(prefix="planalign-bench-money-"))
+        paths = {}
+        for employees in self.params[0]:
+            try:
+                skip_slow(employees >= 100_000)
+            except NotImplementedError:
+                continue
+            path = folder / f"money-{employees}.duckdb"
+            spec = simulate.RunSpec(
+                years=5,
+                start_year=START_YEAR,
+                seed=SEED,
+                scenario_id=SCENARIO,
+                census_path=census_file(employees),
+            )
+            simulate.run(spec, path, threads=BENCH_THREADS)
+            paths[employees] = str(path)
+        return paths
+
+    def setup(self, paths: dict[int, str], employees: int) -> None:
+        if employees not in paths:
+            raise NotImplementedError("slow parameters are skipped")
+        store = require("planalign_core.store")
+        self.db = store.Database(paths[employees], threads=BENCH_THREADS)
+        # a participant present all five years: the census's first employee still employed
+        self.employee = self.db.scalar(
+            "SELECT employee_id FROM fct_participant_balance_snapshots "
+            "WHERE simulation_year = ? AND snapshot_type = 'year_end' "
+            "ORDER BY employee_id LIMIT 1",
+            [START_YEAR + 4],
+        )
+
+    def teardown(self, paths: dict[int, str], employees: int) -> None:
+        if hasattr(self, "db"):
+            self.db.close()
+
+
+class BalanceLookup(_StoredRun):
+    """A participant's balance on a date: one parameterised query on the snapshots."""
+
+    def setup(self, paths: dict[int, str], employees: int) -> None:
+        super().setup(paths, employees)
+        self.balance_on = require("planalign_core.store.lookup", "balance_on")
+
+    def time_balance_lookup(self, paths: dict[int, str], employees: int) -> None:
+        self.balance_on(self.db, self.employee, LOOKUP_DATE, SCENARIO)
+
+
+class HistoryReconstruction(_StoredRun):
+    """A participant's five-year history rebuilt from its events, and its state on a date."""
+
+    def setup(self, paths: dict[int, str], employees: int) -> None:
+        super().setup(paths, employees)
+        self.load_history = require("planalign_core.history", "load_history")
+
+    def time_history(self, paths: dict[int, str], employees: int) -> None:
+        self.load_history(self.db, self.employee, SCENARIO).state_as_of(LOOKUP_DATE)
+
+
+class MoneyOutputs:
+    """The money a fixed run produces (5k x 5, seed fixed): a commit that changes results shows
+    in the history."""
+
+    timeout = 300
+
+    def setup(self) -> None:
+        simulate = require("planalign_core.simulate")
+        require("planalign_core.engines.polars_engine.money", "money_year")
+        self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-money-"))
+        path = self.scratch / "outputs.duckdb"
+        spec = simulate.RunSpec(
+            years=5, start_year=START_YEAR, seed=SEED, census_path=census_file(5_000)
+        )
+        simulate.run(spec, path, threads=BENCH_THREADS)
+        store = require("planalign_core.store")
+        with store.Database(path) as db:
+            self.deferrals = db.scalar(
+                "SELECT sum(total_deferrals) * 100 FROM int_employee_contributions"
+            )
+            self.ending = db.scalar(
+                "SELECT sum(ending_balance) * 100 FROM int_participant_balances "
+                "WHERE simulation_year = ?",
+                [START_YEAR + 4],
+            )
+
+    def teardown(self) -> None:
+        if hasattr(self, "scratch"):
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def track_total_deferrals_cents(self) -> int:
+        return int(self.deferrals)
+
+    track_total_deferrals_cents.unit = "cents"  # type: ignore[attr-defined]
+
+    def track_total_ending_balance_cents(self) -> int:
+        """Every source's ending balance in the last year."""
+        return int(self.ending)
+
+    track_total_ending_balance_cents.unit = "cents"  # type: ignore[attr-defined]
