@@ -221,6 +221,14 @@ class ScenarioWriter:
         if frames:
             self._pending.append(self._pool.submit(self._write, table, frames))
 
+    def drain(self, keep: int = 0) -> None:
+        """Wait until at most ``keep`` submitted writes are unfinished: the caller stops
+        computing while a large table (the weekly balance snapshots) is being stored, so frames
+        do not pile up in memory when storing is slower than computing."""
+        unfinished = [f for f in self._pending if not f.done()]
+        for future in unfinished[: max(0, len(unfinished) - keep)]:
+            future.result()
+
     def _write(self, table: str, frames: list[pl.DataFrame]) -> None:
         started = time.perf_counter()
         frame = frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=False)
@@ -290,6 +298,7 @@ def run(
                     report.timings[f"money_{result.year}"] = result.money.seconds
                 if year.weekly is not None:
                     writer.write(WEEKLY_TABLE, year.weekly)
+                    writer.drain(keep=1)
                     report.timings[f"weekly_{result.year}"] = year.weekly_seconds
                 report.events_written += result.events.height
                 report.timings[f"year_{result.year}"] = year.seconds
