@@ -277,7 +277,7 @@ def run(
     )
     report.timings["inputs"] = time.perf_counter() - clock
     engine = (
-        dbt_driver.start(census, config, keys, duckdb_threads=threads)
+        dbt_driver.start(census, config, keys, duckdb_threads=threads, weekly=spec.weekly_snapshots)
         if spec.engine == "dbt"
         else run_years(census, config, keys, weekly=spec.weekly_snapshots)
     )

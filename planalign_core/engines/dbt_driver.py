@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import polars as pl
@@ -33,6 +33,7 @@ import polars as pl
 from planalign_core.config import Config
 from planalign_core.engines.dbt_inputs import RunParameters, input_tables, write_inputs
 from planalign_core.engines.polars_engine import EngineRun, EngineYear, RunKeys
+from planalign_core.engines.polars_engine.money import MoneyYear
 from planalign_core.engines.polars_engine.year import YearResult
 from planalign_core.errors import PlanalignError
 from planalign_core.store import Database
@@ -49,7 +50,11 @@ BASELINE_TABLE = "int_baseline_workforce"
 EVENTS_TABLE = "fct_yearly_events"
 SNAPSHOT_TABLE = "fct_workforce_snapshot"
 ACCUMULATOR_TABLE = "int_deferral_rate_state_accumulator"
-YEAR_TABLES = (EVENTS_TABLE, SNAPSHOT_TABLE, ACCUMULATOR_TABLE)
+CONTRIBUTIONS_TABLE = "int_employee_contributions"
+BALANCES_TABLE = "int_participant_balances"
+WEEKLY_TABLE = "fct_participant_balance_snapshots"
+MONEY_MODELS = ("int_money_segments", "int_money_year", CONTRIBUTIONS_TABLE, BALANCES_TABLE)
+MONEY_EVENT_TYPES = ("contribution", "vesting", "forfeiture", "hce_status", "compliance")
 # Quiet, no artefacts, no network: what an embedded run needs from dbt's many switches.
 _COMMON_FLAGS = (
     "--quiet",
@@ -106,6 +111,9 @@ class DbtYear:
     events: pl.DataFrame
     snapshot: pl.DataFrame
     accumulator: pl.DataFrame
+    contributions: pl.DataFrame
+    balances: pl.DataFrame
+    weekly: pl.DataFrame | None
     start_headcount: int
     experienced_terminations: int
     hires: int
@@ -312,10 +320,14 @@ class DbtSession:
         manager.close_all_connections()
 
 
-def year_args(year: int, *, first: bool, command: str = "run") -> tuple[str, ...]:
-    """The invocation of one year: the whole project the first time, the loop after."""
+def year_args(
+    year: int, *, first: bool, command: str = "run", weekly: bool = True
+) -> tuple[str, ...]:
+    """The invocation of one year: the whole project the first time, the loop after (without
+    the weekly balance snapshots when ``weekly`` is false)."""
     select = () if first else ("--select", YEAR_LOOP_SELECTOR)
-    return (command, *select, "--vars", json.dumps({"simulation_year": year}))
+    exclude = () if weekly else ("--exclude", WEEKLY_TABLE)
+    return (command, *select, *exclude, "--vars", json.dumps({"simulation_year": year}))
 
 
 def _year_counts(connection: duckdb.DuckDBPyConnection, year: int) -> tuple[int, int, int, int]:
@@ -359,8 +371,10 @@ def run_years(
     *,
     tests: bool = False,
     duckdb_threads: int | None = None,
+    weekly: bool = True,
 ) -> DbtRun:
-    """Build the run with dbt; ``tests`` also runs the project's data and unit tests at the end.
+    """Build the run with dbt; ``tests`` also runs the project's data and unit tests at the end;
+    ``weekly`` false skips the weekly balance snapshots.
 
     The scratch directory lives until :attr:`DbtRun.years` is exhausted or closed.
     """
@@ -373,7 +387,7 @@ def run_years(
     timings.inputs_seconds = time.perf_counter() - started
     session = DbtSession(project_dir(), workdir, database, duckdb_threads)
     timings.startup_seconds = session.startup_seconds
-    years = _years(session, run, timings, workdir, tests=tests)
+    years = _years(session, run, timings, workdir, tests=tests, weekly=weekly)
     try:
         timings.parse_seconds = session.parse()
         first = next(years)
@@ -397,20 +411,34 @@ def _chain(first: DbtYear, rest: Generator[DbtYear]) -> Generator[DbtYear]:
 
 
 def _years(
-    session: DbtSession, run: RunParameters, timings: DbtTimings, workdir: Path, *, tests: bool
+    session: DbtSession,
+    run: RunParameters,
+    timings: DbtTimings,
+    workdir: Path,
+    *,
+    tests: bool,
+    weekly: bool,
 ) -> Generator[DbtYear]:
     try:
         for index, year in enumerate(run.years_simulated):
-            invocation = session.invoke(*year_args(year, first=index == 0))
+            invocation = session.invoke(*year_args(year, first=index == 0, weekly=weekly))
             timings.invocations.append(invocation)
             # dbt-duckdb keeps its connection open; a plain one of the same configuration
             # shares its database instance.
             connection = duckdb.connect(str(session.database))
             try:
                 starting, leavers, hires, hires_leaving = _year_counts(connection, year)
-                events, snapshot, accumulator = (
-                    _read(connection, table, year) for table in YEAR_TABLES
+                events, snapshot, accumulator, contributions, balances = (
+                    _read(connection, table, year)
+                    for table in (
+                        EVENTS_TABLE,
+                        SNAPSHOT_TABLE,
+                        ACCUMULATOR_TABLE,
+                        CONTRIBUTIONS_TABLE,
+                        BALANCES_TABLE,
+                    )
                 )
+                snapshots = _read(connection, WEEKLY_TABLE, year) if weekly else None
             finally:
                 connection.close()
             yield DbtYear(
@@ -418,6 +446,9 @@ def _years(
                 events,
                 snapshot,
                 accumulator,
+                contributions,
+                balances,
+                snapshots,
                 starting,
                 leavers,
                 hires,
@@ -445,6 +476,19 @@ def _engine_year(year: DbtYear) -> EngineYear:
     # The dbt engine's state lives in its tables; ``state`` holds the year's active snapshot
     # rows, so that ``end_headcount`` is right.
     active = year.snapshot.filter(pl.col("employment_status") == "active")
+    money_seconds = sum(year.invocation.node_seconds.get(name, 0.0) for name in MONEY_MODELS)
+    # simulate reads a year's money tables and time; the Polars engine's own intermediates
+    # (annual amounts, segments, its rules object, the money state) live in the dbt tables.
+    money = MoneyYear(
+        events=year.events.filter(pl.col("event_type").is_in(MONEY_EVENT_TYPES)),
+        contributions=year.contributions,
+        balances=year.balances,
+        annual=pl.DataFrame(),
+        segments=pl.DataFrame(),
+        rules=cast(Any, None),
+        state=pl.DataFrame(),
+        seconds=money_seconds,
+    )
     result = YearResult(
         year=year.year,
         events=year.events,
@@ -454,9 +498,18 @@ def _engine_year(year: DbtYear) -> EngineYear:
         experienced_terminations=year.experienced_terminations,
         hires=year.hires,
         new_hire_terminations=year.new_hire_terminations,
+        money=money,
     )
     accumulator = year.invocation.node_seconds.get(ACCUMULATOR_TABLE, 0.0)
-    return EngineYear(result, year.accumulator, year.invocation.wall_seconds, accumulator)
+    weekly_seconds = year.invocation.node_seconds.get(WEEKLY_TABLE, 0.0)
+    return EngineYear(
+        result,
+        year.accumulator,
+        year.invocation.wall_seconds,
+        accumulator,
+        year.weekly,
+        weekly_seconds,
+    )
 
 
 def start(
@@ -466,13 +519,16 @@ def start(
     *,
     duckdb_threads: int | None = None,
     tests: bool = False,
+    weekly: bool = True,
 ) -> DbtEngineRun:
     """The dbt engine behind ``planalign simulate --engine dbt``: the same result shapes as
     the Polars engine's :func:`~planalign_core.engines.polars_engine.run_years`."""
     run = RunParameters(
         keys.seed, keys.scenario_id, keys.plan_design_id, keys.start_year, keys.years
     )
-    native = run_years(census, config, run, tests=tests, duckdb_threads=duckdb_threads)
+    native = run_years(
+        census, config, run, tests=tests, duckdb_threads=duckdb_threads, weekly=weekly
+    )
     return DbtEngineRun(
         native.baseline, (_engine_year(year) for year in native.years), native.timings
     )

@@ -100,24 +100,29 @@ def config_scalars(config: Config) -> pl.DataFrame:
     )
 
 
-def _array_frame(path: str, entries: list[Any]) -> pl.DataFrame:
-    columns: dict[str, list[int | None]] = {"entry": list(range(1, len(entries) + 1))}
+def _array_frame(path: str, entries: list[Any], info: FieldInfo) -> pl.DataFrame:
+    """An array of tables; its columns come from the entry model, so an empty array (no match
+    tiers, say) is still a table with every column."""
+    (entry_model,) = get_args(info.annotation)
+    names = ["entry", *entry_model.model_fields]
+    columns: dict[str, list[int | None]] = {name: [] for name in names}
+    columns["entry"] = list(range(1, len(entries) + 1))
     for entry in entries:
-        for name, value, info in _walk(entry):
-            number, _ = _sql_value(f"{path}.{name}", value, info)
-            columns.setdefault(name, []).append(number)
+        for name, value, field_info in _walk(entry):
+            number, _ = _sql_value(f"{path}.{name}", value, field_info)
+            columns[name].append(number)
     return pl.DataFrame(columns, schema={name: pl.Int64() for name in columns})
 
 
 def config_arrays(config: Config) -> dict[str, pl.DataFrame]:
     """Each array of tables as ``config_<last key>``, entries numbered from 1 in order."""
     tables: dict[str, pl.DataFrame] = {}
-    for path, value, _ in _walk(config):
+    for path, value, info in _walk(config):
         if isinstance(value, list):
             name = "config_" + path.rsplit(".", 1)[-1]
             if name in tables:
                 raise ValueError(f"two configuration arrays map to the table {name}")
-            tables[name] = _array_frame(path, value)
+            tables[name] = _array_frame(path, value, info)
     return tables
 
 

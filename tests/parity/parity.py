@@ -1,6 +1,6 @@
 """Run both engines on the same inputs and compare their tables row for row.
 
-``polars_tables`` and ``dbt_tables`` return the four output tables of a run by name; the
+``polars_tables`` and ``dbt_tables`` return the seven output tables of a run by name; the
 comparison ignores row order only: schemas must be equal (names and types), and every row must
 be in both, value for value (nulls equal nulls). A difference is reported with the first
 differing rows of each side, sorted by the table's key, so a failure says where the engines
@@ -23,6 +23,9 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "fct_yearly_events": ("employee_id", "simulation_year", "event_sequence"),
     "fct_workforce_snapshot": ("employee_id", "simulation_year"),
     "int_deferral_rate_state_accumulator": ("employee_id", "simulation_year"),
+    "int_employee_contributions": ("employee_id", "simulation_year"),
+    "int_participant_balances": ("employee_id", "simulation_year", "source"),
+    "fct_participant_balance_snapshots": ("employee_id", "simulation_year", "snapshot_date"),
 }
 SHOWN_ROWS = 5
 
@@ -30,11 +33,18 @@ SHOWN_ROWS = 5
 def polars_tables(census: pl.DataFrame, config: Config, keys: RunKeys) -> dict[str, pl.DataFrame]:
     run = run_years(census, config, keys)
     years = list(run.years)
+    money = [y.result.money for y in years]
+    assert all(m is not None for m in money)
     return {
         "int_baseline_workforce": run.baseline,
         "fct_yearly_events": pl.concat([y.result.events for y in years]),
         "fct_workforce_snapshot": pl.concat([y.result.snapshot for y in years]),
         "int_deferral_rate_state_accumulator": pl.concat([y.accumulator for y in years]),
+        "int_employee_contributions": pl.concat([m.contributions for m in money if m]),
+        "int_participant_balances": pl.concat([m.balances for m in money if m]),
+        "fct_participant_balance_snapshots": pl.concat(
+            [y.weekly for y in years if y.weekly is not None]
+        ),
     }
 
 
@@ -51,6 +61,11 @@ def dbt_tables(
         "fct_yearly_events": pl.concat([y.events for y in years]),
         "fct_workforce_snapshot": pl.concat([y.snapshot for y in years]),
         "int_deferral_rate_state_accumulator": pl.concat([y.accumulator for y in years]),
+        "int_employee_contributions": pl.concat([y.contributions for y in years]),
+        "int_participant_balances": pl.concat([y.balances for y in years]),
+        "fct_participant_balance_snapshots": pl.concat(
+            [y.weekly for y in years if y.weekly is not None]
+        ),
     }
 
 

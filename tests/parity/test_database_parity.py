@@ -13,7 +13,7 @@ import pytest
 from planalign_core import simulate
 from planalign_core.engines import dbt_driver
 from planalign_core.simulate import RunSpec
-from tests.parity.parity import differences
+from tests.parity.parity import TABLE_KEYS, differences
 
 METADATA = "run_metadata"
 
@@ -51,10 +51,8 @@ def test_databases_are_identical(tmp_path: Path) -> None:
     report = _run("dbt", tmp_path / "dbt.duckdb", config)
     polars, dbt = _tables(tmp_path / "polars.duckdb"), _tables(tmp_path / "dbt.duckdb")
     assert set(polars) == set(dbt)
-    problems = differences(
-        {name: frame for name, frame in polars.items() if name in _KEYED},
-        {name: frame for name, frame in dbt.items() if name in _KEYED},
-    )
+    assert set(polars) == set(TABLE_KEYS)
+    problems = differences(polars, dbt)
     assert not problems, "\n\n".join(problems)
     assert report.timings["dbt_run_2026_wall_seconds"] >= report.timings["dbt_run_2026_sql_seconds"]
     with duckdb.connect(str(tmp_path / "dbt.duckdb"), read_only=True) as connection:
@@ -62,14 +60,6 @@ def test_databases_are_identical(tmp_path: Path) -> None:
             0
         ]
     assert engine == "dbt" and "dbt_run_2027_overhead_seconds" in timings
-
-
-_KEYED = {
-    "int_baseline_workforce",
-    "fct_yearly_events",
-    "fct_workforce_snapshot",
-    "int_deferral_rate_state_accumulator",
-}
 
 
 def test_a_failed_dbt_run_leaves_the_database_as_it_was(

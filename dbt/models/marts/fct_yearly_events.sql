@@ -1,15 +1,17 @@
 {#- The events of the year, in the columnar layout of planalign_core/events/columnar.py: the
-    contract (fct_yearly_events.yml) lists every column and type; columns no event of this
-    engine fills yet (money payloads) are typed nulls. -#}
+    contract (fct_yearly_events.yml) lists every column and type; a payload column an event
+    type does not have is a typed null. Types 1-7 from int_yearly_events, money from
+    int_money_events. -#}
 {%- set year = planalign_year(var('simulation_year', none)) -%}
-{%- set events = ref('int_yearly_events') -%}
+{%- set parts = [ref('int_yearly_events'), ref('int_money_events')] %}
+
+{%- for events in parts %}
 {%- set available = [] -%}
 {%- if execute -%}
     {%- for column in adapter.get_columns_in_relation(events) -%}
         {%- do available.append(column.name) -%}
     {%- endfor -%}
 {%- endif %}
-
 select
 {%- for column in model.columns.values() %}
     cast({{ column.name if column.name in available else 'null' }} as {{ column.data_type }})
@@ -17,3 +19,8 @@ select
 {%- endfor %}
 from {{ events }}
 where simulation_year = {{ year }}
+{%- if not loop.last %}
+
+union all
+{% endif %}
+{%- endfor %}

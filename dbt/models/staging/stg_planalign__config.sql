@@ -24,14 +24,29 @@
     'escalation.delay_years': 'escalation_delay_years',
     'escalation.date': 'escalation_month_day',
     'escalation.opt_out_rate': 'escalation_opt_out_rate',
+    'limits.index_rate': 'limits_index_rate',
+    'limits.catch_up_age': 'catch_up_age',
+    'limits.catch_up_60_63_min_age': 'catch_up_60_63_min_age',
+    'limits.catch_up_60_63_max_age': 'catch_up_60_63_max_age',
+    'limits.increments.deferral_402g': 'increment_deferral_402g',
+    'limits.increments.catch_up': 'increment_catch_up',
+    'limits.increments.catch_up_60_63': 'increment_catch_up_60_63',
+    'limits.increments.compensation_401a17': 'increment_compensation_401a17',
+    'limits.increments.annual_additions_415c': 'increment_annual_additions_415c',
+    'limits.increments.hce_threshold': 'increment_hce_threshold',
+    'non_elective.rate': 'non_elective_rate',
+    'vesting.cliff_years': 'vesting_cliff_years',
+    'investment.return_rate': 'investment_return_rate',
 } -%}
 {%- set boolean_keys = {
     'enrollment.auto.enabled': 'auto_enabled',
     'escalation.enabled': 'escalation_enabled',
+    'match.true_up': 'match_true_up',
 } -%}
 {%- set text_keys = {
     'plan_design_id': 'plan_design_id',
     'eligibility.rule': 'eligibility_rule',
+    'vesting.schedule': 'vesting_schedule',
 } -%}
 select
 {%- for key, name in integer_keys.items() %}

@@ -1,7 +1,7 @@
 {#- An event is emitted only for an employee active on its date (rules, "Conventions"): hire on
     the hire date, nothing before it, nothing on or after a termination except the termination
-    itself and a hire on the same day, and at most one hire and one termination per employee
-    and year. -#}
+    itself, a hire on the same day and forfeitures (on the termination date), and at most one
+    hire and one termination per employee and year. -#}
 with
 
 events as (
@@ -21,8 +21,10 @@ left join snapshot as s
 where s.employee_id is null
    or e.effective_date < s.hire_date
    or (e.event_type = 'hire' and e.effective_date != s.hire_date)
-   or (e.event_type = 'termination' and e.effective_date is distinct from s.termination_date)
-   or (e.event_type not in ('hire', 'termination') and e.effective_date >= s.termination_date)
+   or (e.event_type in ('termination', 'forfeiture')
+       and e.effective_date is distinct from s.termination_date)
+   or (e.event_type not in ('hire', 'termination', 'forfeiture')
+       and e.effective_date >= s.termination_date)
 
 union all
 

@@ -1,0 +1,201 @@
+{#- Balances of each participant on each Friday it is employed in the year, on December 31
+    (an employee active then; it replaces that day's weekly row) and on its termination date
+    (rules, "Money tables"). A row exists when the total balance is positive or, except on the
+    termination row, the deferral rate is. Deferrals accrue daily (DT(t) from the segments),
+    employer money is credited on the last active day, forfeited on the termination date, and
+    the return is credited on December 31. -#}
+{%- set year = planalign_year(var('simulation_year', none)) -%}
+{%- set rng = planalign_rng() -%}
+{%- set rs = rng.rate_scale -%}
+{%- set employer_sources = ['employer_match', 'true_up', 'non_elective'] %}
+
+with
+
+vesting as (
+    select * from {{ ref('int_vesting_percentages') }}
+),
+
+workforce as (
+    select * from {{ ref('int_workforce_year_state') }} where simulation_year = {{ year }}
+),
+
+participation as (
+    select * from {{ ref('int_participation_year_state') }} where simulation_year = {{ year }}
+),
+
+money as (
+    select * from {{ ref('int_money_year') }} where simulation_year = {{ year }}
+),
+
+segments as (
+    select * from {{ ref('int_money_segments') }} where simulation_year = {{ year }}
+),
+
+balances as (
+    select
+        employee_id,
+        source,
+        cast(beginning_balance * 100 as bigint) as beginning_cents,
+        cast(contributions * 100 as bigint) as contribution_cents,
+        cast(investment_return * 100 as bigint) as return_cents,
+        cast(forfeitures * 100 as bigint) as forfeiture_cents
+    from {{ ref('int_participant_balances') }}
+    where simulation_year = {{ year }}
+),
+
+accounts as (
+    select
+        employee_id,
+        coalesce(sum(beginning_cents) filter (where source not in ('{{ employer_sources | join("', '") }}')), 0)
+            as employee_beginning,
+        coalesce(sum(return_cents) filter (where source not in ('{{ employer_sources | join("', '") }}')), 0)
+            as employee_return
+        {%- for source in employer_sources %}
+        {%- for amount in ['beginning', 'contribution', 'return', 'forfeiture'] %},
+        coalesce(sum({{ amount }}_cents) filter (where source = '{{ source }}'), 0)
+            as {{ source }}_{{ amount }}
+        {%- endfor %}
+        {%- endfor %}
+    from balances
+    group by employee_id
+),
+
+-- every employee of the year, with zeros where it has no money
+accounts_all as (
+    select
+        w.employee_id,
+        coalesce(a.employee_beginning, 0) as employee_beginning,
+        coalesce(a.employee_return, 0) as employee_return
+        {%- for source in employer_sources %}
+        {%- for amount in ['beginning', 'contribution', 'return', 'forfeiture'] %},
+        coalesce(a.{{ source }}_{{ amount }}, 0) as {{ source }}_{{ amount }}
+        {%- endfor %}
+        {%- endfor %}
+    from workforce as w
+    left join accounts as a on a.employee_id = w.employee_id
+),
+
+fridays as (
+    select cast(day as date) as day
+    from range({{ year_start(year) }}, {{ year_end(year) }} + interval 1 day, interval 1 day) as t(day)
+    where isodow(day) = 5
+),
+
+dates as (
+    select w.employee_key, f.day as snapshot_date, 'weekly' as snapshot_type
+    from workforce as w
+    inner join fridays as f
+        on f.day >= greatest({{ year_start(year) }}, w.hire_date)
+        and (w.termination_date is null or f.day < w.termination_date)
+    where not (w.is_active and f.day = {{ year_end(year) }})
+
+    union all
+
+    select employee_key, {{ year_end(year) }}, 'year_end'
+    from workforce
+    where is_active
+
+    union all
+
+    select employee_key, termination_date, 'termination'
+    from workforce
+    where not is_active
+),
+
+-- the day whose accrual a row shows: the row's date, or the last active day on a termination row
+evaluated as (
+    select
+        d.*,
+        w.employee_id,
+        w.hire_date,
+        w.termination_date,
+        m.last_active_date,
+        m.limit_402g + m.catch_up_limit as deferral_cap,
+        p.start_deferral_units,
+        case when d.snapshot_type = 'termination' then m.last_active_date else d.snapshot_date end
+            as accrual_date,
+        case when d.snapshot_type = 'termination' then d.snapshot_date - 1 else d.snapshot_date end
+            as vesting_date
+    from dates as d
+    inner join workforce as w on w.employee_key = d.employee_key
+    inner join money as m on m.employee_key = d.employee_key
+    inner join participation as p on p.employee_key = d.employee_key
+),
+
+accrued as (
+    select
+        e.*,
+        coalesce(s.rate_units, e.start_deferral_units) as rate_units,
+        case
+            when s.segment is null then 0
+            else least(
+                {{ rhu('s.n_before + s.rate_units * (least(s.up_before + case when s.in_plan then s.pay_cents * (e.accrual_date - s.segment_start + 1) else 0 end, s.uc_cap) - s.uc_before)',
+                       rs ~ ' * s.year_days') }},
+                e.deferral_cap)
+        end as deferrals_cents
+    from evaluated as e
+    asof left join segments as s
+        on s.employee_key = e.employee_key and e.accrual_date >= s.segment_start
+),
+
+valued as (
+    select
+        a.*,
+        v.vested_units,
+        coalesce(a.snapshot_date >= a.last_active_date, false) as contributed,
+        a.snapshot_type = 'termination' as closed,
+        a.snapshot_date = {{ year_end(year) }} as credited,
+        acc.employee_beginning + a.deferrals_cents
+            + case when a.snapshot_date = {{ year_end(year) }} then acc.employee_return else 0 end
+            as employee_cents
+        {%- for source in employer_sources %},
+        acc.{{ source }}_beginning
+            + case when coalesce(a.snapshot_date >= a.last_active_date, false)
+                then acc.{{ source }}_contribution else 0 end
+            - case when a.snapshot_type = 'termination' then acc.{{ source }}_forfeiture else 0 end
+            + case when a.snapshot_date = {{ year_end(year) }} then acc.{{ source }}_return else 0 end
+            as {{ source }}_cents
+        {%- endfor %},
+        {%- for source in employer_sources %}
+        case when coalesce(a.snapshot_date >= a.last_active_date, false)
+            then acc.{{ source }}_contribution else 0 end {{ "+" if not loop.last }}
+        {%- endfor %} as employer_contributions_cents
+    from accrued as a
+    inner join accounts_all as acc on acc.employee_id = a.employee_id
+    inner join vesting as v
+        on v.years_of_service = greatest(0, {{ age('a.hire_date', 'a.vesting_date') }})
+),
+
+totals as (
+    select
+        v.*,
+        {{ employer_sources | join('_cents + ') }}_cents as employer_cents,
+        v.employee_cents
+            {%- for source in employer_sources %}
+            + case
+                when v.closed then v.{{ source }}_cents
+                else {{ rhu('v.' ~ source ~ '_cents * v.vested_units', rs) }}
+            end
+            {%- endfor %} as vested_cents
+    from valued as v
+)
+
+select
+    run.scenario_id,
+    run.plan_design_id,
+    t.employee_id,
+    cast({{ year }} as integer) as simulation_year,
+    t.snapshot_date,
+    t.snapshot_type,
+    case when t.closed then 'terminated' else 'active' end as employment_status,
+    {{ rate('t.rate_units') }} as current_deferral_rate,
+    {{ money('t.deferrals_cents') }} as ytd_deferrals,
+    {{ money('t.employer_contributions_cents') }} as ytd_employer_contributions,
+    {{ money('t.employee_cents') }} as employee_balance,
+    {{ money('t.employer_cents') }} as employer_balance,
+    {{ money('t.employee_cents + t.employer_cents') }} as total_balance,
+    {{ money('t.vested_cents') }} as vested_balance,
+    {{ rate('t.vested_units') }} as vested_percentage
+from totals as t
+cross join {{ ref('int_run') }} as run
+where t.employee_cents + t.employer_cents > 0 or (not t.closed and t.rate_units > 0)
