@@ -53,18 +53,20 @@ def commit_url() -> str | None:
     return f"https://github.com/{match.group(1)}/commit/" if match else None
 
 
-def run_history(
-    commits: Sequence[str], machine_args: argparse.Namespace, bench: Sequence[str], quick: bool
-) -> int:
-    """Benchmark ``commits`` that have no results on this machine yet; asv's exit status."""
-    machine = this_machine(machine_args.machine, machine_args.cpu_label)
+def run_history(commits: Sequence[str], args: argparse.Namespace) -> int:
+    """Benchmark ``commits`` (only those without results here, unless ``--rerun``).
+
+    Returns asv's exit status: 2 means some benchmark failed, which the history records.
+    """
+    machine = this_machine(args.machine, args.cpu_label)
     pin_machine(machine)
     hashfile = repo_path(".asv") / "history-commits.txt"
     hashfile.parent.mkdir(parents=True, exist_ok=True)
     hashfile.write_text("\n".join(commits) + "\n")
-    options = ["--skip-existing-commits", "--machine", machine.name, "--show-stderr"]
-    options += [f"--bench={pattern}" for pattern in bench]
-    options += ["--quick"] if quick else []
+    options = ["--machine", machine.name, "--show-stderr"]
+    options += [] if args.rerun else ["--skip-existing-commits"]
+    options += [f"--bench={pattern}" for pattern in args.bench]
+    options += ["--quick"] if args.quick else []
     return asv("run", f"HASHFILE:{hashfile}", *options)
 
 
@@ -79,6 +81,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cpu-label", help="fixed CPU description (CI: runners differ)")
     parser.add_argument("--bench", action="append", default=[], help="only benchmarks matching")
     parser.add_argument("--quick", action="store_true", help="one call per benchmark (a smoke run)")
+    parser.add_argument(
+        "--rerun", action="store_true",
+        help="measure commits that already have results again (new results replace old ones)",
+    )  # fmt: skip
     parser.add_argument("--no-publish", action="store_true", help="measure only")
     return parser.parse_args(argv)
 
@@ -89,21 +95,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("--commits must be at least 1", file=sys.stderr)
         return 2
     conf = load_config()
+    branch = args.branch or conf.branches[0]
+    html_dir = repo_path(conf.html_dir)
     try:
-        commits = last_commits(args.branch or conf.branches[0], args.commits)
-        status = run_history(commits, args, args.bench, args.quick)
+        commits = last_commits(branch, args.commits)
+        status = run_history(commits, args)
         if status not in (0, 2):
             raise ToolError(f"asv run failed (status {status}); see its output above")
+        note = " (some benchmarks failed: see the log above)" if status == 2 else ""
+        print(f"\nMeasured {len(commits)} commit(s) of {branch}{note}.", flush=True)
         if args.no_publish:
             return 0
         asv("publish", check=True)
-        html_dir = repo_path(conf.html_dir)
         finish_site(html_dir, commit_url())
     except ToolError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    note = " (some benchmarks failed: see the log above)" if status == 2 else ""
-    print(f"\nMeasured {len(commits)} commit(s) of {args.branch or conf.branches[0]}{note}.")
     print(f"Report: {html_dir / 'index.html'}")
     print(f"Preview it with `make bench-preview` (serves {html_dir.relative_to(REPO_ROOT)}).")
     return 0

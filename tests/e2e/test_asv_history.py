@@ -1,10 +1,11 @@
 """The benchmark machinery end to end, in a throwaway clone of this working tree.
 
-One clone per test module (building virtualenvs is the costly part): its ``main`` has three
-commits, the tree as it is plus a small probe (``planalign_core/_e2e_probe.py`` and a benchmark
-that times it), a no-op commit, and a commit that makes the probe 3x slower. A fourth commit,
-on a side branch, breaks the probe. The history command runs asv over ``main`` in real
-virtualenvs and publishes; the pull-request command then judges the no-op, the slowdown and
+One clone per test module (virtualenvs and the suite's run are the costly part): its ``main``
+has three commits, the tree as it is plus a small probe (``planalign_core/_e2e_probe.py`` and a
+benchmark that times it), a no-op commit, and a commit that makes the probe 3x slower. A fourth
+commit, on a side branch, breaks the probe. The history command runs asv over ``main`` in real
+virtualenvs (the probe and the infrastructure benchmarks on all three commits, the whole suite
+on the newest) and publishes; the pull-request command then judges the no-op, the slowdown and
 the broken benchmark; the published site is opened in headless Chromium.
 """
 
@@ -64,6 +65,7 @@ class Clone:
     home: Path
     commits: dict[str, str]
     history: subprocess.CompletedProcess[str]
+    suite: subprocess.CompletedProcess[str]
 
     def git(self, *args: str) -> str:
         identity = ["-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid"]
@@ -131,7 +133,8 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clone]:
     home = tmp_path_factory.mktemp("asv-home")
     copy_working_tree(root)
     subprocess.run(["git", "init", "--quiet", "-b", "main"], cwd=root, check=True)
-    repo = Clone(root, home, {}, subprocess.CompletedProcess([], 0))
+    no_run = subprocess.CompletedProcess[str]([], 0, "", "")
+    repo = Clone(root, home, {}, no_run, no_run)
     repo.commits["base"] = repo.commit("Base: the tree and the probe", {
         **probe(passes=1), PROBE_BENCHMARK: PROBE_BENCH,
     })  # fmt: skip
@@ -140,7 +143,15 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clone]:
     repo.git("checkout", "--quiet", "-b", "broken")
     repo.commits["broken"] = repo.commit("Broken: the probe raises", probe(3, BROKEN_BODY))
     repo.git("checkout", "--quiet", "main")
-    repo.history = repo.tool("tools.bench_history", "--commits", "3", "--quick", ASV_SKIP_SLOW="1")
+    # Three commits of the probe and the infrastructure benchmarks, then the whole suite on the
+    # newest commit only (one quick pass of the suite per commit would triple this test's time).
+    repo.history = repo.tool(
+        "tools.bench_history", "--commits", "3", "--quick", "--no-publish",
+        "--bench", "bench_e2e_probe|bench_infra",
+    )  # fmt: skip
+    repo.suite = repo.tool(
+        "tools.bench_history", "--commits", "1", "--quick", "--rerun", ASV_SKIP_SLOW="1"
+    )
     yield repo
 
 
@@ -157,6 +168,9 @@ def test_history_measures_three_commits_and_prints_the_report(clone: Clone) -> N
     out = clone.history.stdout + clone.history.stderr
     assert clone.history.returncode == 0, out[-6000:]
     assert "Measured 3 commit(s) of main" in out
+    out = clone.suite.stdout + clone.suite.stderr
+    assert clone.suite.returncode == 0, out[-6000:]
+    assert "some benchmarks failed" not in out, out[-6000:]
     report = clone.html / "index.html"
     assert f"Report: {report}" in out and report.is_file()
     assert (clone.html / ".nojekyll").is_file()
