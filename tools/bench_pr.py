@@ -60,14 +60,15 @@ def markdown(rows: Sequence[Row], base: str, head: str, status: int) -> str:
         EXIT_REGRESSION: "Performance regression",
         EXIT_FAILED: "A benchmark failed to run",
     }[status]
+    limits = ", ".join(f"{kind.value} {limit_text(kind)}" for kind in LIMITS)
     counts = {verdict: sum(row.verdict is verdict for row in rows) for verdict in Verdict}
     summary = ", ".join(f"{n} {verdict.value}" for verdict, n in counts.items() if n)
     lines = [
         f"### Benchmarks: {headline}",
         "",
         f"`{base[:8]}` (base) -> `{head[:8]}` (head): {summary or 'no results'}.",
-        "Limits: time +15%, memory +20%, throughput -10% (and statistically significant); "
-        "outputs for the fixed seed are reported on any change.",
+        f"Limits: {limits} (and statistically significant); outputs for the fixed seed are "
+        "reported on any change.",
         "",
     ]
     shown = [row for row in rows if row.verdict in REPORTED]
@@ -163,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except ToolError as error:
         print(f"error: {error}", file=sys.stderr)
+        path = Path(args.markdown)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"### Benchmarks: could not compare\n\n{error}\n")
         return EXIT_FAILED
 
 

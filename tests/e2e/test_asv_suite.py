@@ -51,3 +51,12 @@ def test_quick_run_of_the_whole_suite_on_head(tmp_path: Path) -> None:
     done = run("asv", "run", "--python=same", "--quick", "--dry-run", "--show-stderr", env=env)
     assert done.returncode == 0, done.stdout[-8000:] + done.stderr[-4000:]
     assert " failed" not in done.stdout
+
+
+def test_pull_request_check_names_an_unknown_base(tmp_path: Path) -> None:
+    """A base the clone lacks (a shallow CI checkout) is exit 2 with the cause, before asv runs."""
+    comment = tmp_path / "comment.md"
+    done = run("tools.bench_pr", "--base", "no-such-ref", "--markdown", str(comment))
+    assert done.returncode == 2
+    assert "unknown commit 'no-such-ref'" in done.stderr and "fetch-depth: 0" in done.stderr
+    assert comment.read_text().startswith("### Benchmarks: could not compare")
