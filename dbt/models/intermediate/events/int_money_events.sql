@@ -1,6 +1,13 @@
-{#- The money events (types 8-12) of every simulated year, numbered after the employee-year's
+{#- The money events (types 8-12) of each simulated year, numbered after the employee-year's
     other events (rules, "Money event order"): event_sequence = n1 + the position among its money
     events by date, type code and sub-order, so money leaves every other id unchanged. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    tags=['year_loop'],
+    pre_hook="{{ planalign_clear_from_year() }}",
+) }}
+{%- set year = planalign_year(var('simulation_year', none)) -%}
 {%- set rng = planalign_rng() -%}
 {%- set event_models = [
     'int_contribution_events', 'int_vesting_events', 'int_forfeiture_events',
@@ -15,7 +22,7 @@ run as (
 
 events as (
     {%- for model in event_models %}
-    select * from {{ ref(model) }}
+    select * from {{ ref(model) }} where simulation_year = {{ year }}
     {%- if not loop.last %}
     union all by name
     {%- endif %}
@@ -25,6 +32,7 @@ events as (
 earlier as (
     select employee_id, simulation_year, count(*) as other_events
     from {{ ref('int_yearly_events') }}
+    where simulation_year = {{ year }}
     group by employee_id, simulation_year
 ),
 

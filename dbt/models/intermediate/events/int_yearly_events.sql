@@ -1,6 +1,14 @@
-{#- Every event of every simulated year, ordered and identified (rules, "Events", "Event
-    identity"): event_sequence numbers an employee's events of a year by date, then type code,
-    then sub-order. The deferral-rate accumulator reads this, never fct_yearly_events. -#}
+{#- The events (types 1-7) of each simulated year, ordered and identified (rules, "Events",
+    "Event identity"): event_sequence numbers an employee's events of a year by date, then type
+    code, then sub-order. Built once per year (the per-type event views are filtered to it); the
+    deferral-rate accumulator and the money read this, never fct_yearly_events. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    tags=['year_loop'],
+    pre_hook="{{ planalign_clear_from_year() }}",
+) }}
+{%- set year = planalign_year(var('simulation_year', none)) -%}
 {%- set rng = planalign_rng() -%}
 {%- set event_models = [
     'int_hire_events', 'int_termination_events', 'int_promotion_events', 'int_merit_events',
@@ -15,7 +23,7 @@ run as (
 
 events as (
     {%- for model in event_models %}
-    select * from {{ ref(model) }}
+    select * from {{ ref(model) }} where simulation_year = {{ year }}
     {%- if not loop.last %}
     union all by name
     {%- endif %}
