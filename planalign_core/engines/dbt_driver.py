@@ -8,8 +8,9 @@ loop, the event views, the marts); each later year runs only the ``year_loop`` m
 directory: the caller copies the output tables into the user's database in its own single
 transaction, so a failed build never touches that file.
 
-Per invocation the driver records its wall time and the time dbt reports for executing the
-nodes' SQL ("sql"); the difference is dbt's own overhead (startup, compilation, bookkeeping).
+Per invocation the driver records its wall time and the nodes' "execute" phase as dbt times it
+("sql": each model's SQL with its materialisation statements); the difference is dbt's own
+overhead outside the nodes (start of the invocation, graph, compilation, bookkeeping).
 """
 
 from __future__ import annotations
