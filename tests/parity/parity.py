@@ -69,21 +69,6 @@ def dbt_tables(
     }
 
 
-def without_known_disagreements(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The Polars engine's tables less the rows of the one open disagreement with rules.md:
-    termination rows of fct_participant_balance_snapshots whose total balance is 0 (a leaver
-    whose money was all forfeited: the rules make no row, the Polars engine makes one).
-    ``test_a_leaver_whose_money_is_all_forfeited`` keeps it visible (strict xfail): when the
-    engines agree again it fails, and this filter goes."""
-    weekly = "fct_participant_balance_snapshots"
-    out = dict(tables)
-    if weekly in out:
-        out[weekly] = out[weekly].filter(
-            ~((pl.col("snapshot_type") == "termination") & (pl.col("total_balance") == 0))
-        )
-    return out
-
-
 def _show(frame: pl.DataFrame, key: tuple[str, ...]) -> str:
     with pl.Config(tbl_cols=-1, tbl_width_chars=400, fmt_str_lengths=60, tbl_rows=SHOWN_ROWS):
         return str(frame.sort(list(key)).head(SHOWN_ROWS))

@@ -24,7 +24,6 @@ from tests.parity.parity import (
     assert_identical,
     dbt_tables,
     polars_tables,
-    without_known_disagreements,
 )
 from tests.property.sim_strategies import Scenario, config_overrides
 
@@ -38,15 +37,12 @@ DBT_EXAMPLES = settings(
 )
 
 
-def _both(scenario: Scenario, *, tests: bool = False, known: bool = True) -> None:
-    """Both engines on the scenario; ``known`` drops the one open disagreement (see
-    ``without_known_disagreements``) from the Polars side first."""
+def _both(scenario: Scenario, *, tests: bool = False) -> None:
+    """Both engines on the scenario, every table compared row for row."""
     config = scenario.config
     census = synthesize_census(scenario.employees, scenario.seed, scenario.start_year, config)
     keys = scenario.keys
     polars = polars_tables(census, config, keys)
-    if known:
-        polars = without_known_disagreements(polars)
     assert_identical(polars, dbt_tables(census, config, keys, tests=tests))
 
 
@@ -211,18 +207,12 @@ ALL_FORFEITED: dict[str, Any] = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules.md and the Polars engine disagree: a leaver who held only unvested employer "
-    "money has a total balance of 0 on its termination date (forfeited); the rules make a "
-    "termination row only for a positive total balance, the Polars engine makes one whenever "
-    "the leaver held money in the year. The SQL engine follows the text.",
-)
 def test_a_leaver_whose_money_is_all_forfeited() -> None:
     """Found by hypothesis: E0000037 (eligible, not deferring) gets only non-elective money in
-    2023, two years into graded vesting, and leaves: all of it is forfeited."""
+    2023, two years into graded vesting, and leaves: all of it is forfeited, and both engines
+    still write its termination row (rules, "Money tables")."""
     overrides = json.dumps(ALL_FORFEITED, sort_keys=True)
-    _both(Scenario(67, 2, 2023, 62_539_845_105, overrides, scenario_id="what-if é"), known=False)
+    _both(Scenario(67, 2, 2023, 62_539_845_105, overrides, scenario_id="what-if é"))
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 {#- Balances of each participant on each Friday it is employed in the year, on December 31
     (an employee active then; it replaces that day's weekly row) and on its termination date
-    (rules, "Money tables"). A row exists when the total balance is positive or, except on the
-    termination row, the deferral rate is. Deferrals accrue daily (DT(t) from the segments),
+    (rules, "Money tables"). A weekly or year-end row exists when the total balance or the
+    deferral rate is positive; a termination row when the leaver held money in the year (its
+    beginning balances plus the year's contributions), even if all of it is forfeited. Deferrals accrue daily (DT(t) from the segments),
     employer money is credited on the last active day, forfeited on the termination date, and
     the return is credited on December 31. -#}
 {%- set year = planalign_year(var('simulation_year', none)) -%}
@@ -49,7 +50,8 @@ accounts as (
         coalesce(sum(beginning_cents) filter (where source not in ('{{ employer_sources | join("', '") }}')), 0)
             as employee_beginning,
         coalesce(sum(return_cents) filter (where source not in ('{{ employer_sources | join("', '") }}')), 0)
-            as employee_return
+            as employee_return,
+        sum(beginning_cents + contribution_cents) as held_cents
         {%- for source in employer_sources %}
         {%- for amount in ['beginning', 'contribution', 'return', 'forfeiture'] %},
         coalesce(sum({{ amount }}_cents) filter (where source = '{{ source }}'), 0)
@@ -65,7 +67,8 @@ accounts_all as (
     select
         w.employee_id,
         coalesce(a.employee_beginning, 0) as employee_beginning,
-        coalesce(a.employee_return, 0) as employee_return
+        coalesce(a.employee_return, 0) as employee_return,
+        coalesce(a.held_cents, 0) as held_cents
         {%- for source in employer_sources %}
         {%- for amount in ['beginning', 'contribution', 'return', 'forfeiture'] %},
         coalesce(a.{{ source }}_{{ amount }}, 0) as {{ source }}_{{ amount }}
@@ -145,6 +148,7 @@ valued as (
         coalesce(a.snapshot_date >= a.last_active_date, false) as contributed,
         a.snapshot_type = 'termination' as closed,
         a.snapshot_date = {{ year_end(year) }} as credited,
+        acc.held_cents,
         acc.employee_beginning + a.deferrals_cents
             + case when a.snapshot_date = {{ year_end(year) }} then acc.employee_return else 0 end
             as employee_cents
@@ -198,4 +202,7 @@ select
     {{ rate('t.vested_units') }} as vested_percentage
 from totals as t
 cross join {{ ref('int_run') }} as run
-where t.employee_cents + t.employer_cents > 0 or (not t.closed and t.rate_units > 0)
+where case
+    when t.closed then t.held_cents > 0
+    else t.employee_cents + t.employer_cents > 0 or t.rate_units > 0
+end
