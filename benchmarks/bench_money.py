@@ -47,6 +47,8 @@ class MoneyStage:
     params = [[10_000, 100_000]]
     param_names = ["employees"]
     timeout = 600
+    rounds = 1
+    repeat = (3, 10, 5.0)
 
     def setup(self, employees: int) -> None:
         skip_slow(employees >= 100_000)
@@ -79,8 +81,10 @@ class WeeklySnapshots:
     params = [[10_000, 100_000]]
     param_names = ["employees"]
     timeout = 900
+    rounds = 1
     number = 1
-    repeat = (1, 3, 120.0)
+    repeat = (1, 3, 20.0)
+    warmup_time = 0.0
 
     def setup(self, employees: int) -> None:
         skip_slow(employees >= 100_000)
