@@ -9,6 +9,7 @@ larger sizes would only lengthen the suite. Commits without the dbt engine skip 
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from . import BENCH_THREADS
-from .common import SEED, require
+from .common import SEED, per_process, require
 
 ENGINES = ["polars", "dbt"]
 DBT_SIZES = (5_000,)
@@ -55,6 +56,46 @@ def _spec(employees: int, years: int, engine: str) -> Any:
     )
 
 
+def _config_and_census(employees: int) -> tuple[Any, Any]:
+    config = require("planalign_core.config", "load_config")()
+    census = require("planalign_core.census", "load_census")(
+        _census_file(employees), START_YEAR, config
+    )
+    return config, census
+
+
+@per_process
+def _polars_second_year(employees: int) -> tuple[Any, pl.DataFrame, pl.DataFrame]:
+    """Run keys, the first year's accumulator rows and the second year's events."""
+    polars_engine = require("planalign_core.engines.polars_engine")
+    config, census = _config_and_census(employees)
+    keys = polars_engine.RunKeys(SEED, "bench", config.plan_design_id, START_YEAR, 2)
+    years = list(polars_engine.run_years(census, config, keys).years)
+    return keys, years[0].accumulator, years[1].result.events
+
+
+@per_process
+def _dbt_second_year(employees: int) -> tuple[Any, tuple[str, ...]]:
+    """A dbt session on a scratch database holding the first two years, and the invocation
+    that rebuilds the second year's accumulator (idempotent, so samples can repeat it); closed
+    and removed when the benchmark process exits."""
+    driver = require("planalign_core.engines.dbt_driver")
+    inputs = require("planalign_core.engines.dbt_inputs")
+    config, census = _config_and_census(employees)
+    scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-dbt-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    database = scratch / driver.SCRATCH_NAME
+    run = inputs.RunParameters(SEED, "bench", config.plan_design_id, START_YEAR, 2)
+    with require("planalign_core.store", "Database")(database) as db:
+        inputs.write_inputs(db, inputs.input_tables(config, census, run))
+    session = driver.DbtSession(driver.project_dir(), scratch, database)
+    atexit.register(session.close)
+    session.invoke(*driver.year_args(START_YEAR, first=True))
+    session.invoke(*driver.year_args(START_YEAR + 1, first=False))
+    vars_ = driver.year_args(START_YEAR + 1, first=False)[-2:]
+    return session, ("run", "--select", "int_deferral_rate_state_accumulator", *vars_)
+
+
 class EngineAccumulator:
     """``int_deferral_rate_state_accumulator`` for the second year, per engine: the Polars
     function on in-memory frames, or one dbt invocation of the accumulator model on a scratch
@@ -70,37 +111,13 @@ class EngineAccumulator:
 
     def setup(self, employees: int, engine: str) -> None:
         require_engine(engine, employees)
-        config = require("planalign_core.config", "load_config")()
-        census = require("planalign_core.census", "load_census")(
-            _census_file(employees), START_YEAR, config
-        )
         if engine == "polars":
-            polars_engine = require("planalign_core.engines.polars_engine")
             self.accumulate = require(
                 "planalign_core.engines.polars_engine.accumulator", "accumulate"
             )
-            self.keys = polars_engine.RunKeys(SEED, "bench", config.plan_design_id, START_YEAR, 2)
-            years = list(polars_engine.run_years(census, config, self.keys).years)
-            self.previous: pl.DataFrame = years[0].accumulator
-            self.events: pl.DataFrame = years[1].result.events
-            return
-        driver = require("planalign_core.engines.dbt_driver")
-        inputs = require("planalign_core.engines.dbt_inputs")
-        self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-dbt-"))
-        database = self.scratch / driver.SCRATCH_NAME
-        run = inputs.RunParameters(SEED, "bench", config.plan_design_id, START_YEAR, 2)
-        with require("planalign_core.store", "Database")(database) as db:
-            inputs.write_inputs(db, inputs.input_tables(config, census, run))
-        self.session = driver.DbtSession(driver.project_dir(), self.scratch, database)
-        self.session.invoke(*driver.year_args(START_YEAR, first=True))
-        self.session.invoke(*driver.year_args(START_YEAR + 1, first=False))
-        vars_ = driver.year_args(START_YEAR + 1, first=False)[-2:]
-        self.accumulator_run = ("run", "--select", "int_deferral_rate_state_accumulator", *vars_)
-
-    def teardown(self, employees: int, engine: str) -> None:
-        if engine == "dbt" and hasattr(self, "session"):
-            self.session.close()
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.keys, self.previous, self.events = _polars_second_year(employees)
+        else:
+            self.session, self.accumulator_run = _dbt_second_year(employees)
 
     def time_accumulator_year(self, employees: int, engine: str) -> None:
         if engine == "polars":

@@ -22,7 +22,7 @@ import polars as pl
 
 from . import BENCH_THREADS
 from .bench_engines import ENGINES, require_engine
-from .common import SEED, cache_dir, census, require, skip_slow
+from .common import SEED, cache_dir, census, per_process, require, skip_slow
 
 # The sizes of the goals (5k x 5 <= 1 s; 100k x 5 <= 10 s, <= 2 GB).
 SIZES = [5_000, 100_000]
@@ -123,8 +123,10 @@ class PeakMemoryReference:
         pass
 
 
+@per_process
 def _engine_years(employees: int, years: int) -> tuple[Any, list[Any]]:
-    """Run the engine in memory for ``years`` years: its config and keys, and each year."""
+    """Run the engine in memory for ``years`` years: its config and keys, and each year (once
+    per process: asv re-runs ``setup`` before every sample)."""
     config = require("planalign_core.config", "load_config")()
     load_census = require("planalign_core.census", "load_census")
     engine = require("planalign_core.engines.polars_engine")

@@ -28,13 +28,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, TypeVar
 
 import polars as pl
 
 from . import BENCH_THREADS
 
 P = ParamSpec("P")
+T = TypeVar("T")
 
 SEED = 20_240_601
 SKIP_SLOW_ENV = "ASV_SKIP_SLOW"
@@ -99,6 +100,19 @@ def best_rate(
         elapsed = time.perf_counter() - start
         best, spent, calls = min(best, elapsed), spent + elapsed, calls + 1
     return items / best
+
+
+def per_process(build: Callable[P, T]) -> Callable[P, T]:
+    """Memoise ``build`` for the life of the benchmark process.
+
+    asv re-runs ``setup`` (and ``teardown``) before every sample, so that each timed call sees
+    freshly set-up state (asv_runner's ``_setup_isolates_timed_calls``, asv#966). A setup that
+    runs the engine for a year or two would then cost more than the calls it prepares. What a
+    timed call only reads (Polars frames are immutable) is built once per process through this;
+    asv starts a new process per benchmark and parameter combination, so nothing leaks from one
+    benchmark into another.
+    """
+    return functools.cache(build)  # type: ignore[return-value]
 
 
 # --- the cache and the registry ---------------------------------------------------------------
