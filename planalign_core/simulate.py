@@ -40,10 +40,12 @@ BALANCES_TABLE = "int_participant_balances"
 WEEKLY_TABLE = "fct_participant_balance_snapshots"
 METADATA_TABLE = "run_metadata"
 DEFAULT_EMPLOYEES = 1000
-# Rows buffered per table before an insert: few large inserts cost DuckDB the least (measured at
-# 100k x 5 on 2 cores: 7.4 CPU-s written at the end, 8.4 at 500k rows, 9.2 year by year), and the
-# cap keeps memory bounded on long runs.
-FLUSH_ROWS = 2_000_000
+# Rows buffered per table before an insert. Fewer, larger inserts cost DuckDB less CPU, but a
+# buffered frame is memory held twice (Polars now, DuckDB's transaction later): at 100k x 5 on 2
+# cores, 2M rows peaked at 3.9 GB, 500k (events stored every other year) at 3.2 GB and 400k
+# (every year) at 2.4 GB, for wall times not separable under load (14-16 s with 2M and 400k).
+# Half of a year of events at 100k employees, so each year is stored as it completes.
+FLUSH_ROWS = 250_000
 MAX_YEARS = 100
 
 

@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 import planalign_core.engines.polars_engine as engine
+import planalign_core.simulate as simulate_module
 from planalign_core import __version__
 from planalign_core.cli import main
 from planalign_core.config import config_hash, load_config
@@ -134,11 +135,23 @@ def test_a_bad_census_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_a_failure_mid_run_leaves_the_file_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The third year fails after two were stored: the transaction rolls back everything."""
+    """The third year fails after two were stored (every frame is inserted as it comes):
+    the transaction rolls back everything."""
     db = tmp_path / "run.duckdb"
     assert simulate(db, "--seed", "1") == 0
     before = dump(db)
     real = engine.simulate_year
+    monkeypatch.setattr(simulate_module, "FLUSH_ROWS", 1)
+    stored: list[str] = []
+    real_write = simulate_module.ScenarioWriter._write
+
+    def recording_write(
+        self: simulate_module.ScenarioWriter, table: str, frames: list[pl.DataFrame]
+    ) -> None:
+        real_write(self, table, frames)
+        stored.append(table)
+
+    monkeypatch.setattr(simulate_module.ScenarioWriter, "_write", recording_write)
 
     def failing(*args: object, **kwargs: object) -> object:
         if args[3] == 2027:  # (state, config, keys, year, ...)
@@ -148,6 +161,7 @@ def test_a_failure_mid_run_leaves_the_file_as_it_was(
     monkeypatch.setattr(engine, "simulate_year", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         simulate(db, "--seed", "2", years=4)
+    assert stored.count("fct_yearly_events") == 2  # two years were in the file's transaction
     assert same(dump(db), before)
 
 
