@@ -10,6 +10,7 @@ larger sizes would only lengthen the suite. Commits without the dbt engine skip 
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from . import BENCH_THREADS
@@ -43,17 +45,6 @@ def _census_file(employees: int) -> Path:
     from .bench_simulation import census_file  # noqa: PLC0415 - one census file per size
 
     return census_file(employees)
-
-
-def _spec(employees: int, years: int, engine: str) -> Any:
-    simulate = require("planalign_core.simulate")
-    return simulate.RunSpec(
-        years=years,
-        start_year=START_YEAR,
-        seed=SEED,
-        census_path=_census_file(employees),
-        engine=engine,
-    )
 
 
 def _config_and_census(employees: int) -> tuple[Any, Any]:
@@ -133,38 +124,110 @@ class EngineAccumulator:
             self.session.invoke(*self.accumulator_run)
 
 
-class DbtTimeSplit:
-    """Where the dbt engine's time goes at 5k x 5 (from the run metadata of one run in a warm
-    process): dbt's own overhead summed over the year invocations, the SQL dbt reports running
-    for them, and start-up + parse. The run happens once per commit (``setup_cache``), not once
-    per figure."""
+CLI_EMPLOYEES, CLI_YEARS = 5_000, 5
 
-    params = [[5_000], [5]]
-    param_names = ["employees", "years"]
-    timeout = 600
 
-    def setup_cache(self) -> dict[str, float]:
-        """The run's timings; empty where this commit lacks the dbt engine (a failure in
-        ``setup_cache`` would fail the benchmarks instead of skipping them)."""
-        try:
-            require_engine("dbt", 5_000)
-            require("planalign_core.engines.dbt_driver", "timing_summary")
-            simulate = require("planalign_core.simulate")
-        except NotImplementedError:
+def _cli_seconds(engine: str, years: int, database: Path) -> float:
+    """``planalign simulate`` in a new process, as a user runs it; its wall seconds."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from planalign_core.cli import main; sys.exit(main(sys.argv[1:]))",
+        "simulate",
+        "--engine",
+        engine,
+        "--census",
+        str(_census_file(CLI_EMPLOYEES)),
+        "--years",
+        str(years),
+        "--start-year",
+        str(START_YEAR),
+        "--seed",
+        str(SEED),
+        "--quiet",
+        "--db",
+        str(database),
+    ]
+    env = {**os.environ, "POLARS_MAX_THREADS": str(BENCH_THREADS)}
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - started
+
+
+def _stored_timings(database: Path) -> dict[str, float]:
+    """The run's ``timings`` from ``run_metadata`` (empty where a commit does not store them)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        columns = {row[0] for row in con.execute("DESCRIBE run_metadata").fetchall()}
+        if "timings" not in columns:
             return {}
+        row = con.execute("SELECT timings FROM run_metadata").fetchone()
+    return dict(json.loads(row[0])) if row and row[0] else {}
+
+
+def _cli_runs(*_: object) -> dict[str, dict[str, Any]]:
+    """One ``planalign simulate`` per engine at 5k x 5, after a one-year warm-up run (dbt's
+    partial-parse cache, the OS file cache): its wall seconds and the timings it stored.
+
+    The ``setup_cache`` of :class:`EngineCli` and :class:`DbtTimeSplit` (one function, so asv
+    runs it once per commit for both); engines this commit lacks are left out.
+    """
+    try:
+        require("planalign_core.cli", "main")
+    except NotImplementedError:
+        return {}
+    runs: dict[str, dict[str, Any]] = {}
+    for engine in ENGINES:
+        try:
+            require_engine(engine, CLI_EMPLOYEES)
+        except NotImplementedError:
+            continue
         scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-"))
         try:
-            report = simulate.run(
-                _spec(5_000, 5, "dbt"), scratch / "bench.duckdb", threads=BENCH_THREADS
-            )
+            _cli_seconds(engine, 1, scratch / "warm-up.duckdb")
+            seconds = _cli_seconds(engine, CLI_YEARS, scratch / "cli.duckdb")
+            runs[engine] = {"seconds": seconds, "timings": _stored_timings(scratch / "cli.duckdb")}
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        return dict(report.timings)
+    return runs
 
-    def setup(self, timings: dict[str, float], employees: int, years: int) -> None:
-        if not timings:
-            raise NotImplementedError("this commit has no dbt engine")
-        self.timings = timings
+
+class EngineCli:
+    """``planalign simulate --engine E`` in a new process, as a user runs it: interpreter
+    start, imports, dbt start-up and parse (dbt's partial-parse cache warm), the run, the
+    writes. The figure to hold against the 374 s of the earlier engine at 5k x 5."""
+
+    params = [[CLI_EMPLOYEES], [CLI_YEARS], ENGINES]
+    param_names = ["employees", "years", "engine"]
+    timeout = 900
+    setup_cache = _cli_runs
+
+    def setup(self, runs: dict[str, Any], employees: int, years: int, engine: str) -> None:
+        if engine not in runs:
+            raise NotImplementedError(f"engine {engine!r} is not in this commit")
+
+    def track_cli_seconds(
+        self, runs: dict[str, Any], employees: int, years: int, engine: str
+    ) -> float:
+        return float(runs[engine]["seconds"])
+
+    track_cli_seconds.unit = "seconds"  # type: ignore[attr-defined]
+
+
+class DbtTimeSplit:
+    """Where the dbt engine's time goes in that 5k x 5 run (``EngineCli``'s, from its run
+    metadata): dbt's own overhead summed over the year invocations, the SQL dbt reports running
+    for them, and start-up + parse."""
+
+    params = [[CLI_EMPLOYEES], [CLI_YEARS]]
+    param_names = ["employees", "years"]
+    timeout = 900
+    setup_cache = _cli_runs
+
+    def setup(self, runs: dict[str, Any], employees: int, years: int) -> None:
+        require("planalign_core.engines.dbt_driver", "timing_summary")
+        if "dbt" not in runs or not runs["dbt"]["timings"]:
+            raise NotImplementedError("this commit has no dbt engine timings")
+        self.timings: dict[str, float] = runs["dbt"]["timings"]
 
     def _sum(self, suffix: str) -> float:
         return sum(
@@ -173,76 +236,21 @@ class DbtTimeSplit:
             if key.startswith("dbt_run_") and key.endswith(suffix)
         )
 
-    def track_dbt_overhead_seconds(
-        self, timings: dict[str, float], employees: int, years: int
-    ) -> float:
+    def track_dbt_overhead_seconds(self, runs: dict[str, Any], employees: int, years: int) -> float:
         return self._sum("_overhead_seconds")
 
     track_dbt_overhead_seconds.unit = "seconds"  # type: ignore[attr-defined]
 
-    def track_dbt_sql_seconds(self, timings: dict[str, float], employees: int, years: int) -> float:
+    def track_dbt_sql_seconds(self, runs: dict[str, Any], employees: int, years: int) -> float:
         return self._sum("_sql_seconds")
 
     track_dbt_sql_seconds.unit = "seconds"  # type: ignore[attr-defined]
 
     def track_dbt_startup_and_parse_seconds(
-        self, timings: dict[str, float], employees: int, years: int
+        self, runs: dict[str, Any], employees: int, years: int
     ) -> float:
         return self.timings.get("dbt_startup_seconds", 0.0) + self.timings.get(
             "dbt_parse_seconds", 0.0
         )
 
     track_dbt_startup_and_parse_seconds.unit = "seconds"  # type: ignore[attr-defined]
-
-
-class EngineCli:
-    """``planalign simulate --engine E`` in a new process, as a user runs it: interpreter
-    start, imports, dbt start-up and parse (dbt's partial-parse cache warm), the run, the
-    writes. The figure to hold against the 374 s of the earlier engine at 5k x 5."""
-
-    params = [[5_000], [5], ENGINES]
-    param_names = ["employees", "years", "engine"]
-    timeout = 900
-
-    def setup(self, employees: int, years: int, engine: str) -> None:
-        require_engine(engine, employees)
-        require("planalign_core.cli", "main")
-        self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-"))
-        self.command = [
-            sys.executable,
-            "-c",
-            "import sys; from planalign_core.cli import main; sys.exit(main(sys.argv[1:]))",
-            "simulate",
-            "--engine",
-            engine,
-            "--census",
-            str(_census_file(employees)),
-            "--years",
-            str(years),
-            "--start-year",
-            str(START_YEAR),
-            "--seed",
-            str(SEED),
-            "--quiet",
-        ]
-        self.env = {**os.environ, "POLARS_MAX_THREADS": str(BENCH_THREADS)}
-        self._run()  # warms dbt's partial-parse cache and the OS file cache
-
-    def teardown(self, employees: int, years: int, engine: str) -> None:
-        if hasattr(self, "scratch"):  # asv tears down skipped parameters too
-            shutil.rmtree(self.scratch, ignore_errors=True)
-
-    def _run(self) -> float:
-        started = time.perf_counter()
-        subprocess.run(
-            [*self.command, "--db", str(self.scratch / "cli.duckdb")],
-            check=True,
-            capture_output=True,
-            env=self.env,
-        )
-        return time.perf_counter() - started
-
-    def track_cli_seconds(self, employees: int, years: int, engine: str) -> float:
-        return self._run()
-
-    track_cli_seconds.unit = "seconds"  # type: ignore[attr-defined]

@@ -13,13 +13,12 @@ Commits without the money modules skip every benchmark here (``NotImplementedErr
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import BENCH_THREADS
-from .bench_simulation import START_YEAR, census_file
+from .bench_simulation import START_YEAR, census_file, fixed_run_outputs
 from .common import SEED, per_process, require, skip_slow
 
 SCENARIO = "bench"
@@ -111,6 +110,22 @@ class WeeklySnapshots:
         for money in self.money:
             self.weekly(money, self.config, self.keys)
 
+
+class WeeklyRows:
+    """How many snapshot rows the five years make (an output figure; at 10k, where computing
+    them again costs a second, not the 100k run's ten)."""
+
+    params = [[10_000]]
+    param_names = ["employees"]
+    timeout = 600
+
+    def setup(self, employees: int) -> None:
+        self.weekly = require(
+            "planalign_core.engines.polars_engine.money.weekly", "weekly_snapshots"
+        )
+        self.config, self.keys, done = _engine_years(employees, 5, weekly=False)
+        self.money = [year.result.money for year in done]
+
     def track_weekly_rows(self, employees: int) -> int:
         return sum(self.weekly(m, self.config, self.keys).height for m in self.money)
 
@@ -188,42 +203,24 @@ class HistoryReconstruction(_StoredRun):
 
 
 class MoneyOutputs:
-    """The money a fixed run produces (5k x 5, seed fixed): a commit that changes results shows
-    in the history."""
+    """The money a fixed run produces (5k x 5, seed fixed; the run of
+    ``bench_simulation.fixed_run_outputs``): a commit that changes results shows in the
+    history."""
 
     timeout = 300
+    setup_cache = fixed_run_outputs
 
-    def setup(self) -> None:
-        simulate = require("planalign_core.simulate")
-        require("planalign_core.engines.polars_engine.money", "money_year")
-        self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-money-"))
-        path = self.scratch / "outputs.duckdb"
-        spec = simulate.RunSpec(
-            years=5, start_year=START_YEAR, seed=SEED, census_path=census_file(5_000)
-        )
-        simulate.run(spec, path, threads=BENCH_THREADS)
-        store = require("planalign_core.store")
-        with store.Database(path) as db:
-            self.deferrals = db.scalar(
-                "SELECT sum(total_deferrals) * 100 FROM int_employee_contributions"
-            )
-            self.ending = db.scalar(
-                "SELECT sum(ending_balance) * 100 FROM int_participant_balances "
-                "WHERE simulation_year = ?",
-                [START_YEAR + 4],
-            )
+    def setup(self, outputs: dict[str, int]) -> None:
+        if "total_deferrals_cents" not in outputs:
+            raise NotImplementedError("this commit has no money tables")
 
-    def teardown(self) -> None:
-        if hasattr(self, "scratch"):
-            shutil.rmtree(self.scratch, ignore_errors=True)
-
-    def track_total_deferrals_cents(self) -> int:
-        return int(self.deferrals)
+    def track_total_deferrals_cents(self, outputs: dict[str, int]) -> int:
+        return outputs["total_deferrals_cents"]
 
     track_total_deferrals_cents.unit = "cents"  # type: ignore[attr-defined]
 
-    def track_total_ending_balance_cents(self) -> int:
+    def track_total_ending_balance_cents(self, outputs: dict[str, int]) -> int:
         """Every source's ending balance in the last year."""
-        return int(self.ending)
+        return outputs["total_ending_balance_cents"]
 
     track_total_ending_balance_cents.unit = "cents"  # type: ignore[attr-defined]
