@@ -87,7 +87,20 @@ class MoneyStage:
         )
 
 
-class WeeklySnapshots:
+class _FiveYearsOfMoney:
+    """Set-up shared by the weekly-snapshot benchmarks: each year's money of a 5-year run, in
+    memory (the money stages done once per process)."""
+
+    def setup(self, employees: int) -> None:
+        skip_slow(employees >= 100_000)
+        self.weekly = require(
+            "planalign_core.engines.polars_engine.money.weekly", "weekly_snapshots"
+        )
+        self.config, self.keys, done = _engine_years(employees, 5, weekly=False)
+        self.money = [year.result.money for year in done]
+
+
+class WeeklySnapshots(_FiveYearsOfMoney):
     """``fct_participant_balance_snapshots`` on their own: every year of a 5-year run (the
     money stages done in set-up), in memory."""
 
@@ -99,33 +112,18 @@ class WeeklySnapshots:
     repeat = (1, 3, 20.0)
     warmup_time = 0.0
 
-    def setup(self, employees: int) -> None:
-        skip_slow(employees >= 100_000)
-        self.weekly = require(
-            "planalign_core.engines.polars_engine.money.weekly", "weekly_snapshots"
-        )
-        self.config, self.keys, done = _engine_years(employees, 5, weekly=False)
-        self.money = [year.result.money for year in done]
-
     def time_weekly_snapshots(self, employees: int) -> None:
         for money in self.money:
             self.weekly(money, self.config, self.keys)
 
 
-class WeeklyRows:
+class WeeklyRows(_FiveYearsOfMoney):
     """How many snapshot rows the five years make (an output figure; at 10k, where computing
     them again costs a second, not the 100k run's ten)."""
 
     params = [[10_000]]
     param_names = ["employees"]
     timeout = 600
-
-    def setup(self, employees: int) -> None:
-        self.weekly = require(
-            "planalign_core.engines.polars_engine.money.weekly", "weekly_snapshots"
-        )
-        self.config, self.keys, done = _engine_years(employees, 5, weekly=False)
-        self.money = [year.result.money for year in done]
 
     def track_weekly_rows(self, employees: int) -> int:
         return sum(self.weekly(m, self.config, self.keys).height for m in self.money)
