@@ -235,8 +235,7 @@ class ScenarioWriter:
         started = time.perf_counter()
         frame = frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=False)
         if table in self._started:
-            with self.db.registered(frame) as rows:
-                self.db.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM {rows}')
+            self.db.append(table, frame)
         else:
             self.db.replace_scenario_rows(table, frame, self.scenario_id)
             self._started.add(table)

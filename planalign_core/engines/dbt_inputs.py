@@ -213,8 +213,8 @@ def write_inputs(db: Database, tables: Mapping[str, pl.DataFrame]) -> None:
     with db.transaction():
         db.execute(f'CREATE SCHEMA IF NOT EXISTS "{INPUT_SCHEMA}"')
         for name, frame in tables.items():
-            with db.registered(frame) as view:
-                db.execute(f'CREATE OR REPLACE TABLE "{INPUT_SCHEMA}"."{name}" AS FROM {view}')
+            table = f'"{INPUT_SCHEMA}"."{name}"'
+            db.over_frame(frame, f"CREATE OR REPLACE TABLE {table} AS FROM {{frame}}")
 
 
 # --- a manual run: ``python -m planalign_core.engines.dbt_inputs`` ------------------------------

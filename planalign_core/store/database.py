@@ -3,7 +3,6 @@ inserting rows, passes values as parameters, and makes every write all-or-nothin
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from planalign_core.store.tables import (
 )
 
 DEFAULT_DB_PATH = Path("planalign.duckdb")
-_frame_names = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -139,15 +137,17 @@ class Database:
 
     # --- writing --------------------------------------------------------------------------
 
-    @contextmanager
-    def registered(self, frame: pl.DataFrame) -> Iterator[str]:
-        """Expose a frame to SQL under a fresh view name (zero-copy via Arrow)."""
-        name = f"__planalign_frame_{next(_frame_names)}"
-        self.connection.register(name, frame)
-        try:
-            yield name
-        finally:
-            self.connection.unregister(name)
+    def over_frame(self, frame: pl.DataFrame, sql: str) -> list[Any]:
+        """Run ``sql`` with ``{frame}`` naming ``frame`` (zero-copy via Arrow).
+
+        The frame is bound to this one statement as a relation, never registered as a view: a
+        view dropped inside a transaction stays in DuckDB's catalog, and keeps its frame alive,
+        until the transaction ends, so a run that registered each year's rows held all of
+        them in memory until its commit (7.9 GB at 100k x 5; docs/troubleshooting.md).
+        """
+        relation = self.connection.from_arrow(frame.to_arrow())
+        result = relation.query("__planalign_frame", sql.replace("{frame}", "__planalign_frame"))
+        return result.fetchall() if result is not None else []
 
     def ensure_events_table(self) -> None:
         self.execute(create_table_sql(EVENTS_TABLE, EVENT_COLUMN_TYPES))
@@ -160,12 +160,11 @@ class Database:
         """
         frame = conform(frame)
         _check_event_ids(frame)
-        # registered outside the transaction: a failed statement aborts the transaction, and
-        # unregistering in an aborted one would raise and hide the real error.
-        with self.registered(frame) as batch, self.transaction():
-            repeated = self.execute(
-                f"SELECT event_id, count(*) FROM {batch} GROUP BY event_id HAVING count(*) > 1 "
-                "ORDER BY event_id LIMIT 1"
+        with self.transaction():
+            repeated = self.over_frame(
+                frame,
+                "SELECT event_id, count(*) FROM {frame} GROUP BY event_id HAVING count(*) > 1 "
+                "ORDER BY event_id LIMIT 1",
             )
             if repeated:
                 event_id, times = repeated[0]
@@ -174,13 +173,13 @@ class Database:
                 )
             self.ensure_events_table()
             before = self.scalar(f'SELECT count(*) FROM "{EVENTS_TABLE}"')
-            new_rows = f"SELECT * FROM {batch}"
+            new_rows = "SELECT * FROM {frame}"
             if before:
                 new_rows += (
                     f' AS b ANTI JOIN "{EVENTS_TABLE}" AS t '
                     "ON t.event_id = CAST(b.event_id AS UUID)"
                 )
-            self.execute(f'INSERT INTO "{EVENTS_TABLE}" {new_rows}')
+            self.over_frame(frame, f'INSERT INTO "{EVENTS_TABLE}" {new_rows}')
             after = self.scalar(f'SELECT count(*) FROM "{EVENTS_TABLE}"')
         return IngestResult(offered=frame.height, inserted=int(after - before))
 
@@ -195,10 +194,14 @@ class Database:
                 f"{table}: row for scenario {foreign['scenario_id'][0]!r} "
                 f"in a write for {scenario_id!r}"
             )
-        with self.registered(frame) as rows, self.transaction():
+        with self.transaction():
             self._ensure_layout(table, frame.schema)
             self.execute(f'DELETE FROM "{table}" WHERE scenario_id = ?', [scenario_id])
-            self.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM {rows}')
+            self.append(table, frame)
+
+    def append(self, table: str, frame: pl.DataFrame) -> None:
+        """Insert ``frame``'s rows into ``table``, columns matched by name."""
+        self.over_frame(frame, f'INSERT INTO "{table}" BY NAME SELECT * FROM {{frame}}')
 
     def _ensure_layout(self, table: str, schema: pl.Schema) -> None:
         wanted = {name: duckdb_type(dtype) for name, dtype in schema.items()}
