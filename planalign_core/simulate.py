@@ -12,7 +12,7 @@ import json
 import platform
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -213,9 +213,10 @@ class ScenarioWriter:
         buffered = self._buffers.setdefault(table, [])
         buffered.append(frame)
         if sum(part.height for part in buffered) >= FLUSH_ROWS:
-            self._flush(table)
+            self.flush(table)
 
-    def _flush(self, table: str) -> None:
+    def flush(self, table: str) -> None:
+        """Submit ``table``'s buffered rows for storing now."""
         failed = next((f for f in self._pending if f.done() and f.exception()), None)
         if failed is not None:  # stop computing years that can no longer be stored
             failed.result()
@@ -251,11 +252,26 @@ class ScenarioWriter:
         """Store what is buffered, block until every write is done; raise the first failure."""
         try:
             for table in list(self._buffers):
-                self._flush(table)
+                self.flush(table)
             for future in self._pending:
                 future.result()
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _store_weekly(pieces: Iterator[pl.DataFrame], seconds: float, writer: ScenarioWriter) -> float:
+    """Store the year's weekly snapshots piece by piece, computing the next piece while the last
+    one is stored but no further (a piece waits for the writer): at most two pieces are in
+    memory. Returns ``seconds`` plus the seconds spent computing them."""
+    while True:
+        started = time.perf_counter()
+        piece = next(pieces, None)
+        seconds += time.perf_counter() - started
+        if piece is None:
+            return seconds
+        writer.write(WEEKLY_TABLE, piece)
+        writer.flush(WEEKLY_TABLE)
+        writer.drain(keep=1)
 
 
 def run(
@@ -297,10 +313,10 @@ def run(
                     writer.write(CONTRIBUTIONS_TABLE, result.money.contributions)
                     writer.write(BALANCES_TABLE, result.money.balances)
                     report.timings[f"money_{result.year}"] = result.money.seconds
-                if year.weekly is not None:
-                    writer.write(WEEKLY_TABLE, year.weekly)
-                    writer.drain(keep=1)
-                    report.timings[f"weekly_{result.year}"] = year.weekly_seconds
+                if year.weekly_pieces is not None:
+                    report.timings[f"weekly_{result.year}"] = _store_weekly(
+                        year.weekly_pieces(), year.weekly_seconds, writer
+                    )
                 report.events_written += result.events.height
                 report.timings[f"year_{result.year}"] = year.seconds
                 report.timings[f"accumulator_{result.year}"] = year.accumulator_seconds

@@ -24,6 +24,7 @@ import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, cast
@@ -508,7 +509,7 @@ def _engine_year(year: DbtYear) -> EngineYear:
         year.accumulator,
         year.invocation.wall_seconds,
         accumulator,
-        year.weekly,
+        None if year.weekly is None else partial(iter, (year.weekly,)),
         weekly_seconds,
     )
 

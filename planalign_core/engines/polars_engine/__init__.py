@@ -7,8 +7,9 @@ snapshot and the deferral-rate accumulator rows. Storage is the caller's busines
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from time import perf_counter
 
 import polars as pl
@@ -17,21 +18,32 @@ from planalign_core.config import Config
 from planalign_core.engines.polars_engine.accumulator import accumulate, baseline_rows
 from planalign_core.engines.polars_engine.baseline import baseline, baseline_table, initial_state
 from planalign_core.engines.polars_engine.money import initial_state as initial_money_state
-from planalign_core.engines.polars_engine.money.weekly import weekly_snapshots
+from planalign_core.engines.polars_engine.money.weekly import weekly_pieces
 from planalign_core.engines.polars_engine.params import RunKeys
 from planalign_core.engines.polars_engine.year import YearResult, simulate_year
 
 
 @dataclass(frozen=True)
 class EngineYear:
-    """One year's outputs: the year step's result and its accumulator rows."""
+    """One year's outputs: the year step's result, its accumulator rows and, on demand, its
+    weekly balance snapshots."""
 
     result: YearResult
     accumulator: pl.DataFrame
     seconds: float
     accumulator_seconds: float
-    weekly: pl.DataFrame | None = None
+    # Each call yields the snapshot rows anew, in pieces computed as they are asked for (a
+    # writer stores one before the next exists); ``weekly_seconds`` is what computing them cost
+    # before this object existed (the dbt engine's), not what iterating will cost.
+    weekly_pieces: Callable[[], Iterator[pl.DataFrame]] | None = None
     weekly_seconds: float = 0.0
+
+    @property
+    def weekly(self) -> pl.DataFrame | None:
+        """All of the year's weekly snapshot rows at once (computed again on each access)."""
+        if self.weekly_pieces is None:
+            return None
+        return pl.concat(list(self.weekly_pieces()), rechunk=False)
 
 
 @dataclass(frozen=True)
@@ -77,12 +89,10 @@ def _years(
             plan_design_id=keys.plan_design_id,
         )
         done = perf_counter()
-        snapshots = None
+        pieces = None
         if weekly and result.money is not None:
-            snapshots = weekly_snapshots(result.money, config, keys)
-        yield EngineYear(
-            result, rows, done - started, done - stepped, snapshots, perf_counter() - done
-        )
+            pieces = partial(weekly_pieces, result.money, config, keys)
+        yield EngineYear(result, rows, done - started, done - stepped, pieces)
         state = result.state
         if result.money is not None:
             money = result.money.state

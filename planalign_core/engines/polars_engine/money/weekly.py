@@ -8,6 +8,7 @@ the year-end and termination rows come from the annual balances. No per-day rows
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 import polars as pl
@@ -192,21 +193,26 @@ CHUNK_EMPLOYEES = 20_000  # employees per piece: bounds the memory of the Friday
 
 
 def weekly_snapshots(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
-    """The year's rows of ``fct_participant_balance_snapshots``, ordered by employee and date,
-    computed in pieces of :data:`CHUNK_EMPLOYEES` employees (the Friday expansion of a piece is
-    a few hundred thousand rows, not the year's millions)."""
+    """The year's rows of ``fct_participant_balance_snapshots``, ordered by employee and date
+    (all of :func:`weekly_pieces` at once)."""
+    return pl.concat(list(weekly_pieces(money_year, config, keys)), rechunk=False)
+
+
+def weekly_pieces(money_year: MoneyYear, config: Config, keys: RunKeys) -> Iterator[pl.DataFrame]:
+    """The year's rows in pieces of :data:`CHUNK_EMPLOYEES` employees, each computed when asked
+    for: a caller storing each piece before asking for the next holds a few hundred thousand
+    rows, not the year's millions (4.5 million at 100k employees)."""
     annual, segments = money_year.annual, money_year.segments
-    pieces = []
-    for start in range(0, max(annual.height, 1), CHUNK_EMPLOYEES):
+    if annual.height == 0:
+        yield _weekly_piece(money_year, config, keys)
+        return
+    for start in range(0, annual.height, CHUNK_EMPLOYEES):
         part = annual.slice(start, CHUNK_EMPLOYEES)
-        if part.height == 0:
-            break
         first_key, last_key = part[KEY][0], part[KEY][-1]
         lo = int(segments[KEY].search_sorted(first_key, side="left"))
         hi = int(segments[KEY].search_sorted(last_key, side="right"))
         piece = replace(money_year, annual=part, segments=segments.slice(lo, hi - lo))
-        pieces.append(_weekly_piece(piece, config, keys))
-    return pl.concat(pieces, rechunk=False) if pieces else _weekly_piece(money_year, config, keys)
+        yield _weekly_piece(piece, config, keys)
 
 
 def _weekly_piece(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
