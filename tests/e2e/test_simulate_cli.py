@@ -141,14 +141,13 @@ def test_a_failure_mid_run_leaves_the_file_as_it_was(
     assert simulate(db, "--seed", "1") == 0
     before = dump(db)
     real = engine.simulate_year
-    monkeypatch.setattr(simulate_module, "FLUSH_ROWS", 1)
     stored: list[str] = []
     real_write = simulate_module.ScenarioWriter._write
 
     def recording_write(
-        self: simulate_module.ScenarioWriter, table: str, frames: list[pl.DataFrame]
+        self: simulate_module.ScenarioWriter, table: str, frame: pl.DataFrame
     ) -> None:
-        real_write(self, table, frames)
+        real_write(self, table, frame)
         stored.append(table)
 
     monkeypatch.setattr(simulate_module.ScenarioWriter, "_write", recording_write)
