@@ -189,12 +189,12 @@ def _closing(money_year: MoneyYear) -> pl.LazyFrame:
     )
 
 
-CHUNK_EMPLOYEES = 20_000  # employees per piece: bounds the memory of the Friday expansion
+CHUNK_EMPLOYEES = 10_000  # employees per piece: bounds the memory of the Friday expansion
 
 
 def weekly_snapshots(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
-    """The year's rows of ``fct_participant_balance_snapshots``, ordered by employee and date
-    (all of :func:`weekly_pieces` at once)."""
+    """The year's rows of ``fct_participant_balance_snapshots``: all of :func:`weekly_pieces`
+    at once, in their order."""
     return pl.concat(list(weekly_pieces(money_year, config, keys)), rechunk=False)
 
 
