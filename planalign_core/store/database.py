@@ -22,6 +22,13 @@ from planalign_core.store.tables import (
 )
 
 DEFAULT_DB_PATH = Path("planalign.duckdb")
+# Rows per row group of the tables this class writes (DuckDB's default is 122,880). DuckDB
+# compresses and writes a transaction's rows to the file as each row group fills, while the
+# writer thread overlaps the next year's compute; a part-full group waits for the commit. At
+# 5k employees a year's tables are smaller than one default group, so everything waited:
+# 5k x 5 took 1.35 s with the default and 1.17 s with 16,384 (100k x 5: 9.6 s and 9.4 s), for
+# a file 16-20% larger. Smaller groups also let a point lookup skip more of the file.
+ROW_GROUP_SIZE = 16_384
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,11 @@ class Database:
     def __init__(self, path: str | Path = DEFAULT_DB_PATH, *, threads: int | None = None) -> None:
         self.path = str(path)
         try:
-            self.connection = duckdb.connect(self.path)
+            self.connection = duckdb.connect()
+            self.connection.execute(
+                f"ATTACH ? AS planalign (ROW_GROUP_SIZE {ROW_GROUP_SIZE})", [self.path]
+            )
+            self.connection.execute("USE planalign")
         except duckdb.IOException as exc:
             raise StoreError(
                 f"cannot open {self.path}: {exc}. If another process holds the DuckDB lock, "
