@@ -20,7 +20,7 @@ from typing import Any
 
 from . import BENCH_THREADS
 from .bench_simulation import START_YEAR, census_file, fixed_run_outputs
-from .common import SEED, per_process, require, skip_slow
+from .common import SEED, SlowCall, per_process, require, skip_slow
 
 SCENARIO = "bench"
 LOOKUP_DATE = dt.date(START_YEAR + 2, 6, 30)
@@ -100,17 +100,13 @@ class _FiveYearsOfMoney:
         self.money = [year.result.money for year in done]
 
 
-class WeeklySnapshots(_FiveYearsOfMoney):
+class WeeklySnapshots(SlowCall, _FiveYearsOfMoney):
     """``fct_participant_balance_snapshots`` on their own: every year of a 5-year run (the
     money stages done in set-up), in memory."""
 
     params = [[10_000, 100_000]]
     param_names = ["employees"]
     timeout = 900
-    rounds = 1
-    number = 1
-    repeat = (1, 3, 20.0)
-    warmup_time = 0.0
 
     def time_weekly_snapshots(self, employees: int) -> None:
         for money in self.money:

@@ -25,7 +25,7 @@ import polars as pl
 
 from . import BENCH_THREADS
 from .bench_engines import ENGINES, require_engine
-from .common import SEED, cache_dir, census, per_process, require, skip_slow
+from .common import SEED, SlowCall, cache_dir, census, per_process, require, skip_slow
 
 # The sizes of the goals (5k x 5 <= 1 s; 100k x 5 <= 10 s, <= 2 GB).
 SIZES = [5_000, 100_000]
@@ -76,7 +76,7 @@ class _Pipeline:
         return self.run(self.spec, self.db, threads=BENCH_THREADS)
 
 
-class Simulate(_Pipeline):
+class Simulate(SlowCall, _Pipeline):
     """Census file -> events, snapshots, accumulator, money, metadata in DuckDB, per engine
     (the dbt engine at 5k only, see ``bench_engines``). One year is timed at 5k only: at 100k
     the five-year run is the goal, and one more 100k run would cost the suite's budget."""
@@ -84,12 +84,6 @@ class Simulate(_Pipeline):
     params = [SIZES, YEARS, ENGINES]
     param_names = ["employees", "years", "engine"]
     timeout = 900
-    # One round and at most ~20 s of samples: a 100k x 5 call takes tens of seconds, and the
-    # whole suite has 10 minutes per commit (docs/benchmarks.md, "Budget").
-    rounds = 1
-    number = 1
-    repeat = (1, 3, 20.0)
-    warmup_time = 0.0
 
     def setup(self, employees: int, years: int, engine: str = "polars") -> None:
         if employees >= 100_000 and years == 1:
@@ -112,7 +106,7 @@ class SimulateMemory(_Pipeline):
         self.simulate()
 
 
-class Pipeline(_Pipeline):
+class Pipeline(SlowCall, _Pipeline):
     """The goals' pipeline (issue "the money"): census file -> events, snapshots, accumulator,
     contributions, balances, metadata in DuckDB, without the weekly balance snapshots, which are
     benchmarked on their own (``Simulate`` with them, ``bench_money.WeeklySnapshots``). Goals:
@@ -121,10 +115,6 @@ class Pipeline(_Pipeline):
     params = [SIZES, [5]]
     param_names = ["employees", "years"]
     timeout = 900
-    rounds = 1
-    number = 1
-    repeat = (1, 3, 20.0)
-    warmup_time = 0.0
     weekly = False
 
     def time_pipeline(self, employees: int, years: int) -> None:

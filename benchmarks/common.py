@@ -102,6 +102,17 @@ def best_rate(
     return items / best
 
 
+class SlowCall:
+    """Timing settings for a benchmark whose one call takes seconds (a 100k x 5 run takes
+    tens): one round, at most 3 samples or 20 s, no warm-up call, so the whole suite keeps
+    to its 10 minutes per commit (docs/benchmarks.md, "Budget")."""
+
+    rounds = 1
+    number = 1
+    repeat = (1, 3, 20.0)
+    warmup_time = 0.0
+
+
 def per_process(build: Callable[P, T]) -> Callable[P, T]:
     """Memoise ``build`` for the life of the benchmark process.
 

@@ -135,12 +135,13 @@ def test_a_bad_census_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_a_failure_mid_run_leaves_the_file_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The third year fails after two were stored (every frame is inserted as it comes):
-    the transaction rolls back everything."""
+    """The fourth year's workforce fails (it is computed alongside the third year's money)
+    after two years were stored (every frame is inserted as it comes): the transaction rolls
+    back everything."""
     db = tmp_path / "run.duckdb"
     assert simulate(db, "--seed", "1") == 0
     before = dump(db)
-    real = engine.simulate_year
+    real = engine.workforce_year
     stored: list[str] = []
     real_write = simulate_module.ScenarioWriter._write
 
@@ -153,11 +154,11 @@ def test_a_failure_mid_run_leaves_the_file_as_it_was(
     monkeypatch.setattr(simulate_module.ScenarioWriter, "_write", recording_write)
 
     def failing(*args: object, **kwargs: object) -> object:
-        if args[3] == 2027:  # (state, config, keys, year, ...)
+        if args[3] == 2028:  # (state, config, keys, year)
             raise RuntimeError("disk on fire")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "simulate_year", failing)
+    monkeypatch.setattr(engine, "workforce_year", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         simulate(db, "--seed", "2", years=4)
     assert stored.count("fct_yearly_events") == 2  # two years were in the file's transaction

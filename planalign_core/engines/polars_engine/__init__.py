@@ -8,6 +8,7 @@ snapshot and the deferral-rate accumulator rows. Storage is the caller's busines
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from time import perf_counter
@@ -20,7 +21,7 @@ from planalign_core.engines.polars_engine.baseline import baseline, baseline_tab
 from planalign_core.engines.polars_engine.money import initial_state as initial_money_state
 from planalign_core.engines.polars_engine.money.weekly import weekly_pieces
 from planalign_core.engines.polars_engine.params import RunKeys
-from planalign_core.engines.polars_engine.year import YearResult, simulate_year
+from planalign_core.engines.polars_engine.year import YearResult, with_money, workforce_year
 
 
 @dataclass(frozen=True)
@@ -75,27 +76,40 @@ def _years(
     money: pl.DataFrame,
     weekly: bool,
 ) -> Iterator[EngineYear]:
+    """The years in order. A year's money needs its workforce and the previous year's money;
+    the next year's workforce needs only this year's workforce, so it is computed while a
+    second thread computes this year's money (Polars releases the GIL): at 5k employees most
+    of a year is per-operation overhead on one core, and the other core was idle."""
     rows = baseline_rows(table)
-    for year in range(keys.start_year, keys.last_year + 1):
-        started = perf_counter()
-        result = simulate_year(state, config, keys, year, money)
-        stepped = perf_counter()
-        rows = accumulate(
-            rows,
-            result.events,
-            year=year,
-            last_year=keys.last_year,
-            scenario_id=keys.scenario_id,
-            plan_design_id=keys.plan_design_id,
-        )
-        done = perf_counter()
-        pieces = None
-        if weekly and result.money is not None:
-            pieces = partial(weekly_pieces, result.money, config, keys)
-        yield EngineYear(result, rows, done - started, done - stepped, pieces)
-        state = result.state
-        if result.money is not None:
-            money = result.money.state
+    clock = perf_counter()
+    ahead = workforce_year(state, config, keys, keys.start_year)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="planalign-money") as pool:
+        for year in range(keys.start_year, keys.last_year + 1):
+            frame, workforce = ahead
+            computing = pool.submit(with_money, frame, workforce, money, config, keys)
+            if year < keys.last_year:
+                ahead = workforce_year(workforce.state, config, keys, year + 1)
+            result = computing.result()
+            del frame
+            stepped = perf_counter()
+            rows = accumulate(
+                rows,
+                result.events,
+                year=year,
+                last_year=keys.last_year,
+                scenario_id=keys.scenario_id,
+                plan_design_id=keys.plan_design_id,
+            )
+            done = perf_counter()
+            pieces = None
+            if weekly and result.money is not None:
+                pieces = partial(weekly_pieces, result.money, config, keys)
+            # seconds: the wall time this year took to be ready, the next year's workforce
+            # (computed alongside its money) included
+            yield EngineYear(result, rows, done - clock, done - stepped, pieces)
+            clock = perf_counter()
+            if result.money is not None:
+                money = result.money.state
 
 
 __all__ = ["EngineRun", "EngineYear", "RunKeys", "run_years"]

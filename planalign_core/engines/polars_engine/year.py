@@ -7,7 +7,7 @@ year frame at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -62,19 +62,27 @@ def simulate_year(
 ) -> YearResult:
     """Rules, "The simulation year", for one year; with ``money_state`` (the money state at the
     end of the previous year) also rules, "Money", whose events follow the year's others."""
+    frame, result = workforce_year(state, config, keys, year)
+    if money_state is None:
+        return result
+    return with_money(frame, result, money_state, config, keys)
+
+
+def workforce_year(
+    state: pl.DataFrame, config: Config, keys: RunKeys, year: int
+) -> tuple[pl.DataFrame, YearResult]:
+    """The year without its money: the year frame (the money's input) and the result. The
+    next year's workforce needs only this result's ``state``, so a run can compute it while
+    this year's money is computed (:func:`with_money`)."""
     frame = year_frame(state, config, keys, year)
     events = year_events(frame, config, keys, year)
-    money = None
-    if money_state is not None:
-        money = money_year(frame, events, money_state, config=config, keys=keys, year=year)
-        events = pl.concat([events, money.events])
     new_hire = pl.col("is_new_hire")
     counts = frame.select(
         (~new_hire & pl.col("terminated")).sum().alias("experienced_terminations"),
         new_hire.sum().alias("hires"),
         (new_hire & pl.col("terminated")).sum().alias("new_hire_terminations"),
     ).row(0, named=True)
-    return YearResult(
+    result = YearResult(
         year=year,
         events=events,
         snapshot=snapshot_rows(frame, keys, year),
@@ -83,5 +91,20 @@ def simulate_year(
         experienced_terminations=int(counts["experienced_terminations"]),
         hires=int(counts["hires"]),
         new_hire_terminations=int(counts["new_hire_terminations"]),
-        money=money,
     )
+    return frame, result
+
+
+def with_money(
+    frame: pl.DataFrame,
+    result: YearResult,
+    money_state: pl.DataFrame,
+    config: Config,
+    keys: RunKeys,
+) -> YearResult:
+    """``result`` with the year's money (rules, "Money"): its events appended to the year's
+    others, its tables and its state in ``money``."""
+    money = money_year(
+        frame, result.events, money_state, config=config, keys=keys, year=result.year
+    )
+    return replace(result, events=pl.concat([result.events, money.events]), money=money)
