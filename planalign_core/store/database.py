@@ -1,5 +1,5 @@
-"""The one DuckDB access class: owns the connection, registers Arrow/Polars frames instead of
-inserting rows, passes values as parameters, and makes every write all-or-nothing."""
+"""The one DuckDB access class: owns the connection, binds Arrow/Polars frames to statements
+instead of inserting rows, passes values as parameters, and makes every write all-or-nothing."""
 
 from __future__ import annotations
 

@@ -201,7 +201,7 @@ def weekly_snapshots(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl
 def weekly_pieces(money_year: MoneyYear, config: Config, keys: RunKeys) -> Iterator[pl.DataFrame]:
     """The year's rows in pieces of :data:`CHUNK_EMPLOYEES` employees, each computed when asked
     for: a caller storing each piece before asking for the next holds a few hundred thousand
-    rows, not the year's millions (4.5 million at 100k employees)."""
+    rows, not the year's millions (3.4 to 5.3 million at 100k employees)."""
     annual, segments = money_year.annual, money_year.segments
     if annual.height == 0:
         yield _weekly_piece(money_year, config, keys)
