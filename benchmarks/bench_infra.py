@@ -11,7 +11,9 @@ from typing import Any
 
 import polars as pl
 
-from .common import SEED, best_rate, employee_keys, require, skip_slow
+from .common import CPU_TIMER, SEED, best_rate, employee_keys, require, skip_slow
+
+timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
 SCENARIO_KEY = 7
 YEAR = 2025

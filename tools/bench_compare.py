@@ -11,9 +11,19 @@ Kinds come from the benchmark's name and unit (docs/benchmarks.md, "Writing a be
 - ``track_*`` in seconds (or bytes): judged as a time (or a memory);
 - any other ``track_*``: an output; any change is shown beside the timings.
 
-A change only counts when it passes the limit *and* asv's statistics say the two commits differ
-(Mann-Whitney U on the samples, or non-overlapping 99 % intervals); single-sample results fall
-back to the limit alone, as in ``asv compare``.
+A verdict is made in two stages (docs/benchmarks.md, "How a verdict is made"):
+
+1. **screen** (:func:`judge`): a result past its limit whose samples differ (two-sided
+   Mann-Whitney U, ``SCREEN_ALPHA``) is a *candidate*; single-sample results (``peakmem_``,
+   ``track_``) are candidates on the limit alone;
+2. **confirm** (:func:`confirm`): the candidates alone are measured again in fresh, interleaved
+   processes; a candidate is a regression only if it passes its limit again and, where it has
+   samples, differs at ``FAMILY_ALPHA`` divided by the number of candidates (Bonferroni: fresh
+   data, so the screen's choice does not bias the test).
+
+A sampled time that moved by at least ``REPORT_FLOOR`` with ``p < REPORT_ALPHA`` but stays within
+its limit is reported as a measured change, never failed: the table shows what changed even when
+the check passes.
 """
 
 from __future__ import annotations
@@ -21,20 +31,25 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
-from asv import _stats
 from asv.benchmarks import Benchmarks
 from asv.commands.compare import unroll_result
 from asv.results import iter_results_for_machine_and_hash
 from asv.util import human_value
 from asv_runner.statistics import get_err
 
+from tools.bench_stats import mann_whitney_p
+
 TIME_UNITS = frozenset({"seconds", "second", "s", "ms", "milliseconds"})
 MEMORY_UNITS = frozenset({"bytes", "B", "MiB", "GiB", "MB", "GB"})
 OUTPUT_TOLERANCE = 1e-12  # relative: outputs are exact for a seed, this only absorbs float repr
+SCREEN_ALPHA = 0.05  # stage 1: a liberal screen; stage 2 controls the family
+FAMILY_ALPHA = 0.05  # stage 2: the chance of a false regression in one whole check, at most
+REPORT_FLOOR = 0.04  # a measured change smaller than 4 % is not shown
+REPORT_ALPHA = 0.01
 
 
 class Kind(Enum):
@@ -50,8 +65,12 @@ LIMITS: Mapping[Kind, float] = {Kind.TIME: 0.15, Kind.MEMORY: 0.20, Kind.THROUGH
 
 class Verdict(Enum):
     REGRESSION = "regression"
+    CANDIDATE = "to confirm"
     FAILED = "failed"
+    UNCONFIRMED = "not confirmed"
     IMPROVEMENT = "improvement"
+    SLOWER = "worse, within limit"
+    FASTER = "better, within limit"
     OUTPUT_CHANGED = "output changed"
     FIXED = "fixed"
     NOT_COMPARABLE = "not comparable"
@@ -63,8 +82,12 @@ class Verdict(Enum):
 
 REPORTED = (
     Verdict.REGRESSION,
+    Verdict.CANDIDATE,
     Verdict.FAILED,
+    Verdict.UNCONFIRMED,
     Verdict.IMPROVEMENT,
+    Verdict.SLOWER,
+    Verdict.FASTER,
     Verdict.OUTPUT_CHANGED,
     Verdict.FIXED,
     Verdict.NOT_COMPARABLE,
@@ -92,15 +115,23 @@ class Row:
     before: Measurement | None
     after: Measurement | None
     verdict: Verdict
+    p_value: float | None = None
+    confirmed_ratio: float | None = None  # stage 2, for candidates only
+    confirmed_p: float | None = None
 
     @property
     def ratio(self) -> float | None:
-        if self.before is None or self.after is None:
-            return None
-        before, after = self.before.value, self.after.value
-        if not _number(before) or not _number(after) or before == 0:
-            return None
-        return float(after) / float(before)  # type: ignore[arg-type]
+        return ratio_of(self.before, self.after)
+
+
+def ratio_of(before: Measurement | None, after: Measurement | None) -> float | None:
+    """after / before of the two results' values (their medians), None when not numbers."""
+    if before is None or after is None:
+        return None
+    old, new = before.value, after.value
+    if not _number(old) or not _number(new) or old == 0:
+        return None
+    return float(new) / float(old)  # type: ignore[arg-type]
 
 
 def _number(value: float | None) -> bool:
@@ -122,16 +153,28 @@ def kind_of(name: str, unit: str | None) -> Kind:
     return Kind.TIME
 
 
-def significant(before: Measurement, after: Measurement) -> bool:
-    """asv's test of a real difference; True when there is too little data to test."""
-    a, b = before.stats, after.stats
-    if not a or not b or a.get("repeat", 0) == 1 or b.get("repeat", 0) == 1:
-        return True
-    return bool(_stats.is_different(before.samples, after.samples, a, b))
+def sampled(measurement: Measurement) -> bool:
+    """True when the result has the samples a rank test needs (two or more)."""
+    return measurement.samples is not None and len(measurement.samples) >= 2
 
 
-def judge(kind: Kind, before: Measurement | None, after: Measurement | None) -> Verdict:
-    """The verdict for one benchmark between the base (before) and the head (after)."""
+def p_value(before: Measurement, after: Measurement) -> float | None:
+    """Two-sided Mann-Whitney U p-value of the samples; None for single-sample results."""
+    if not sampled(before) or not sampled(after):
+        return None
+    return mann_whitney_p(list(before.samples or ()), list(after.samples or ()))
+
+
+def direction(kind: Kind, ratio: float) -> tuple[bool, bool]:
+    """(worse than the limit, better than the limit's mirror) for a ratio of ``kind``."""
+    limit = LIMITS[kind]
+    if kind is Kind.THROUGHPUT:
+        return ratio < 1 - limit, ratio > 1 / (1 - limit)
+    return ratio > 1 + limit, ratio < 1 / (1 + limit)
+
+
+def _status(kind: Kind, before: Measurement | None, after: Measurement | None) -> Verdict | None:
+    """The verdicts that need no numbers: failures, skips, new and changed benchmarks."""
     if after is None:
         return Verdict.NEW if before is None else Verdict.SKIPPED
     if after.value is None:
@@ -142,21 +185,65 @@ def judge(kind: Kind, before: Measurement | None, after: Measurement | None) -> 
         return Verdict.NEW if before is None or before.value is not None else Verdict.FIXED
     if before.version is not None and after.version is not None and before.version != after.version:
         return Verdict.NOT_COMPARABLE
+    return None
+
+
+def judge(kind: Kind, before: Measurement | None, after: Measurement | None) -> Verdict:
+    """Stage 1, the screen: the verdict for one benchmark between the base and the head.
+
+    A regression found here is a :attr:`Verdict.CANDIDATE` until :func:`confirm` re-measures it.
+    """
+    status = _status(kind, before, after)
+    if status is not None:
+        return status
+    assert before is not None and after is not None
     old, new = float(before.value), float(after.value)  # type: ignore[arg-type]
     if kind is Kind.OUTPUT:
         same = math.isclose(old, new, rel_tol=OUTPUT_TOLERANCE, abs_tol=0.0)
         return Verdict.SAME if same else Verdict.OUTPUT_CHANGED
     if old == 0:
         return Verdict.SAME if new == 0 else Verdict.NOT_COMPARABLE
-    limit = LIMITS[kind]
     ratio = new / old
-    worse = ratio < 1 - limit if kind is Kind.THROUGHPUT else ratio > 1 + limit
-    better = ratio > 1 / (1 - limit) if kind is Kind.THROUGHPUT else ratio < 1 / (1 + limit)
-    if not (worse or better):
-        return Verdict.SAME
-    if not significant(before, after):
-        return Verdict.NOISE
-    return Verdict.REGRESSION if worse else Verdict.IMPROVEMENT
+    worse, better = direction(kind, ratio)
+    p = p_value(before, after)
+    if worse or better:
+        if p is not None and p >= SCREEN_ALPHA:
+            return Verdict.NOISE
+        return Verdict.CANDIDATE if worse else Verdict.IMPROVEMENT
+    if p is not None and p < REPORT_ALPHA and abs(math.log(ratio)) >= math.log1p(REPORT_FLOOR):
+        slower = ratio < 1 if kind is Kind.THROUGHPUT else ratio > 1
+        return Verdict.SLOWER if slower else Verdict.FASTER
+    return Verdict.SAME
+
+
+def confirm(
+    rows: Sequence[Row],
+    before: Mapping[str, Measurement],
+    after: Mapping[str, Measurement],
+) -> list[Row]:
+    """Stage 2: settle every candidate with its fresh measurement (``before``/``after``).
+
+    Each candidate must pass its limit again; one with samples must also differ at
+    ``FAMILY_ALPHA / k`` for ``k`` candidates. A candidate with no fresh result (its re-run
+    failed) stays a regression: a check never passes for want of data.
+    """
+    candidates = [row for row in rows if row.verdict is Verdict.CANDIDATE]
+    level = FAMILY_ALPHA / max(len(candidates), 1)
+    settled = []
+    for row in rows:
+        if row.verdict is not Verdict.CANDIDATE:
+            settled.append(row)
+            continue
+        old, new = before.get(row.name), after.get(row.name)
+        ratio = ratio_of(old, new)
+        if old is None or new is None or ratio is None:
+            settled.append(replace(row, verdict=Verdict.REGRESSION))
+            continue
+        p = p_value(old, new)
+        worse = direction(row.kind, ratio)[0] and (p is None or p < level)
+        verdict = Verdict.REGRESSION if worse else Verdict.UNCONFIRMED
+        settled.append(replace(row, verdict=verdict, confirmed_ratio=ratio, confirmed_p=p))
+    return settled
 
 
 def load_measurements(
@@ -203,16 +290,9 @@ def compare(
         key = name.split("(", maxsplit=1)[0]
         unit = benchmarks.get(key, {}).get("unit")
         kind = kind_of(key, unit)
-        rows.append(
-            Row(
-                name,
-                kind,
-                unit,
-                before.get(name),
-                after.get(name),
-                judge(kind, before.get(name), after.get(name)),
-            )
-        )
+        old, new = before.get(name), after.get(name)
+        p = p_value(old, new) if old is not None and new is not None else None
+        rows.append(Row(name, kind, unit, old, new, judge(kind, old, new), p))
     return rows
 
 

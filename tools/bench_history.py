@@ -1,8 +1,12 @@
 """The main benchmark job: measure the last N commits of ``main`` and publish the history.
 
 ``make history`` runs this. It pins the machine description, runs the asv suite on every listed
-commit that has no results yet on this machine (results accumulate under ``.asv/results``),
-publishes the static site to ``.asv/html`` and prints where it is.
+commit whose results on this machine are missing or incomplete (results accumulate under
+``.asv/results``), publishes the static site to ``.asv/html`` and prints where it is.
+
+A quick (``--quick``) or partial (``--bench``) run is a smoke test, not history: it is stored
+under ``.asv/partial`` with a site of its own, so it never reaches the published history and
+never stops a later full run from measuring its commits.
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from asv.benchmarks import Benchmarks
+from asv.results import iter_results_for_machine_and_hash
 
 from tools.asvtool import (
     REPO_ROOT,
@@ -20,12 +29,15 @@ from tools.asvtool import (
     git,
     load_config,
     pin_machine,
+    priority_note,
     repo_path,
+    scratch_config,
     this_machine,
 )
 from tools.bench_site import finish_site
 
 DEFAULT_COMMITS = 5
+PARTIAL = ".asv/partial"  # quick and partial runs: results and a site of their own
 GITHUB_REMOTE = re.compile(r"^(?:https://github\.com/|git@github\.com:)([^/]+/[^/]+?)(?:\.git)?/?$")
 
 
@@ -53,21 +65,49 @@ def commit_url() -> str | None:
     return f"https://github.com/{match.group(1)}/commit/" if match else None
 
 
-def run_history(commits: Sequence[str], args: argparse.Namespace) -> int:
-    """Benchmark ``commits`` (only those without results here, unless ``--rerun``).
+def suite_names(conf: Any) -> set[str]:
+    """The benchmarks of the suite as last discovered (empty before the first run)."""
+    try:
+        return set(Benchmarks.load(conf))
+    except Exception:  # asv raises its own error types when benchmarks.json is absent
+        return set()
 
-    Returns asv's exit status: 2 means some benchmark failed, which the history records.
+
+def complete(conf: Any, machine: str, commit: str, names: set[str]) -> bool:
+    """Whether ``commit`` has a result on ``machine`` for every benchmark of the suite.
+
+    A benchmark that failed or was skipped has a result (None or NaN); an interrupted run, or
+    results from before a benchmark was added, lack some: the commit is measured again.
     """
-    machine = this_machine(args.machine, args.cpu_label)
+    found: set[str] = set()
+    for result in iter_results_for_machine_and_hash(
+        str(repo_path(conf.results_dir)), machine, commit
+    ):
+        found |= set(result.get_all_result_keys())
+    return bool(found) and names <= found
+
+
+def run_history(commits: Sequence[str], args: argparse.Namespace, config: Path | None) -> int:
+    """Benchmark those of ``commits`` whose results here are missing or incomplete (all of them
+    with ``--rerun``, or in a partial run). Returns asv's exit status (2: some benchmark failed,
+    which the history records)."""
+    machine = this_machine(args.machine)
     pin_machine(machine)
+    print(priority_note(), flush=True)
+    conf = load_config(config)
+    names = suite_names(conf)
+    if not (args.rerun or config):
+        commits = [c for c in commits if not complete(conf, machine.name, c, names)]
+        if not commits:
+            print("Every commit already has complete results on this machine.", flush=True)
+            return 0
     hashfile = repo_path(".asv") / "history-commits.txt"
     hashfile.parent.mkdir(parents=True, exist_ok=True)
     hashfile.write_text("\n".join(commits) + "\n")
     options = ["--machine", machine.name, "--show-stderr"]
-    options += [] if args.rerun else ["--skip-existing-commits"]
     options += [f"--bench={pattern}" for pattern in args.bench]
     options += ["--quick"] if args.quick else []
-    return asv("run", f"HASHFILE:{hashfile}", *options)
+    return asv("run", f"HASHFILE:{hashfile}", *options, config=config)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -78,9 +118,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--branch", help="branch to follow (default: asv.conf.json's first)")
     parser.add_argument("--machine", help="machine name for the results (default: host name)")
-    parser.add_argument("--cpu-label", help="fixed CPU description (CI: runners differ)")
     parser.add_argument("--bench", action="append", default=[], help="only benchmarks matching")
-    parser.add_argument("--quick", action="store_true", help="one call per benchmark (a smoke run)")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help=f"one call per benchmark (a smoke run, stored under {PARTIAL}, never published)",
+    )  # fmt: skip
     parser.add_argument(
         "--rerun", action="store_true",
         help="measure commits that already have results again (new results replace old ones)",
@@ -96,17 +138,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     conf = load_config()
     branch = args.branch or conf.branches[0]
-    html_dir = repo_path(conf.html_dir)
+    config = None
+    if args.quick or args.bench:
+        partial = repo_path(PARTIAL)
+        config = scratch_config(partial / "results", partial / "html")
+        print(f"A partial run: results and site under {partial}, not the history.", flush=True)
+    html_dir = repo_path(load_config(config).html_dir)
     try:
         commits = last_commits(branch, args.commits)
-        status = run_history(commits, args)
+        status = run_history(commits, args, config)
         if status not in (0, 2):
             raise ToolError(f"asv run failed (status {status}); see its output above")
         note = " (some benchmarks failed: see the log above)" if status == 2 else ""
         print(f"\nMeasured {len(commits)} commit(s) of {branch}{note}.", flush=True)
         if args.no_publish:
             return 0
-        asv("publish", check=True)
+        asv("publish", check=True, config=config)
         finish_site(html_dir, commit_url())
     except ToolError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,8 +1,10 @@
 """The pull-request check: ``asv continuous`` between a base and a head commit, judged.
 
-Runs the suite on both commits (interleaved rounds, so a load change on the machine hits both
-alike), then judges every benchmark against the users' thresholds (tools/bench_compare.py) and
-writes a Markdown table for the pull request.
+Stage 1 runs the suite on both commits (interleaved rounds, so a load change on the machine hits
+both alike) and screens every benchmark against the users' thresholds (tools/bench_compare.py).
+Stage 2 re-measures only the candidates, in fresh interleaved processes, and keeps those that
+regress again (family-wise controlled). Results go under ``.asv/pr/``, never where the history
+is published from. Writes a Markdown table for the pull request and a JSON verdict.
 
 Exit status: 0 no regression; 1 a performance regression (named); 2 a benchmark failed to run
 on the head commit, or asv produced no results (named; a broken benchmark is not a verdict).
@@ -11,26 +13,37 @@ on the head commit, or asv produced no results (named; a broken benchmark is not
 from __future__ import annotations
 
 import argparse
+import json
+import re
+import shutil
 import sys
+import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from tools.asvtool import (
+    Machine,
     ToolError,
     asv,
     load_config,
     pin_machine,
+    priority_note,
     repo_path,
     resolve_commit,
+    scratch_config,
     this_machine,
 )
 from tools.bench_compare import (
     LIMITS,
     REPORTED,
     Kind,
+    Measurement,
     Row,
     Verdict,
     compare,
+    confirm,
     describe,
     load_benchmarks,
     load_measurements,
@@ -39,6 +52,10 @@ from tools.bench_compare import (
 
 EXIT_OK, EXIT_REGRESSION, EXIT_FAILED = 0, 1, 2
 DEFAULT_MARKDOWN = ".asv/pr-comment.md"
+DEFAULT_JSON = ".asv/pr-verdict.json"
+PR_RESULTS = ".asv/pr"  # stage 1 and 2 results: never published
+CONFIRM_ROUNDS = 4  # stage 2: fresh processes per commit, interleaved
+MARKER = "<!-- planalign-benchmarks -->"  # the workflow edits the comment that carries it
 
 
 def limit_text(kind: Kind) -> str:
@@ -53,7 +70,14 @@ def ratio_text(row: Row) -> str:
     return "" if row.ratio is None else f"{row.ratio:.2f}"
 
 
-def markdown(rows: Sequence[Row], base: str, head: str, status: int) -> str:
+def confirmed_text(row: Row) -> str:
+    if row.confirmed_ratio is None:
+        return ""
+    p = "" if row.confirmed_p is None else f", p={row.confirmed_p:.2g}"
+    return f"{row.confirmed_ratio:.2f}{p}"
+
+
+def markdown(rows: Sequence[Row], base: str, head: str, status: int, note: str = "") -> str:
     """The pull-request comment: a verdict line and a table of the changed benchmarks."""
     headline = {
         EXIT_OK: "No performance regression",
@@ -64,11 +88,14 @@ def markdown(rows: Sequence[Row], base: str, head: str, status: int) -> str:
     counts = {verdict: sum(row.verdict is verdict for row in rows) for verdict in Verdict}
     summary = ", ".join(f"{n} {verdict.value}" for verdict, n in counts.items() if n)
     lines = [
+        MARKER,
         f"### Benchmarks: {headline}",
         "",
         f"`{base[:8]}` (base) -> `{head[:8]}` (head): {summary or 'no results'}.",
-        f"Limits: {limits} (and statistically significant); outputs for the fixed seed are "
-        "reported on any change.",
+        f"Limits: {limits}, each also statistically significant and confirmed by a second, "
+        "fresh measurement; outputs for the fixed seed are reported on any change. "
+        "Times are CPU seconds unless the benchmark says wall.",
+        *([note] if note else []),
         "",
     ]
     shown = [row for row in rows if row.verdict in REPORTED]
@@ -78,8 +105,8 @@ def markdown(rows: Sequence[Row], base: str, head: str, status: int) -> str:
     order = {verdict: i for i, verdict in enumerate(REPORTED)}
     shown.sort(key=lambda row: (order[row.verdict], row.name))
     lines += [
-        "| Verdict | Benchmark | Kind | Before | After | Ratio | Limit |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Verdict | Benchmark | Kind | Before | After | Ratio | Re-measured | Limit |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in shown:
         cells = [
@@ -89,6 +116,7 @@ def markdown(rows: Sequence[Row], base: str, head: str, status: int) -> str:
             describe(row.before, row.unit),
             describe(row.after, row.unit),
             ratio_text(row),
+            confirmed_text(row),
             limit_text(row.kind),
         ]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
@@ -98,7 +126,7 @@ def markdown(rows: Sequence[Row], base: str, head: str, status: int) -> str:
 def verdict_status(rows: Sequence[Row]) -> tuple[int, str]:
     """The exit status and the one-line message that explains it."""
     failed = [row.name for row in with_verdict(rows, Verdict.FAILED)]
-    slower = [row.name for row in with_verdict(rows, Verdict.REGRESSION)]
+    slower = [row.name for row in with_verdict(rows, Verdict.REGRESSION, Verdict.CANDIDATE)]
     if failed:
         return EXIT_FAILED, (
             f"BENCHMARK FAILED TO RUN on the head commit: {', '.join(failed)} "
@@ -114,10 +142,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--base", help="base commit (default: origin/main, else main)")
     parser.add_argument("--head", default="HEAD", help="commit to check (default %(default)s)")
     parser.add_argument("--machine", help="machine name for the results (default: host name)")
-    parser.add_argument("--cpu-label", help="fixed CPU description (CI: runners differ)")
     parser.add_argument("--bench", action="append", default=[], help="only benchmarks matching")
     parser.add_argument(
+        "--no-confirm", action="store_true",
+        help="judge on stage 1 alone (for measuring what the confirmation pass is worth)",
+    )  # fmt: skip
+    parser.add_argument(
         "--markdown", default=DEFAULT_MARKDOWN, help="where to write the table (%(default)s)"
+    )
+    parser.add_argument(
+        "--json", default=DEFAULT_JSON, help="where to write the verdict (%(default)s)"
     )
     return parser.parse_args(argv)
 
@@ -130,31 +164,89 @@ def default_base(branch: str) -> str:
         return resolve_commit(branch)
 
 
+def measure(
+    stage: str, machine: Machine, base: str, head: str, patterns: Sequence[str], *extra: str
+) -> tuple[dict[str, Any], dict[str, Measurement], dict[str, Measurement]]:
+    """``asv continuous`` of the two commits into a fresh results folder of its own; returns
+    the suite's descriptions and both commits' results."""
+    results = repo_path(PR_RESULTS) / stage
+    shutil.rmtree(results, ignore_errors=True)
+    config = scratch_config(results)
+    options = ["--machine", machine.name, "--factor", "1.15", "--show-stderr", *extra]
+    options += [f"--bench={pattern}" for pattern in patterns]
+    asv("continuous", *options, base, head, config=config)  # its status is not a verdict
+    benchmarks = load_benchmarks(load_config(config), patterns)
+    before = load_measurements(str(results), machine.name, base, benchmarks)
+    after = load_measurements(str(results), machine.name, head, benchmarks)
+    for commit, found in ((base, before), (head, after)):
+        if not found:
+            raise ToolError(f"asv produced no results for {commit[:8]}; see its output above")
+    return benchmarks, before, after
+
+
+def exact(name: str) -> str:
+    """A ``--bench`` pattern that selects one benchmark with its parameters, nothing else."""
+    return "^" + re.escape(name) + "$"
+
+
+def write_json(
+    path: Path, rows: Sequence[Row], base: str, head: str, status: int, **info: Any
+) -> None:
+    """The verdict, machine-readable (tools/bench_drill.py reads it)."""
+    payload = {
+        "base": base, "head": head, "status": status, **info,
+        "rows": [
+            {
+                "name": row.name, "kind": row.kind.value, "unit": row.unit,
+                "verdict": row.verdict.value, "ratio": row.ratio, "p": row.p_value,
+                "confirmed_ratio": row.confirmed_ratio, "confirmed_p": row.confirmed_p,
+            }
+            for row in rows
+        ],
+    }  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=1) + "\n")
+
+
 def run(args: argparse.Namespace) -> int:
     conf = load_config()
     base = resolve_commit(args.base) if args.base else default_base(conf.branches[0])
     head = resolve_commit(args.head)
     if base == head:
         raise ToolError(f"base and head are the same commit ({base[:8]}): nothing to compare")
-    machine = this_machine(args.machine, args.cpu_label)
+    machine = this_machine(args.machine)
     pin_machine(machine)
-    options = ["--machine", machine.name, "--factor", "1.15", "--show-stderr"]
-    options += [f"--bench={pattern}" for pattern in args.bench]
-    asv("continuous", *options, base, head)  # its status is not a verdict: judged below
-    benchmarks = load_benchmarks(conf, args.bench)
-    before = load_measurements(str(repo_path(conf.results_dir)), machine.name, base, benchmarks)
-    after = load_measurements(str(repo_path(conf.results_dir)), machine.name, head, benchmarks)
-    for commit, found in ((base, before), (head, after)):
-        if not found:
-            raise ToolError(f"asv produced no results for {commit[:8]}; see its output above")
+    note = priority_note()
+    print(note, flush=True)
+    started = time.monotonic()
+    benchmarks, before, after = measure("screen", machine, base, head, args.bench)
     rows = compare(benchmarks, before, after)
+    screened = time.monotonic() - started
+    candidates = [row.name for row in rows if row.verdict is Verdict.CANDIDATE]
+    if candidates and not args.no_confirm:
+        print(f"\nConfirming {len(candidates)} candidate(s): {', '.join(candidates)}", flush=True)
+        patterns = [exact(name) for name in candidates]
+        _, again_before, again_after = measure(
+            "confirm", machine, base, head, patterns, "-a", f"rounds={CONFIRM_ROUNDS}"
+        )
+        rows = confirm(rows, again_before, again_after)
+    elif candidates:  # --no-confirm: stage 1 alone decides
+        rows = [
+            replace(row, verdict=Verdict.REGRESSION) if row.verdict is Verdict.CANDIDATE else row
+            for row in rows
+        ]
     status, message = verdict_status(rows)
-    text = markdown(rows, base, head, status)
+    text = markdown(rows, base, head, status, note)
     path = Path(args.markdown)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
+    elapsed = time.monotonic() - started
+    write_json(
+        Path(args.json), rows, base, head, status,
+        screen_seconds=round(screened, 1), total_seconds=round(elapsed, 1), priority=note,
+    )  # fmt: skip
     print("\n" + text)
-    print(f"{message}\n(Markdown table written to {path})")
+    print(f"{message}\n(Markdown table written to {path}; verdict in {args.json})")
     return status
 
 
@@ -166,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         path = Path(args.markdown)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"### Benchmarks: could not compare\n\n{error}\n")
+        path.write_text(f"{MARKER}\n### Benchmarks: could not compare\n\n{error}\n")
         return EXIT_FAILED
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tools.bench_pr import MARKER
+
 yaml = pytest.importorskip("yaml")  # PyYAML comes with dbt-core, installed by the Makefile
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,7 +69,8 @@ def test_tests_workflow_runs_the_readme_test_command() -> None:
 
 
 def test_pull_request_workflow() -> None:
-    """Full-depth checkout, pinned machine, bench-pr against the base, comment, failure."""
+    """Full-depth checkout, pinned machine, bench-pr against the base, one comment edited on
+    every push (found by the marker bench_pr writes), failure."""
     flow = workflow("benchmarks.yml")
     assert "pull_request" in flow["on"]
     assert flow["env"]["PLANALIGN_ASV_MACHINE"]
@@ -76,7 +79,8 @@ def test_pull_request_workflow() -> None:
     assert checkout["with"]["fetch-depth"] == 0
     script = runs(job)
     assert "make bench-pr BASE=" in script and "github.base_ref" in str(job)
-    assert "gh pr comment" in script and ".asv/pr-comment.md" in script
+    assert ".asv/pr-comment.md" in script and MARKER in script
+    assert "--method PATCH" in script and "--method POST" in script
     assert flow["permissions"]["pull-requests"] == "write"
     failing = steps(job)[-1]
     assert "steps.bench.outputs.status" in failing["if"] and "exit 1" in failing["run"]

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from tools.bench_compare import Kind, Measurement, Verdict, compare, judge, kind_of
+from tools.bench_compare import Kind, Measurement, Verdict, compare, confirm, judge, kind_of
 from tools.bench_pr import EXIT_FAILED, EXIT_OK, EXIT_REGRESSION, markdown, verdict_status
 
 NAN = math.nan
@@ -47,12 +47,12 @@ def test_kind_comes_from_prefix_and_unit(name: str, unit: str | None, kind: Kind
     ("kind", "before", "after", "verdict"),
     [
         (Kind.TIME, 1.00, 1.14, Verdict.SAME),  # inside +15 %
-        (Kind.TIME, 1.00, 1.16, Verdict.REGRESSION),
+        (Kind.TIME, 1.00, 1.16, Verdict.CANDIDATE),  # a regression once re-measured
         (Kind.TIME, 1.00, 0.80, Verdict.IMPROVEMENT),
         (Kind.MEMORY, 100.0, 119.0, Verdict.SAME),  # inside +20 %
-        (Kind.MEMORY, 100.0, 121.0, Verdict.REGRESSION),
+        (Kind.MEMORY, 100.0, 121.0, Verdict.CANDIDATE),
         (Kind.THROUGHPUT, 1000.0, 910.0, Verdict.SAME),  # inside -10 %
-        (Kind.THROUGHPUT, 1000.0, 890.0, Verdict.REGRESSION),  # smaller is worse
+        (Kind.THROUGHPUT, 1000.0, 890.0, Verdict.CANDIDATE),  # smaller is worse
         (Kind.THROUGHPUT, 1000.0, 2000.0, Verdict.IMPROVEMENT),
         (Kind.OUTPUT, 0.25, 0.25, Verdict.SAME),
         (Kind.OUTPUT, 0.25, 0.2501, Verdict.OUTPUT_CHANGED),  # any change, either direction
@@ -61,7 +61,8 @@ def test_kind_comes_from_prefix_and_unit(name: str, unit: str | None, kind: Kind
 def test_users_limits_and_directions(
     kind: Kind, before: float, after: float, verdict: Verdict
 ) -> None:
-    """Time +15 %, memory +20 %, throughput -10 % (smaller is worse), outputs: any change."""
+    """Time +15 %, memory +20 %, throughput -10 % (smaller is worse), outputs: any change.
+    Single-sample results pass the screen on the limit alone."""
     assert judge(kind, single(before), single(after)) is verdict
 
 
@@ -74,10 +75,72 @@ def test_a_large_change_that_is_not_significant_is_noise() -> None:
     assert judge(Kind.TIME, before, after) is Verdict.NOISE
 
 
-def test_a_clear_slowdown_with_samples_is_a_regression() -> None:
+def test_a_clear_slowdown_with_samples_is_a_candidate() -> None:
     before = sampled([1.0 + 0.01 * i for i in range(10)])
     after = sampled([2.0 + 0.01 * i for i in range(10)])
-    assert judge(Kind.TIME, before, after) is Verdict.REGRESSION
+    assert judge(Kind.TIME, before, after) is Verdict.CANDIDATE
+
+
+def test_a_change_within_the_limit_is_reported_not_failed() -> None:
+    """10 % slower on clean samples (p < 0.01, beyond the 4 % floor): shown, never a failure;
+    2 % slower is not shown."""
+    before = sampled([1.0 + 0.001 * i for i in range(8)])
+    ten = sampled([1.1 + 0.001 * i for i in range(8)])
+    two = sampled([1.02 + 0.001 * i for i in range(8)])
+    assert judge(Kind.TIME, before, ten) is Verdict.SLOWER
+    assert judge(Kind.TIME, ten, before) is Verdict.FASTER
+    assert judge(Kind.TIME, before, two) is Verdict.SAME
+
+
+BENCH = {"b.S.time_a": {"unit": "seconds"}, "b.S.time_b": {"unit": "seconds"}}
+
+
+def screened(after_a: list[float]) -> list:  # type: ignore[type-arg]
+    base = sampled([1.0 + 0.01 * i for i in range(6)])
+    rows = compare(BENCH, {"b.S.time_a": base, "b.S.time_b": base},
+                   {"b.S.time_a": sampled(after_a), "b.S.time_b": base})  # fmt: skip
+    assert [row.verdict for row in rows] == [Verdict.CANDIDATE, Verdict.SAME]
+    return rows
+
+
+def test_a_candidate_that_regresses_again_is_confirmed() -> None:
+    rows = screened([1.5 + 0.01 * i for i in range(6)])
+    again = {"b.S.time_a": sampled([1.0 + 0.01 * i for i in range(6)])}
+    slower = {"b.S.time_a": sampled([1.4 + 0.01 * i for i in range(6)])}
+    settled = confirm(rows, again, slower)
+    assert [row.verdict for row in settled] == [Verdict.REGRESSION, Verdict.SAME]
+    assert settled[0].confirmed_ratio == pytest.approx(1.43 / 1.03)  # upper medians
+    assert settled[0].confirmed_p == pytest.approx(2 / 924)  # 6 v 6, fully separated
+
+
+def test_a_candidate_that_does_not_regress_again_is_not_confirmed() -> None:
+    rows = screened([1.5 + 0.01 * i for i in range(6)])
+    same = {"b.S.time_a": sampled([1.0 + 0.01 * i for i in range(6)])}
+    settled = confirm(rows, same, same)
+    assert settled[0].verdict is Verdict.UNCONFIRMED
+
+
+def test_confirmation_divides_the_level_among_the_candidates() -> None:
+    """Three candidates: each must reach p < 0.05 / 3. Four fresh samples a side can reach
+    at best 2 / C(8, 4) = 0.029, so even a clear slowdown is not confirmed on so few."""
+    base = [1.0, 1.01, 1.02, 1.03]
+    names = ["b.S.time_a", "b.S.time_b", "b.S.time_c"]
+    bench = {name: {"unit": "seconds"} for name in names}
+    rows = compare(bench, {n: sampled(base) for n in names},
+                   {n: sampled([2 * x for x in base]) for n in names})  # fmt: skip
+    assert all(row.verdict is Verdict.CANDIDATE for row in rows)
+    fresh_before = {n: sampled(base) for n in names}
+    fresh_after = {n: sampled([2 * x for x in base]) for n in names}
+    assert all(
+        row.verdict is Verdict.UNCONFIRMED for row in confirm(rows, fresh_before, fresh_after)
+    )
+    one = confirm(rows[:1], fresh_before, fresh_after)  # alone, 0.029 < 0.05: confirmed
+    assert one[0].verdict is Verdict.REGRESSION
+
+
+def test_a_candidate_without_a_fresh_result_stays_a_regression() -> None:
+    rows = screened([1.5 + 0.01 * i for i in range(6)])
+    assert confirm(rows, {}, {})[0].verdict is Verdict.REGRESSION
 
 
 @pytest.mark.parametrize(
@@ -116,8 +179,9 @@ def test_markdown_table_lists_changed_benchmarks_only() -> None:
     benchmarks = {"b.S.time_a": {"unit": "seconds"}, "b.S.time_b": {"unit": "seconds"}}
     before = {"b.S.time_a": single(1.0), "b.S.time_b": single(1.0)}
     rows = compare(benchmarks, before, {"b.S.time_a": single(2.0), "b.S.time_b": single(1.01)})
+    rows = confirm(rows, before, {"b.S.time_a": single(1.9)})
     text = markdown(rows, "a" * 40, "b" * 40, EXIT_REGRESSION)
     table = [line for line in text.splitlines() if line.startswith("| ")]
     assert len(table) == 3  # header, separator and the one changed row
-    assert "`b.S.time_a`" in table[2] and "**regression**" in table[2] and "| 2.00 |" in table[2]
+    assert "`b.S.time_a`" in table[2] and "**regression**" in table[2] and "| 2.00 | 1.90 |" in table[2]
     assert "b.S.time_b" not in text

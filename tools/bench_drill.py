@@ -1,0 +1,363 @@
+"""The verdict drill: how often does the pull-request check get it wrong?
+
+In a throwaway clone (``.asv/drill/clone``, kept between drills so its virtualenv is reused) it
+commits, on top of ``HEAD``:
+
+- ``aa``: an empty commit (identical code: any failure is a false alarm);
+- ``slowNN``: ``NN`` % more work in the engine's compute, real CPU work (a pure-Python integer
+  loop inside ``--inject-into``, once per simulated year), calibrated on this machine so that
+  the 5k x 5 pipeline's wall time grows by ``NN`` %.
+
+Then it runs ``tools.bench_pr`` ``--checks`` times per commit, the kinds interleaved (aa, slow25,
+slow10, aa, ...) so that a load change hits every kind alike, optionally beside a busy
+neighbour (``--busy``: a busy loop pinned to one core, at normal priority), and reports the
+false-alarm rate (per check and per benchmark), the detection rate per size and which
+benchmarks caught it, and its own run time. Calibrate on a quiet machine.
+
+    python -m tools.bench_drill --checks 20 --bench 'bench_simulation.Pipeline'
+    python -m tools.bench_drill --checks 20 --busy --sizes 25 --bench 'bench_simulation.Pipeline'
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tools.asvtool import REPO_ROOT, ToolError, git
+
+DRILL_DIR = REPO_ROOT / ".asv" / "drill"
+DEFAULT_TARGET = "planalign_core/engines/polars_engine/year.py:workforce_year"
+PIPELINE = "bench_simulation.Pipeline"  # the benchmarks a slowdown must be named by
+CALIBRATION_RUNS = 5
+BURN = """
+
+# --- bench_drill: an injected slowdown (real CPU work, not a sleep) ---
+def _drill_burn(rounds: int = {rounds}) -> int:
+    state = 1
+    for _ in range(rounds):
+        state = (state * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
+    return state
+
+
+_drill_wrapped = {function}
+
+
+def {function}(*args, **kwargs):  # type: ignore[no-untyped-def]
+    _drill_burn()
+    return _drill_wrapped(*args, **kwargs)
+"""
+
+# One 5k x 5 pipeline run (what Pipeline.time_pipeline times), wall seconds of each run after
+# the first, printed as JSON: the calibration's measurement.
+MEASURE = """
+import json, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from benchmarks.bench_simulation import census_file, START_YEAR
+from benchmarks.common import SEED
+from benchmarks import BENCH_THREADS
+from planalign_core import simulate
+spec = simulate.RunSpec(years=5, start_year=START_YEAR, seed=SEED,
+                        census_path=census_file(5000), weekly_snapshots=False)
+db = Path(tempfile.mkdtemp()) / "drill.duckdb"
+walls = []
+for _ in range(int(sys.argv[2]) + 1):
+    start = time.perf_counter()
+    simulate.run(spec, db, threads=BENCH_THREADS)
+    walls.append(time.perf_counter() - start)
+print(json.dumps(walls[1:]))
+"""
+
+
+@dataclass
+class Check:
+    """One pull-request check of the drill."""
+
+    kind: str  # "aa" or "slowNN"
+    status: int
+    seconds: float
+    load: tuple[float, float]  # 1-minute load average before and after
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def flagged(self) -> list[str]:
+        return [row["name"] for row in self.rows if row["verdict"] == "regression"]
+
+    def pipeline_ratios(self) -> dict[str, float]:
+        return {
+            row["name"]: row["ratio"]
+            for row in self.rows
+            if row["name"].startswith(PIPELINE) and row["ratio"] is not None
+        }
+
+    def reported(self) -> list[str]:
+        """Benchmarks the table shows as changed (a regression or a measured change)."""
+        shown = {"regression", "worse, within limit", "not confirmed"}
+        return [row["name"] for row in self.rows if row["verdict"] in shown]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench_drill",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--checks", type=int, default=20, help="checks per kind (%(default)s)")
+    parser.add_argument(
+        "--sizes", default="10,25", help="injected slowdowns in %% (%(default)s; '' for A/A only)"
+    )
+    parser.add_argument("--no-aa", action="store_true", help="no A/A checks")
+    parser.add_argument("--busy", action="store_true", help="a busy loop on one core throughout")
+    parser.add_argument("--bench", action="append", default=[], help="benchmark subset (regex)")
+    parser.add_argument(
+        "--inject-into", default=DEFAULT_TARGET, help="FILE:FUNCTION to slow (%(default)s)"
+    )
+    parser.add_argument(
+        "--calibration", type=Path, help="reuse a calibration JSON instead of measuring"
+    )
+    parser.add_argument("--no-confirm", action="store_true", help="pass --no-confirm to the check")
+    parser.add_argument("--report", type=Path, help="also write the Markdown report here")
+    parser.add_argument("--label", default="", help="a name for this drill in the report")
+    return parser.parse_args(argv)
+
+
+def prepare_clone() -> Path:
+    """A fresh clone of this repository at HEAD (its .asv, with the virtualenvs, is kept)."""
+    clone = DRILL_DIR / "clone"
+    head = git("rev-parse", "HEAD")
+    if not (clone / ".git").exists():
+        DRILL_DIR.mkdir(parents=True, exist_ok=True)
+        git("clone", "--quiet", "--no-hardlinks", str(REPO_ROOT), str(clone), cwd=DRILL_DIR)
+    git("fetch", "--quiet", str(REPO_ROOT), head, cwd=clone)
+    git("checkout", "--quiet", "-B", "main", head, cwd=clone)
+    git("reset", "--quiet", "--hard", head, cwd=clone)
+    git("clean", "--quiet", "-fdx", "-e", ".asv", cwd=clone)
+    shutil.rmtree(clone / ".asv" / "pr", ignore_errors=True)
+    return clone
+
+
+def burn_cost() -> float:
+    """Seconds per iteration of the injected loop, in this interpreter (best of 5)."""
+    namespace: dict[str, Any] = {}
+    exec(BURN.format(rounds=0, function="_f").split("_drill_wrapped")[0], namespace)
+    burn = namespace["_drill_burn"]
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        burn(500_000)
+        best = min(best, (time.perf_counter() - start) / 500_000)
+    return best
+
+
+def commit_variant(clone: Path, name: str, target: str, rounds: int | None) -> str:
+    """Commit ``name`` on top of main in the clone: empty, or the burn injected; its hash."""
+    git("checkout", "--quiet", "-B", name, "main", cwd=clone)
+    if rounds is None:
+        git("commit", "--quiet", "--allow-empty", "-m", f"drill {name}: no change", cwd=clone)
+    else:
+        path, function = target.split(":")
+        source = clone / path
+        if f"def {function}(" not in source.read_text():
+            raise ToolError(f"{target}: no such function to inject a slowdown into")
+        with source.open("a") as handle:
+            handle.write(BURN.format(rounds=rounds, function=function))
+        git("commit", "--quiet", "-am", f"drill {name}: {rounds} burn rounds per call", cwd=clone)
+    commit = git("rev-parse", "HEAD", cwd=clone)
+    git("checkout", "--quiet", "main", cwd=clone)
+    return commit
+
+
+def measure_pipeline(tree: Path, runs: int) -> list[float]:
+    """Wall seconds of ``runs`` 5k x 5 pipeline runs of the code in ``tree``."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "PLANALIGN_BENCH_CACHE": str(DRILL_DIR / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(tree), str(runs)],
+        env=env, cwd=tree, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise ToolError(f"measuring the pipeline failed:\n{done.stderr[-2000:]}")
+    return [float(x) for x in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+@contextmanager
+def worktree(clone: Path, commit: str) -> Iterator[Path]:
+    path = DRILL_DIR / f"tree-{commit[:8]}"
+    shutil.rmtree(path, ignore_errors=True)
+    git("worktree", "add", "--quiet", "--detach", str(path), commit, cwd=clone)
+    try:
+        yield path
+    finally:
+        git("worktree", "remove", "--force", str(path), cwd=clone)
+
+
+def calibrate(clone: Path, sizes: Sequence[int], target: str) -> dict[str, Any]:
+    """Burn rounds per call for each size, so that the 5k x 5 pipeline's wall time grows by that
+    many percent here (measured, then corrected once by the realised ratio)."""
+    cost = burn_cost()
+    base_commit = git("rev-parse", "main", cwd=clone)
+    with worktree(clone, base_commit) as tree:
+        base = statistics.median(measure_pipeline(tree, CALIBRATION_RUNS))
+    calls = 5  # one per simulated year
+    result: dict[str, Any] = {"base_wall_s": base, "burn_ns_per_round": cost * 1e9, "sizes": {}}
+    for size in sizes:
+        rounds = int(size / 100 * base / (calls * cost))
+        for _ in range(2):
+            commit = commit_variant(clone, f"calibrate{size}", target, rounds)
+            with worktree(clone, base_commit) as base_tree, worktree(clone, commit) as slow_tree:
+                walls_base, walls_slow = [], []
+                for _ in range(2):  # alternate, so a load change hits both
+                    walls_base += measure_pipeline(base_tree, CALIBRATION_RUNS // 2 + 1)
+                    walls_slow += measure_pipeline(slow_tree, CALIBRATION_RUNS // 2 + 1)
+            ratio = statistics.median(walls_slow) / statistics.median(walls_base)
+            print(f"calibration {size} %: {rounds} rounds/call -> x{ratio:.3f}", flush=True)
+            if abs(ratio - 1 - size / 100) < 0.02:
+                break
+            rounds = int(rounds * (size / 100) / max(ratio - 1, 0.01))
+        result["sizes"][str(size)] = {"rounds": rounds, "measured_ratio": ratio}
+    return result
+
+
+@contextmanager
+def busy_neighbour(enabled: bool) -> Iterator[None]:
+    """A busy loop pinned to the last core, at normal priority, while the block runs."""
+    if not enabled:
+        yield
+        return
+    loop = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    with suppress(AttributeError, OSError):  # not Linux: it still takes one core's time
+        os.sched_setaffinity(loop.pid, {max(os.sched_getaffinity(0))})
+    try:
+        yield
+    finally:
+        loop.kill()
+        loop.wait()
+
+
+def run_check(clone: Path, base: str, head: str, kind: str, args: argparse.Namespace) -> Check:
+    """One ``tools.bench_pr`` between ``base`` and ``head`` in the clone."""
+    verdict = DRILL_DIR / "last-verdict.json"
+    command = [
+        sys.executable, "-m", "tools.bench_pr", "--base", base, "--head", head,
+        "--json", str(verdict), "--markdown", str(DRILL_DIR / "last-comment.md"),
+    ]  # fmt: skip
+    command += [f"--bench={pattern}" for pattern in args.bench]
+    command += ["--no-confirm"] if args.no_confirm else []
+    env = {**os.environ, "ASV_SKIP_SLOW": "1"}
+    load_before = os.getloadavg()[0]
+    start = time.monotonic()
+    log = DRILL_DIR / "checks.log"
+    with log.open("a") as handle:
+        handle.write(f"\n=== {kind} {head[:8]} ===\n")
+        handle.flush()
+        done = subprocess.run(
+            command, cwd=clone, env=env, stdout=handle, stderr=handle, check=False
+        )
+    seconds = time.monotonic() - start
+    rows = json.loads(verdict.read_text())["rows"] if verdict.exists() else []
+    verdict.unlink(missing_ok=True)
+    return Check(kind, done.returncode, seconds, (load_before, os.getloadavg()[0]), rows)
+
+
+def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, cal: Any) -> str:
+    """The drill's report, in Markdown."""
+    lines = [
+        f"### Verdict drill{': ' + args.label if args.label else ''}",
+        "",
+        f"- benchmarks: {', '.join(args.bench) or 'the whole pull-request suite'}"
+        f" (ASV_SKIP_SLOW=1); neighbour: {'a busy loop on one core' if args.busy else 'none'};"
+        f" confirmation pass: {'off' if args.no_confirm else 'on'}",
+        f"- calibration (quiet 5k x 5 pipeline, wall {cal['base_wall_s']:.3f} s): "
+        + ", ".join(
+            f"{size} % = {info['rounds']} rounds/call, measured x{info['measured_ratio']:.3f}"
+            for size, info in cal["sizes"].items()
+        ),
+        f"- drill run time: {elapsed / 60:.1f} min; per check median "
+        f"{statistics.median(c.seconds for c in checks):.0f} s; 1-min load average "
+        f"{min(c.load[0] for c in checks):.2f}-{max(c.load[1] for c in checks):.2f}",
+        "",
+        "| checks | failed (exit 1) | other exit | pipeline named | pipeline shown as changed "
+        "| pipeline ratios (median, min-max) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    per_benchmark: dict[str, Counter[str]] = {}
+    for kind in dict.fromkeys(c.kind for c in checks):
+        mine = [c for c in checks if c.kind == kind]
+        failed = sum(c.status == 1 for c in mine)
+        other = sum(c.status not in (0, 1) for c in mine)
+        named = sum(any(n.startswith(PIPELINE) for n in c.flagged()) for c in mine)
+        shown = sum(any(n.startswith(PIPELINE) for n in c.reported()) for c in mine)
+        ratios: dict[str, list[float]] = {}
+        for check in mine:
+            for name, ratio in check.pipeline_ratios().items():
+                ratios.setdefault(name, []).append(ratio)
+        ratio_text = "; ".join(
+            f"`{name.removeprefix(PIPELINE + '.')}` {statistics.median(v):.3f} "
+            f"({min(v):.3f}-{max(v):.3f})"
+            for name, v in sorted(ratios.items())
+        )
+        lines.append(
+            f"| {kind} x {len(mine)} | {failed} ({failed / len(mine):.0%}) | {other} "
+            f"| {named} | {shown} | {ratio_text} |"
+        )
+        per_benchmark[kind] = Counter(n for c in mine for n in c.flagged())
+    lines += ["", "Benchmarks flagged as regressions (count of checks):", ""]
+    for kind, counter in per_benchmark.items():
+        flagged = ", ".join(f"`{name}` {n}" for name, n in counter.most_common()) or "none"
+        lines.append(f"- {kind}: {flagged}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    try:
+        clone = prepare_clone()
+        base = git("rev-parse", "main", cwd=clone)
+        if args.calibration:
+            cal = json.loads(args.calibration.read_text())
+        else:
+            cal = calibrate(clone, sizes, args.inject_into) if sizes else {"sizes": {}}
+            cal.setdefault("base_wall_s", float("nan"))
+            (DRILL_DIR / "calibration.json").write_text(json.dumps(cal, indent=1))
+        heads = {} if args.no_aa else {"aa": commit_variant(clone, "aa", args.inject_into, None)}
+        for size in sizes:
+            rounds = cal["sizes"][str(size)]["rounds"]
+            heads[f"slow{size}"] = commit_variant(clone, f"slow{size}", args.inject_into, rounds)
+        checks: list[Check] = []
+        with busy_neighbour(args.busy):
+            for index in range(args.checks):
+                for kind, head in heads.items():
+                    check = run_check(clone, base, head, kind, args)
+                    checks.append(check)
+                    print(
+                        f"[{index + 1}/{args.checks}] {kind}: exit {check.status} in "
+                        f"{check.seconds:.0f} s, flagged {check.flagged() or 'nothing'}, "
+                        f"pipeline {check.pipeline_ratios()}",
+                        flush=True,
+                    )
+                    with (DRILL_DIR / "checks.jsonl").open("a") as handle:
+                        handle.write(json.dumps({**check.__dict__, "label": args.label}) + "\n")
+    except ToolError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    report = summary(checks, args, time.monotonic() - started, cal)
+    print("\n" + report)
+    if args.report:
+        args.report.write_text(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
