@@ -12,7 +12,7 @@ import json
 import platform
 import resource
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,15 +29,22 @@ from planalign_core.config import Config, config_hash, config_json, load_config
 from planalign_core.engines import ENGINE_NAMES, dbt_driver
 from planalign_core.engines.polars_engine import EngineYear, RunKeys, run_years
 from planalign_core.engines.polars_engine.money.limits import year_limits
+from planalign_core.engines.polars_engine.money.weekly import WeeklyTables
 from planalign_core.errors import ConfigError
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
+from planalign_core.store.snapshots import (
+    CLOSINGS_TABLE,
+    SEGMENTS_TABLE,
+    SNAPSHOTS_VIEW,
+    create_snapshots_view,
+)
 
 BASELINE_TABLE = "int_baseline_workforce"
 SNAPSHOT_TABLE = "fct_workforce_snapshot"
 ACCUMULATOR_TABLE = "int_deferral_rate_state_accumulator"
 CONTRIBUTIONS_TABLE = "int_employee_contributions"
 BALANCES_TABLE = "int_participant_balances"
-WEEKLY_TABLE = "fct_participant_balance_snapshots"
+WEEKLY_TABLE = SNAPSHOTS_VIEW
 METADATA_TABLE = "run_metadata"
 DEFAULT_EMPLOYEES = 1000
 MAX_YEARS = 100
@@ -241,18 +248,17 @@ class ScenarioWriter:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _store_weekly(pieces: Iterator[pl.DataFrame], seconds: float, writer: ScenarioWriter) -> float:
-    """Store the year's weekly snapshots piece by piece, computing the next piece while the last
-    one is stored but no further (a piece waits for the writer): at most two pieces are in
-    memory. Returns ``seconds`` plus the seconds spent computing them."""
-    while True:
-        started = time.perf_counter()
-        piece = next(pieces, None)
-        seconds += time.perf_counter() - started
-        if piece is None:
-            return seconds
-        writer.write(WEEKLY_TABLE, piece)
-        writer.drain(keep=1)
+def _store_weekly(
+    tables: Callable[[], WeeklyTables], seconds: float, writer: ScenarioWriter
+) -> float:
+    """Store the year's weekly snapshots in their compact form (``store/snapshots.py``: the
+    segments holding Fridays and the closing rows; the view of the table's name expands them
+    on read). Returns ``seconds`` plus the seconds spent computing them."""
+    started = time.perf_counter()
+    weekly = tables()
+    writer.write(SEGMENTS_TABLE, weekly.segments)
+    writer.write(CLOSINGS_TABLE, weekly.closings)
+    return seconds + time.perf_counter() - started
 
 
 def run(
@@ -294,9 +300,9 @@ def run(
                     writer.write(CONTRIBUTIONS_TABLE, result.money.contributions)
                     writer.write(BALANCES_TABLE, result.money.balances)
                     report.timings[f"money_{result.year}"] = result.money.seconds
-                if year.weekly_pieces is not None:
+                if year.weekly_tables is not None:
                     report.timings[f"weekly_{result.year}"] = _store_weekly(
-                        year.weekly_pieces(), year.weekly_seconds, writer
+                        year.weekly_tables, year.weekly_seconds, writer
                     )
                 report.events_written += result.events.height
                 report.timings[f"year_{result.year}"] = year.seconds
@@ -309,6 +315,8 @@ def run(
             writer.abandon()
             raise
         writer.wait()
+        if spec.weekly_snapshots:
+            create_snapshots_view(db)
         report.timings["write_busy"] = writer.seconds
         if isinstance(engine, dbt_driver.DbtEngineRun):
             report.timings.update(engine.timings.as_dict())

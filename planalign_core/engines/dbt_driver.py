@@ -24,7 +24,6 @@ import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, cast
@@ -36,9 +35,16 @@ from planalign_core.config import Config
 from planalign_core.engines.dbt_inputs import RunParameters, input_tables, write_inputs
 from planalign_core.engines.polars_engine import EngineRun, EngineYear, RunKeys
 from planalign_core.engines.polars_engine.money import MoneyYear
+from planalign_core.engines.polars_engine.money.weekly import WeeklyTables
 from planalign_core.engines.polars_engine.year import YearResult
 from planalign_core.errors import PlanalignError
 from planalign_core.store import Database
+from planalign_core.store.snapshots import (
+    CLOSINGS_TABLE,
+    SEGMENTS_TABLE,
+    SNAPSHOTS_VIEW,
+    view_sql,
+)
 
 PROJECT_ENV = "PLANALIGN_DBT_PROJECT_DIR"
 DATABASE_ENV = "PLANALIGN_DBT_DATABASE"
@@ -54,7 +60,8 @@ SNAPSHOT_TABLE = "fct_workforce_snapshot"
 ACCUMULATOR_TABLE = "int_deferral_rate_state_accumulator"
 CONTRIBUTIONS_TABLE = "int_employee_contributions"
 BALANCES_TABLE = "int_participant_balances"
-WEEKLY_TABLE = "fct_participant_balance_snapshots"
+WEEKLY_TABLE = SNAPSHOTS_VIEW  # the package's view over the two compact models
+WEEKLY_MODELS = (SEGMENTS_TABLE, CLOSINGS_TABLE)
 MONEY_MODELS = ("int_money_segments", "int_money_year", CONTRIBUTIONS_TABLE, BALANCES_TABLE)
 MONEY_EVENT_TYPES = ("contribution", "vesting", "forfeiture", "hce_status", "compliance")
 # Quiet, no artefacts, no network: what an embedded run needs from dbt's many switches.
@@ -115,7 +122,8 @@ class DbtYear:
     accumulator: pl.DataFrame
     contributions: pl.DataFrame
     balances: pl.DataFrame
-    weekly: pl.DataFrame | None
+    weekly_tables: WeeklyTables | None  # the compact form (what a run stores)
+    weekly: pl.DataFrame | None  # the rows of the view over it, when asked for
     start_headcount: int
     experienced_terminations: int
     hires: int
@@ -328,7 +336,7 @@ def year_args(
     """The invocation of one year: the whole project the first time, the loop after (without
     the weekly balance snapshots when ``weekly`` is false)."""
     select = () if first else ("--select", YEAR_LOOP_SELECTOR)
-    exclude = () if weekly else ("--exclude", WEEKLY_TABLE)
+    exclude = () if weekly else ("--exclude", *WEEKLY_MODELS)
     return (command, *select, *exclude, "--vars", json.dumps({"simulation_year": year}))
 
 
@@ -374,9 +382,11 @@ def run_years(
     tests: bool = False,
     duckdb_threads: int | None = None,
     weekly: bool = True,
+    expanded: bool = True,
 ) -> DbtRun:
     """Build the run with dbt; ``tests`` also runs the project's data and unit tests at the end;
-    ``weekly`` false skips the weekly balance snapshots.
+    ``weekly`` false skips the weekly balance snapshots; ``expanded`` false reads only their
+    compact form (``DbtYear.weekly`` is then None).
 
     The scratch directory lives until :attr:`DbtRun.years` is exhausted or closed.
     """
@@ -389,7 +399,7 @@ def run_years(
     timings.inputs_seconds = time.perf_counter() - started
     session = DbtSession(project_dir(), workdir, database, duckdb_threads)
     timings.startup_seconds = session.startup_seconds
-    years = _years(session, run, timings, workdir, tests=tests, weekly=weekly)
+    years = _years(session, run, timings, workdir, tests=tests, weekly=weekly, expanded=expanded)
     try:
         timings.parse_seconds = session.parse()
         first = next(years)
@@ -420,6 +430,7 @@ def _years(
     *,
     tests: bool,
     weekly: bool,
+    expanded: bool,
 ) -> Generator[DbtYear]:
     try:
         for index, year in enumerate(run.years_simulated):
@@ -440,7 +451,12 @@ def _years(
                         BALANCES_TABLE,
                     )
                 )
-                snapshots = _read(connection, WEEKLY_TABLE, year) if weekly else None
+                tables, snapshots = None, None
+                if weekly:
+                    tables = WeeklyTables(*(_read(connection, t, year) for t in WEEKLY_MODELS))
+                if weekly and expanded:
+                    connection.execute(view_sql())
+                    snapshots = _read(connection, WEEKLY_TABLE, year)
             finally:
                 connection.close()
             yield DbtYear(
@@ -450,6 +466,7 @@ def _years(
                 accumulator,
                 contributions,
                 balances,
+                tables,
                 snapshots,
                 starting,
                 leavers,
@@ -503,13 +520,14 @@ def _engine_year(year: DbtYear) -> EngineYear:
         money=money,
     )
     accumulator = year.invocation.node_seconds.get(ACCUMULATOR_TABLE, 0.0)
-    weekly_seconds = year.invocation.node_seconds.get(WEEKLY_TABLE, 0.0)
+    weekly_seconds = sum(year.invocation.node_seconds.get(m, 0.0) for m in WEEKLY_MODELS)
+    tables = year.weekly_tables
     return EngineYear(
         result,
         year.accumulator,
         year.invocation.wall_seconds,
         accumulator,
-        None if year.weekly is None else partial(iter, (year.weekly,)),
+        None if tables is None else (lambda: tables),
         weekly_seconds,
     )
 
@@ -529,7 +547,13 @@ def start(
         keys.seed, keys.scenario_id, keys.plan_design_id, keys.start_year, keys.years
     )
     native = run_years(
-        census, config, run, tests=tests, duckdb_threads=duckdb_threads, weekly=weekly
+        census,
+        config,
+        run,
+        tests=tests,
+        duckdb_threads=duckdb_threads,
+        weekly=weekly,
+        expanded=False,
     )
     return DbtEngineRun(
         native.baseline, (_engine_year(year) for year in native.years), native.timings

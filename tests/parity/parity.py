@@ -1,6 +1,6 @@
 """Run both engines on the same inputs and compare their tables row for row.
 
-``polars_tables`` and ``dbt_tables`` return the seven output tables of a run by name; the
+``polars_tables`` and ``dbt_tables`` return the output tables of a run by name; the
 comparison ignores row order only: schemas must be equal (names and types), and every row must
 be in both, value for value (nulls equal nulls). A difference is reported with the first
 differing rows of each side, sorted by the table's key, so a failure says where the engines
@@ -26,6 +26,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "int_employee_contributions": ("employee_id", "simulation_year"),
     "int_participant_balances": ("employee_id", "simulation_year", "source"),
     "fct_participant_balance_snapshots": ("employee_id", "simulation_year", "snapshot_date"),
+    "int_balance_snapshot_segments": ("employee_id", "simulation_year", "first_friday"),
+    "int_balance_snapshot_closings": ("employee_id", "simulation_year", "snapshot_date"),
 }
 SHOWN_ROWS = 5
 
@@ -35,6 +37,7 @@ def polars_tables(census: pl.DataFrame, config: Config, keys: RunKeys) -> dict[s
     years = list(run.years)
     money = [y.result.money for y in years]
     assert all(m is not None for m in money)
+    weekly = [y.weekly_tables() for y in years if y.weekly_tables is not None]
     return {
         "int_baseline_workforce": run.baseline,
         "fct_yearly_events": pl.concat([y.result.events for y in years]),
@@ -42,9 +45,9 @@ def polars_tables(census: pl.DataFrame, config: Config, keys: RunKeys) -> dict[s
         "int_deferral_rate_state_accumulator": pl.concat([y.accumulator for y in years]),
         "int_employee_contributions": pl.concat([m.contributions for m in money if m]),
         "int_participant_balances": pl.concat([m.balances for m in money if m]),
-        "fct_participant_balance_snapshots": pl.concat(
-            [y.weekly for y in years if y.weekly is not None]
-        ),
+        "fct_participant_balance_snapshots": pl.concat([w.rows() for w in weekly]),
+        "int_balance_snapshot_segments": pl.concat([w.segments for w in weekly]),
+        "int_balance_snapshot_closings": pl.concat([w.closings for w in weekly]),
     }
 
 
@@ -65,6 +68,12 @@ def dbt_tables(
         "int_participant_balances": pl.concat([y.balances for y in years]),
         "fct_participant_balance_snapshots": pl.concat(
             [y.weekly for y in years if y.weekly is not None]
+        ),
+        "int_balance_snapshot_segments": pl.concat(
+            [y.weekly_tables.segments for y in years if y.weekly_tables is not None]
+        ),
+        "int_balance_snapshot_closings": pl.concat(
+            [y.weekly_tables.closings for y in years if y.weekly_tables is not None]
         ),
     }
 

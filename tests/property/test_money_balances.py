@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from unittest.mock import patch
-
 import polars as pl
 from hypothesis import given
-from hypothesis import strategies as st
-from polars.testing import assert_frame_equal
 
-from planalign_core.engines.polars_engine.money import weekly
 from tests.property.money_strategies import money_run, money_scenarios
 from tests.property.sim_strategies import Scenario
 
@@ -116,20 +111,3 @@ def test_leavers_forfeit_only_unvested_employer_money(scenario: Scenario) -> Non
     closed = b.join(terminated, on=["employee_id", "simulation_year"], how="semi")
     assert (closed["vested_balance"] == closed["ending_balance"]).all()
     assert (closed["investment_return"] == 0).all()
-
-
-@given(money_scenarios(), st.integers(1, 40))
-def test_weekly_rows_do_not_depend_on_the_piece_size(scenario: Scenario, size: int) -> None:
-    """The weekly snapshots computed in pieces of ``size`` employees (a run stores each piece
-    before computing the next) are the rows computed in one piece (within a piece, the Friday
-    rows come before the closing rows, so only the order differs)."""
-    run = money_run(scenario)
-    for year in run.run.years:
-        money = year.result.money
-        assert money is not None
-        whole = weekly.weekly_snapshots(money, scenario.config, scenario.keys)
-        with patch.object(weekly, "CHUNK_EMPLOYEES", size):
-            pieces = list(weekly.weekly_pieces(money, scenario.config, scenario.keys))
-        assert len(pieces) == max(1, -(-money.annual.height // size))
-        order = ["employee_id", "snapshot_date", "snapshot_type"]
-        assert_frame_equal(pl.concat(pieces).sort(order), whole.sort(order))

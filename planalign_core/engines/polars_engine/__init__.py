@@ -19,7 +19,7 @@ from planalign_core.config import Config
 from planalign_core.engines.polars_engine.accumulator import accumulate, baseline_rows
 from planalign_core.engines.polars_engine.baseline import baseline, baseline_table, initial_state
 from planalign_core.engines.polars_engine.money import initial_state as initial_money_state
-from planalign_core.engines.polars_engine.money.weekly import weekly_pieces
+from planalign_core.engines.polars_engine.money.weekly import WeeklyTables, weekly_tables
 from planalign_core.engines.polars_engine.params import RunKeys
 from planalign_core.engines.polars_engine.year import YearResult, with_money, workforce_year
 
@@ -33,18 +33,18 @@ class EngineYear:
     accumulator: pl.DataFrame
     seconds: float
     accumulator_seconds: float
-    # Each call yields the snapshot rows anew, in pieces computed as they are asked for (a
-    # writer stores one before the next exists); ``weekly_seconds`` is what computing them cost
-    # before this object existed (the dbt engine's), not what iterating will cost.
-    weekly_pieces: Callable[[], Iterator[pl.DataFrame]] | None = None
+    # Each call computes the year's compact weekly snapshots anew (what is stored);
+    # ``weekly_seconds`` is what computing them cost before this object existed (the dbt
+    # engine's), not what a call will cost.
+    weekly_tables: Callable[[], WeeklyTables] | None = None
     weekly_seconds: float = 0.0
 
     @property
     def weekly(self) -> pl.DataFrame | None:
-        """All of the year's weekly snapshot rows at once (computed again on each access)."""
-        if self.weekly_pieces is None:
+        """All of the year's weekly snapshot rows, expanded (computed again on each access)."""
+        if self.weekly_tables is None:
             return None
-        return pl.concat(list(self.weekly_pieces()), rechunk=False)
+        return self.weekly_tables().rows()
 
 
 @dataclass(frozen=True)
@@ -101,12 +101,12 @@ def _years(
                 plan_design_id=keys.plan_design_id,
             )
             done = perf_counter()
-            pieces = None
+            tables = None
             if weekly and result.money is not None:
-                pieces = partial(weekly_pieces, result.money, config, keys)
+                tables = partial(weekly_tables, result.money, config, keys)
             # seconds: the wall time this year took to be ready, the next year's workforce
             # (computed alongside its money) included
-            yield EngineYear(result, rows, done - clock, done - stepped, pieces)
+            yield EngineYear(result, rows, done - clock, done - stepped, tables)
             clock = perf_counter()
             if result.money is not None:
                 money = result.money.state

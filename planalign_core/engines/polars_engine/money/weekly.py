@@ -8,8 +8,7 @@ the year-end and termination rows come from the annual balances. No per-day rows
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -18,7 +17,6 @@ from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.money import MoneyYear
 from planalign_core.engines.polars_engine.money.balances import EMPLOYEE_SOURCES, EMPLOYER_SOURCES
 from planalign_core.engines.polars_engine.money.common import FRIDAY_ZERO, KEY, lit64, rhu
-from planalign_core.engines.polars_engine.money.contributions import capped_deferral
 from planalign_core.engines.polars_engine.money.vesting import anniversary_in, percent
 from planalign_core.engines.polars_engine.params import RunKeys, money, rate
 from planalign_core.rng import RATE_SCALE
@@ -78,73 +76,131 @@ def _per_employee(money_year: MoneyYear, config: Config) -> pl.LazyFrame:
     )
 
 
-def _fridays(money_year: MoneyYear, config: Config) -> pl.LazyFrame:
+def segment_rows(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
+    """The compact form of the year's weekly rows: one row per pay segment holding a Friday
+    (``SEGMENT_COLUMNS``), from which every Friday's row is a few integer operations on the
+    Friday's index ``k`` (0 for the first Friday): :func:`expand` here, the stored view in SQL
+    (``planalign_core.store.snapshots``). A Friday ``t`` of a segment ``[b, end)`` is one with
+    ``b <= t < min(end, end(Y))`` (the year-end row replaces the year's last day)."""
     rules = money_year.rules
-    segs = (
+    pay = pl.when(pl.col("in_plan")).then(pl.col("pay")).otherwise(lit64(0))
+    b = pl.col("b").cast(pl.Int64)
+    first = b + ((FRIDAY_ZERO - b) % 7 + 7) % 7
+    stop = pl.min_horizontal(pl.col("end").cast(pl.Int64), lit64(rules.last))
+    per_employee = _per_employee(money_year, config).join(
+        money_year.annual.lazy().select(KEY, "employee_id"), on=KEY, how="left"
+    )
+    return (
         money_year.segments.lazy()
         .select(
             KEY,
-            "b",
-            "end",
-            pl.when(pl.col("in_plan")).then(pl.col("pay")).otherwise(lit64(0)).alias("__pay"),
-            "rate",
-            "Up0",
-            "Uc0",
-            "N0",
-            "ded_limit",
+            first.alias("__first"),
+            ((stop - first + 6) // 7).alias("__fridays"),
+            pl.col("rate").cast(pl.Int32).alias("deferral_rate_units"),
+            (pl.col("Up0") + pay * (first - b + 1)).alias("plan_pay_first"),
+            (pay * 7).alias("plan_pay_step"),
+            lit64(rules.pay_cap).alias("plan_pay_cap"),
+            pl.col("Uc0").alias("capped_pay_start"),
+            pl.col("N0").alias("deferral_units_start"),
+            lit64(rules.deferral_q).alias("deferral_divisor"),
+            pl.col("ded_limit").alias("deferral_cap"),
         )
-        .join(_per_employee(money_year, config), on=KEY, how="left", maintain_order="left")
+        .filter(pl.col("__fridays") > 0)
+        .join(per_employee, on=KEY, how="left", maintain_order="left")
+        .select(
+            pl.lit(keys.scenario_id).alias("scenario_id"),
+            pl.lit(keys.plan_design_id).alias("plan_design_id"),
+            "employee_id",
+            pl.lit(rules.year, dtype=pl.Int32).alias("simulation_year"),
+            cal.to_date(pl.col("__first")).alias("first_friday"),
+            pl.col("__fridays").cast(pl.Int32).alias("fridays"),
+            "deferral_rate_units",
+            "plan_pay_first",
+            "plan_pay_step",
+            "plan_pay_cap",
+            "capped_pay_start",
+            "deferral_units_start",
+            "deferral_divisor",
+            "deferral_cap",
+            cal.to_date(pl.col("__last_active")).alias("credited_from"),
+            cal.to_date(pl.col("__anniversary")).alias("vesting_from"),
+            pl.col("__vest_before").cast(pl.Int32).alias("vest_before_units"),
+            pl.col("__vest_after").cast(pl.Int32).alias("vest_after_units"),
+            pl.col("__employee_begin").alias("employee_start"),
+            pl.col("__er_0").alias("employer_before"),
+            pl.col("__er_1").alias("employer_after"),
+            pl.col("__flows").alias("employer_flows"),
+            *[pl.col(f"__v_{c}{a}").alias(f"vested_employer_{c}{a}") for c in "01" for a in "01"],
+        )
+        .collect()
     )
-    b = pl.col("b").cast(pl.Int64)
-    first_friday = b + ((FRIDAY_ZERO - b) % 7 + 7) % 7
+
+
+def expand(segments: pl.DataFrame) -> pl.DataFrame:
+    """The weekly rows of :func:`segment_rows`' segments, in the table's layout (the Polars
+    translation of the stored view; a test holds them equal)."""
+    k = pl.col("__k")
+    day = pl.col("first_friday").cast(pl.Int64) + 7 * k
+    up = pl.col("plan_pay_first") + pl.col("plan_pay_step") * k
+    uc = pl.min_horizontal(up, pl.col("plan_pay_cap"))
+    n = pl.col("deferral_units_start") + pl.col("deferral_rate_units") * (
+        uc - pl.col("capped_pay_start")
+    )
     rows = (
-        segs.with_columns(
-            pl.int_ranges(first_friday, pl.col("end").cast(pl.Int64), 7, dtype=pl.Int64).alias("t")
+        segments.lazy()
+        .with_columns(pl.int_ranges(0, pl.col("fridays"), dtype=pl.Int64).alias("__k"))
+        .explode("__k")
+        .with_columns(day.alias("__day"))
+        .with_columns(
+            pl.min_horizontal(rhu(n, pl.col("deferral_divisor")), pl.col("deferral_cap")).alias(
+                "ytd_deferrals"
+            ),
+            (pl.col("__day") >= pl.col("credited_from").cast(pl.Int64)).alias("__credited"),
+            (pl.col("__day") >= pl.col("vesting_from").cast(pl.Int64)).alias("__after"),
         )
-        .explode("t", empty_as_null=False)
-        .filter(pl.col("t") != rules.last)
-    )
-    up = pl.col("Up0") + pl.col("__pay") * (pl.col("t") - pl.col("b") + 1)
-    uc = pl.min_horizontal(up, lit64(rules.pay_cap))
-    n = pl.col("N0") + pl.col("rate") * (uc - pl.col("Uc0"))
-    credited = pl.col("t") >= pl.col("__last_active")
-    after = pl.col("t") >= pl.col("__anniversary")
-    rows = rows.with_columns(
-        capped_deferral(n, rules).alias("ytd_deferrals"),
-        credited.alias("__credited"),
-        after.alias("__after"),
     )
     credited, after = pl.col("__credited"), pl.col("__after")
-    employee = pl.col("__employee_begin") + pl.col("ytd_deferrals")
-    employer = pl.when(credited).then(pl.col("__er_1")).otherwise(pl.col("__er_0"))
+    employee = pl.col("employee_start") + pl.col("ytd_deferrals")
+    employer = pl.when(credited).then(pl.col("employer_after")).otherwise(pl.col("employer_before"))
     vested_employer = (
         pl.when(credited & after)
-        .then(pl.col("__v_11"))
+        .then(pl.col("vested_employer_11"))
         .when(credited)
-        .then(pl.col("__v_10"))
+        .then(pl.col("vested_employer_10"))
         .when(after)
-        .then(pl.col("__v_01"))
-        .otherwise(pl.col("__v_00"))
+        .then(pl.col("vested_employer_01"))
+        .otherwise(pl.col("vested_employer_00"))
     )
-    return rows.select(
-        KEY,
-        pl.col("t").alias("__day"),
-        pl.lit(False).alias("__closing"),
-        pl.col("rate").alias("__rate"),
-        "ytd_deferrals",
-        pl.when(credited)
-        .then(pl.col("__flows"))
-        .otherwise(lit64(0))
-        .alias("ytd_employer_contributions"),
-        employee.alias("employee_balance"),
-        employer.alias("employer_balance"),
-        (employee + employer).alias("total_balance"),
-        (employee + vested_employer).alias("vested_balance"),
-        pl.when(after)
-        .then(pl.col("__vest_after"))
-        .otherwise(pl.col("__vest_before"))
-        .alias("__vest"),
-    ).filter((pl.col("total_balance") > 0) | (pl.col("__rate") > 0))
+    cents = {
+        "ytd_deferrals": pl.col("ytd_deferrals"),
+        "ytd_employer_contributions": pl.when(credited)
+        .then(pl.col("employer_flows"))
+        .otherwise(lit64(0)),
+        "employee_balance": employee,
+        "employer_balance": employer,
+        "total_balance": employee + employer,
+        "vested_balance": employee + vested_employer,
+    }
+    return (
+        rows.filter((employee + employer > 0) | (pl.col("deferral_rate_units") > 0))
+        .select(
+            "scenario_id",
+            "plan_design_id",
+            "employee_id",
+            "simulation_year",
+            cal.to_date(pl.col("__day")).alias("snapshot_date"),
+            pl.lit("weekly").alias("snapshot_type"),
+            pl.lit("active").alias("employment_status"),
+            rate(pl.col("deferral_rate_units")).alias("current_deferral_rate"),
+            *[money(cents[c]).alias(c) for c in MONEY_COLUMNS],
+            rate(
+                pl.when(after)
+                .then(pl.col("vest_after_units"))
+                .otherwise(pl.col("vest_before_units"))
+            ).alias("vested_percentage"),
+        )
+        .collect()
+    )
 
 
 def _closing(money_year: MoneyYear) -> pl.LazyFrame:
@@ -189,59 +245,52 @@ def _closing(money_year: MoneyYear) -> pl.LazyFrame:
     )
 
 
-CHUNK_EMPLOYEES = 10_000  # employees per piece: bounds the memory of the Friday expansion
-
-
-def weekly_snapshots(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
-    """The year's rows of ``fct_participant_balance_snapshots``: all of :func:`weekly_pieces`
-    at once, in their order."""
-    return pl.concat(list(weekly_pieces(money_year, config, keys)), rechunk=False)
-
-
-def weekly_pieces(money_year: MoneyYear, config: Config, keys: RunKeys) -> Iterator[pl.DataFrame]:
-    """The year's rows in pieces of :data:`CHUNK_EMPLOYEES` employees, each computed when asked
-    for: a caller storing each piece before asking for the next holds a few hundred thousand
-    rows, not the year's millions (3.4 to 5.3 million at 100k employees)."""
-    annual, segments = money_year.annual, money_year.segments
-    if annual.height == 0:
-        yield _weekly_piece(money_year, config, keys)
-        return
-    for start in range(0, annual.height, CHUNK_EMPLOYEES):
-        part = annual.slice(start, CHUNK_EMPLOYEES)
-        first_key, last_key = part[KEY][0], part[KEY][-1]
-        lo = int(segments[KEY].search_sorted(first_key, side="left"))
-        hi = int(segments[KEY].search_sorted(last_key, side="right"))
-        piece = replace(money_year, annual=part, segments=segments.slice(lo, hi - lo))
-        yield _weekly_piece(piece, config, keys)
-
-
-def _weekly_piece(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
-    """One piece's rows: its Fridays (by employee and date), then its closing rows (by
-    employee): row groups stay narrow in employee range, which is what point lookups prune on;
-    no global sort."""
+def closing_rows(money_year: MoneyYear, keys: RunKeys) -> pl.DataFrame:
+    """The year's year-end and termination rows, in the table's layout (stored as they are:
+    about one row per employee-year)."""
     rules = money_year.rules
-    parts = pl.collect_all([_fridays(money_year, config), _closing(money_year)])
-    rows = pl.concat(parts, how="vertical", rechunk=False)
-    ids = money_year.annual.select(KEY, "employee_id", "terminated")
-    rows = rows.join(ids, on=KEY, how="left", maintain_order="left")
-    closing, terminated = pl.col("__closing"), pl.col("terminated")
+    ids = money_year.annual.lazy().select(KEY, "employee_id", "terminated")
+    rows = _closing(money_year).join(ids, on=KEY, how="left", maintain_order="left")
+    terminated = pl.col("terminated")
     return rows.select(
         pl.lit(keys.scenario_id).alias("scenario_id"),
         pl.lit(keys.plan_design_id).alias("plan_design_id"),
         "employee_id",
         pl.lit(rules.year, dtype=pl.Int32).alias("simulation_year"),
         cal.to_date(pl.col("__day")).alias("snapshot_date"),
-        pl.when(~closing)
-        .then(pl.lit("weekly"))
-        .when(terminated)
+        pl.when(terminated)
         .then(pl.lit("termination"))
         .otherwise(pl.lit("year_end"))
         .alias("snapshot_type"),
-        pl.when(closing & terminated)
+        pl.when(terminated)
         .then(pl.lit("terminated"))
         .otherwise(pl.lit("active"))
         .alias("employment_status"),
         rate(pl.col("__rate")).alias("current_deferral_rate"),
         *[money(pl.col(c)).alias(c) for c in MONEY_COLUMNS],
         rate(pl.col("__vest")).alias("vested_percentage"),
-    )
+    ).collect()
+
+
+@dataclass(frozen=True)
+class WeeklyTables:
+    """A year's weekly balance snapshots as stored: the segments holding Fridays (expanded on
+    read) and the closing rows."""
+
+    segments: pl.DataFrame
+    closings: pl.DataFrame
+
+    def rows(self) -> pl.DataFrame:
+        """Every row of ``fct_participant_balance_snapshots`` for the year: the Fridays by
+        employee and date, then the closing rows."""
+        return pl.concat([expand(self.segments), self.closings], rechunk=False)
+
+
+def weekly_tables(money_year: MoneyYear, config: Config, keys: RunKeys) -> WeeklyTables:
+    """The year's compact weekly snapshots (:class:`WeeklyTables`)."""
+    return WeeklyTables(segment_rows(money_year, config, keys), closing_rows(money_year, keys))
+
+
+def weekly_snapshots(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
+    """The year's rows of ``fct_participant_balance_snapshots``, expanded."""
+    return weekly_tables(money_year, config, keys).rows()

@@ -1,7 +1,8 @@
-{#- Balances of each participant on each Friday it is employed in the year, on December 31
-    (an employee active then; it replaces that day's weekly row) and on its termination date
-    (rules, "Money tables"). A weekly or year-end row exists when the total balance or the
-    deferral rate is positive; a termination row when the leaver held money in the year (its
+{#- The closing rows of fct_participant_balance_snapshots (stored as they are; the Fridays are
+    int_balance_snapshot_segments, expanded by the view planalign_core/store/snapshots.py):
+    each participant's balances on December 31 (an employee active then) and on its
+    termination date (rules, "Money tables"). A year-end row exists when the total balance or
+    the deferral rate is positive; a termination row when the leaver held money in the year (its
     beginning balances plus the year's contributions), even if all of it is forfeited. Deferrals accrue daily (DT(t) from the segments),
     employer money is credited on the last active day, forfeited on the termination date, and
     the return is credited on December 31. -#}
@@ -78,23 +79,8 @@ accounts_all as (
     left join accounts as a on a.employee_id = w.employee_id
 ),
 
-fridays as (
-    select cast(day as date) as day
-    from range({{ year_start(year) }}, {{ year_end(year) }} + interval 1 day, interval 1 day) as t(day)
-    where isodow(day) = 5
-),
-
 dates as (
-    select w.employee_key, f.day as snapshot_date, 'weekly' as snapshot_type
-    from workforce as w
-    inner join fridays as f
-        on f.day >= greatest({{ year_start(year) }}, w.hire_date)
-        and (w.termination_date is null or f.day < w.termination_date)
-    where not (w.is_active and f.day = {{ year_end(year) }})
-
-    union all
-
-    select employee_key, {{ year_end(year) }}, 'year_end'
+    select employee_key, {{ year_end(year) }} as snapshot_date, 'year_end' as snapshot_type
     from workforce
     where is_active
 
