@@ -54,6 +54,7 @@ EXIT_OK, EXIT_REGRESSION, EXIT_FAILED = 0, 1, 2
 DEFAULT_MARKDOWN = ".asv/pr-comment.md"
 DEFAULT_JSON = ".asv/pr-verdict.json"
 PR_RESULTS = ".asv/pr"  # stage 1 and 2 results: never published
+SCREEN_ROUNDS = 2  # stage 1: every benchmark interleaved (the history's SlowCall has one)
 CONFIRM_ROUNDS = 4  # stage 2: fresh processes per commit, interleaved
 MARKER = "<!-- planalign-benchmarks -->"  # the workflow edits the comment that carries it
 
@@ -219,7 +220,9 @@ def run(args: argparse.Namespace) -> int:
     note = priority_note()
     print(note, flush=True)
     started = time.monotonic()
-    benchmarks, before, after = measure("screen", machine, base, head, args.bench)
+    benchmarks, before, after = measure(
+        "screen", machine, base, head, args.bench, "-a", f"rounds={SCREEN_ROUNDS}"
+    )
     rows = compare(benchmarks, before, after)
     screened = time.monotonic() - started
     candidates = [row.name for row in rows if row.verdict is Verdict.CANDIDATE]
