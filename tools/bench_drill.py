@@ -4,9 +4,10 @@ In a throwaway clone (``.asv/drill/clone``, kept between drills so its virtualen
 commits, on top of ``HEAD``:
 
 - ``aa``: an empty commit (identical code: any failure is a false alarm);
-- ``slowNN``: ``NN`` % more work in the engine's compute, real CPU work (a pure-Python integer
-  loop inside ``--inject-into``, once per simulated year), calibrated on this machine so that
-  the 5k x 5 pipeline's wall time grows by ``NN`` %.
+- ``slowNN``: ``NN`` % more work in the engine's compute, real CPU work (SHA-256 over a
+  buffer inside ``--inject-into``, once per simulated year: native code that releases the GIL,
+  as Polars does), calibrated on this machine so that the 5k x 5 pipeline's wall time grows by
+  ``NN`` %.
 
 Then it runs ``tools.bench_pr`` ``--checks`` times per commit, the kinds interleaved (aa, slow25,
 slow10, aa, ...) so that a load change hits every kind alike, optionally beside a busy
@@ -44,11 +45,13 @@ CALIBRATION_RUNS = 6
 BURN = """
 
 # --- bench_drill: an injected slowdown (real CPU work, not a sleep) ---
-def _drill_burn(rounds: int = {rounds}) -> int:
-    state = 1
-    for _ in range(rounds):
-        state = (state * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
-    return state
+import hashlib as _drill_hashlib
+
+_DRILL_BYTES = bytes({rounds})
+
+
+def _drill_burn(data: bytes = _DRILL_BYTES) -> bytes:
+    return _drill_hashlib.sha256(data).digest()  # native work, GIL released like Polars'
 
 
 _drill_wrapped = {function}
@@ -148,15 +151,15 @@ def prepare_clone() -> Path:
 
 
 def burn_cost() -> float:
-    """Seconds per iteration of the injected loop, in this interpreter (best of 5)."""
+    """Seconds per hashed byte of the injected work, here (best of 5)."""
     namespace: dict[str, Any] = {}
     exec(BURN.format(rounds=0, function="_f").split("_drill_wrapped")[0], namespace)
-    burn = namespace["_drill_burn"]
+    burn, data = namespace["_drill_burn"], bytes(20_000_000)
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()
-        burn(500_000)
-        best = min(best, (time.perf_counter() - start) / 500_000)
+        burn(data)
+        best = min(best, (time.perf_counter() - start) / len(data))
     return best
 
 
@@ -172,7 +175,7 @@ def commit_variant(clone: Path, name: str, target: str, rounds: int | None) -> s
             raise ToolError(f"{target}: no such function to inject a slowdown into")
         with source.open("a") as handle:
             handle.write(BURN.format(rounds=rounds, function=function))
-        git("commit", "--quiet", "-am", f"drill {name}: {rounds} burn rounds per call", cwd=clone)
+        git("commit", "--quiet", "-am", f"drill {name}: hash {rounds} bytes per call", cwd=clone)
     commit = git("rev-parse", "HEAD", cwd=clone)
     git("checkout", "--quiet", "main", cwd=clone)
     return commit
@@ -210,10 +213,10 @@ def calibrate(clone: Path, sizes: Sequence[int], target: str) -> dict[str, Any]:
     with worktree(clone, base_commit) as tree:
         base = statistics.median(measure_pipeline(tree, CALIBRATION_RUNS))
     calls = 5  # one per simulated year
-    result: dict[str, Any] = {"base_wall_s": base, "burn_ns_per_round": cost * 1e9, "sizes": {}}
+    result: dict[str, Any] = {"base_wall_s": base, "burn_ns_per_byte": cost * 1e9, "sizes": {}}
     for size in sizes:
         rounds = int(size / 100 * base / (calls * cost))
-        for _ in range(2):
+        for _ in range(3):
             commit = commit_variant(clone, f"calibrate{size}", target, rounds)
             with worktree(clone, base_commit) as base_tree, worktree(clone, commit) as slow_tree:
                 walls_base, walls_slow = [], []
@@ -221,10 +224,10 @@ def calibrate(clone: Path, sizes: Sequence[int], target: str) -> dict[str, Any]:
                     walls_base += measure_pipeline(base_tree, CALIBRATION_RUNS // 2)
                     walls_slow += measure_pipeline(slow_tree, CALIBRATION_RUNS // 2)
             ratio = statistics.median(walls_slow) / statistics.median(walls_base)
-            print(f"calibration {size} %: {rounds} rounds/call -> x{ratio:.3f}", flush=True)
+            print(f"calibration {size} %: {rounds} bytes/call -> x{ratio:.3f}", flush=True)
             if abs(ratio - 1 - size / 100) < 0.02:
                 break
-            rounds = int(rounds * (size / 100) / max(ratio - 1, 0.01))
+            rounds = int(rounds * min(max((size / 100) / max(ratio - 1, 0.005), 0.5), 2.0))
         result["sizes"][str(size)] = {"rounds": rounds, "measured_ratio": ratio}
     return result
 
@@ -280,7 +283,7 @@ def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, c
         f" confirmation pass: {'off' if args.no_confirm else 'on'}",
         f"- calibration (quiet 5k x 5 pipeline, wall {cal['base_wall_s']:.3f} s): "
         + ", ".join(
-            f"{size} % = {info['rounds']} rounds/call, measured x{info['measured_ratio']:.3f}"
+            f"{size} % = {info['rounds']} bytes hashed a call: x{info['measured_ratio']:.3f}"
             for size, info in cal["sizes"].items()
         ),
         f"- drill run time: {elapsed / 60:.1f} min; per check median "

@@ -59,4 +59,6 @@ def test_pull_request_check_names_an_unknown_base(tmp_path: Path) -> None:
     done = run("tools.bench_pr", "--base", "no-such-ref", "--markdown", str(comment))
     assert done.returncode == 2
     assert "unknown commit 'no-such-ref'" in done.stderr and "fetch-depth: 0" in done.stderr
-    assert comment.read_text().startswith("### Benchmarks: could not compare")
+    first, second = comment.read_text().splitlines()[:2]
+    assert first == "<!-- planalign-benchmarks -->"  # the marker the workflow edits by
+    assert second == "### Benchmarks: could not compare"
