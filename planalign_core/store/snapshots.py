@@ -62,9 +62,11 @@ _WEEKLY_COLUMNS = (
 def view_sql(segments: str = SEGMENTS_TABLE, closings: str = CLOSINGS_TABLE) -> str:
     """``CREATE OR REPLACE VIEW fct_participant_balance_snapshots`` over the two tables."""
     return f"""CREATE OR REPLACE VIEW "{SNAPSHOTS_VIEW}" AS
-WITH fridays AS (
-    SELECT s.*, f.k, CAST(s.first_friday + CAST(7 * f.k AS INTEGER) AS DATE) AS snapshot_date
-    FROM "{segments}" AS s, range(s.fridays) AS f(k)
+WITH indexed AS (
+    SELECT *, unnest(range(fridays)) AS k FROM "{segments}"
+),
+fridays AS (
+    SELECT *, CAST(first_friday + CAST(7 * k AS INTEGER) AS DATE) AS snapshot_date FROM indexed
 ),
 accrued AS (
     SELECT *,
