@@ -9,33 +9,52 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from types import ModuleType
 
-from planalign_core import __version__
-from planalign_core.commands import COMMANDS
+from planalign_core.commands import COMMAND_HELP, command_module
 from planalign_core.errors import PlanalignError
 
 
-def _command_modules() -> list[ModuleType]:
-    return list(COMMANDS)
+class _Version(argparse.Action):
+    """``--version``: the package version is looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from planalign_core import __version__  # noqa: PLC0415 - importlib.metadata, ~50 ms
+
+        parser.exit(message=f"planalign {__version__}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str] | None) -> set[str]:
+    """The commands whose modules the parser needs: the one named in ``argv`` (its first
+    argument that is not an option), or every one when none is named (``--help``, errors)."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    named = next((w for w in words if not w.startswith("-")), None)
+    return {named} if named in COMMAND_HELP else set(COMMAND_HELP)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the named command's module is imported (a command's imports, e.g.
+    Polars and DuckDB for ``simulate``, cost more than the rest of the start-up)."""
     parser = argparse.ArgumentParser(
         prog="planalign", description="Exact, fast 401(k) workforce simulation."
     )
-    parser.add_argument("--version", action="version", version=f"planalign {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in _command_modules():
-        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        module.add_arguments(command)
-        command.set_defaults(run=module.run)
+    chosen = _chosen(argv)
+    for name, text in COMMAND_HELP.items():
+        command = sub.add_parser(name, help=text, description=text)
+        if name in chosen:
+            module = command_module(name)
+            module.add_arguments(command)
+            command.set_defaults(run=module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors the user can fix are printed, not raised."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         code: int = args.run(args)
     except PlanalignError as exc:

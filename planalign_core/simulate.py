@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 import psutil
 
-from planalign_core import __version__
+import planalign_core
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import Config, config_hash, config_json, load_config
 from planalign_core.engines import ENGINE_NAMES, dbt_driver
@@ -173,7 +173,7 @@ def _metadata(report: RunReport, spec: RunSpec, started: datetime) -> pl.DataFra
             "census_source": [report.census_source],
             "census_employees": pl.Series([report.census_employees], dtype=pl.Int64),
             "config_hash": [report.config_hash],
-            "package_version": [__version__],
+            "package_version": [planalign_core.__version__],
             "polars_version": [pl.__version__],
             "duckdb_version": [duckdb.__version__],
             "started_at": pl.Series([started.replace(tzinfo=None)], dtype=pl.Datetime("us")),

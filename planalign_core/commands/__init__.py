@@ -1,17 +1,30 @@
 """Sub-commands of the ``planalign`` CLI, one module per command.
 
 Each module exposes ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
+They are imported on demand (:func:`command_module`): a run imports only its own command's
+dependencies (``planalign simulate`` never builds the event adapters that ``validate`` needs).
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import ModuleType
 
-from planalign_core.commands import demo as demo
-from planalign_core.commands import history as history
-from planalign_core.commands import ingest as ingest
-from planalign_core.commands import schema as schema
-from planalign_core.commands import simulate as simulate
-from planalign_core.commands import validate as validate
+# Each command's one-line help (the modules read theirs from here), in ``--help`` order.
+COMMAND_HELP: dict[str, str] = {
+    "schema": "Write the JSON Schema of SimulationEvent (stdout, or --out FILE).",
+    "validate": "Validate a JSON (.json array) or JSON lines event file; report every problem.",
+    "ingest": (
+        "Validate events and insert them into fct_yearly_events (skipping ids already stored)."
+    ),
+    "demo": "Generate, validate and ingest a synthetic batch of events into DuckDB; print figures.",
+    "simulate": "Simulate a workforce and its plan participation year by year into a DuckDB file.",
+    "history": (
+        "Rebuild a participant's state on a date from its events (level, pay, rate, balances)."
+    ),
+}
 
-COMMANDS: tuple[ModuleType, ...] = (schema, validate, ingest, demo, simulate, history)
+
+def command_module(name: str) -> ModuleType:
+    """The module of command ``name``."""
+    return import_module(f"planalign_core.commands.{name}")

@@ -14,12 +14,13 @@ from typing import TypeVar
 
 import psutil
 
+from planalign_core.commands import COMMAND_HELP
 from planalign_core.events import dump_json, events_to_frame, frame_to_events, validate_json
 from planalign_core.events.synthetic import synthetic_events
 from planalign_core.store import Database
 
 NAME = "demo"
-HELP = "Generate, validate and ingest a synthetic batch of events into DuckDB; print figures."
+HELP = COMMAND_HELP[NAME]
 T = TypeVar("T")
 
 

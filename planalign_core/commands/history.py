@@ -6,12 +6,13 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from planalign_core.commands import COMMAND_HELP
 from planalign_core.errors import ConfigError
 from planalign_core.history import load_history
 from planalign_core.store import DEFAULT_DB_PATH, Database
 
 NAME = "history"
-HELP = "Rebuild a participant's state on a date from its events (level, pay, rate, balances)."
+HELP = COMMAND_HELP[NAME]
 TIMELINE_COLUMNS = (
     "simulation_year",
     "event_sequence",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from planalign_core.commands import COMMAND_HELP
 from planalign_core.commands.event_files import read_events
 from planalign_core.events import events_to_frame
 from planalign_core.store import DEFAULT_DB_PATH, Database
 
 NAME = "ingest"
-HELP = "Validate events and insert them into fct_yearly_events (skipping ids already stored)."
+HELP = COMMAND_HELP[NAME]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

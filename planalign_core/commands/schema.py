@@ -7,10 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from planalign_core.commands import COMMAND_HELP
 from planalign_core.events import SimulationEvent
 
 NAME = "schema"
-HELP = "Write the JSON Schema of SimulationEvent (stdout, or --out FILE)."
+HELP = COMMAND_HELP[NAME]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

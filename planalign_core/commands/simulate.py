@@ -8,12 +8,13 @@ import time
 from pathlib import Path
 
 from planalign_core import simulate as simulation
+from planalign_core.commands import COMMAND_HELP
 from planalign_core.engines import ENGINE_NAMES, dbt_driver
 from planalign_core.simulate import RunReport, RunSpec, YearSummary
 from planalign_core.store import DEFAULT_DB_PATH
 
 NAME = "simulate"
-HELP = "Simulate a workforce and its plan participation year by year into a DuckDB file."
+HELP = COMMAND_HELP[NAME]
 BAR_WIDTH = 30
 
 

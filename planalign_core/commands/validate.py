@@ -6,10 +6,11 @@ import argparse
 import time
 from pathlib import Path
 
+from planalign_core.commands import COMMAND_HELP
 from planalign_core.commands.event_files import read_events
 
 NAME = "validate"
-HELP = "Validate a JSON (.json array) or JSON lines event file; report every problem."
+HELP = COMMAND_HELP[NAME]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

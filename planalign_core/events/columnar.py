@@ -19,7 +19,6 @@ from typing import Any, Union, get_args, get_origin
 import polars as pl
 from pydantic.fields import FieldInfo
 
-from planalign_core.events.adapters import EVENTS_ADAPTER, validate_json
 from planalign_core.events.envelope import PAYLOAD_TYPES, SimulationEvent
 from planalign_core.events.types import EventType, ExactDecimal
 
@@ -113,6 +112,9 @@ def events_to_frame(events: Sequence[SimulationEvent]) -> pl.DataFrame:
     """Models -> rows, in the given order."""
     if not events:
         return empty_events_frame()
+    # the adapter is built on first use (~0.1 s at import): simulations never need it
+    from planalign_core.events.adapters import EVENTS_ADAPTER  # noqa: PLC0415
+
     raw = EVENTS_ADAPTER.dump_json(list(events))
     frame = pl.read_json(io.BytesIO(raw), schema=_json_read_schema()).unnest("payload")
     return frame.select(_from_text(name, dtype) for name, dtype in EVENT_COLUMNS.items())
@@ -174,6 +176,8 @@ def frame_to_jsonl(frame: pl.DataFrame) -> bytes:
 def frame_to_events(frame: pl.DataFrame) -> list[SimulationEvent]:
     """Rows -> models, validated by the schema (a bad row raises ``EventValidationError``
     naming its position), in the frame's order."""
+    from planalign_core.events.adapters import validate_json  # noqa: PLC0415
+
     ordered: list[SimulationEvent] = [None] * frame.height  # type: ignore[list-item]
     for positions, part in _json_parts(frame):
         rows = positions.to_list()
