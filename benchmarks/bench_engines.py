@@ -1,8 +1,8 @@
 """Polars engine vs SQL engine (issue "The SQL engine"): the accumulator per engine, where the
 dbt engine's time goes, and ``planalign simulate`` as a user runs it, in a new process.
 
-The full pipeline per engine is ``bench_simulation.Simulate`` (its ``engine`` parameter, from
-:data:`ENGINES`). The dbt engine is timed at 5k employees only: its goal is 5k x 5 years
+The whole run per engine is :class:`EngineCli` (the one run per engine and commit of
+``runs.whole_runs``). The dbt engine is timed at 5k employees only: its goal is 5k x 5 years
 in <= 30 s on 2 cores (the users' earlier dbt engine took 374 s there, mostly dbt start-up), and
 larger sizes would only lengthen the suite. Commits without the dbt engine skip its parameters.
 """
@@ -10,27 +10,19 @@ larger sizes would only lengthen the suite. Commits without the dbt engine skip 
 from __future__ import annotations
 
 import atexit
-import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 
-from . import BENCH_THREADS
 from .common import CPU_TIMER, SEED, per_process, require
+from .runs import DBT_SIZES, SMALL, START_YEAR, YEARS, census_file, run_name, whole_runs
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
 ENGINES = ["polars", "dbt"]
-DBT_SIZES = (5_000,)
-START_YEAR = 2025
 
 
 def require_engine(engine: str, employees: int) -> None:
@@ -43,16 +35,10 @@ def require_engine(engine: str, employees: int) -> None:
         raise NotImplementedError(f"engine {engine!r} is not in this commit")
 
 
-def _census_file(employees: int) -> Path:
-    from .bench_simulation import census_file  # noqa: PLC0415 - one census file per size
-
-    return census_file(employees)
-
-
 def _config_and_census(employees: int) -> tuple[Any, Any]:
     config = require("planalign_core.config", "load_config")()
     census = require("planalign_core.census", "load_census")(
-        _census_file(employees), START_YEAR, config
+        census_file(employees), START_YEAR, config
     )
     return config, census
 
@@ -98,9 +84,9 @@ class EngineAccumulator:
     params = [[5_000], ENGINES]
     param_names = ["employees", "engine"]
     timeout = 600
-    rounds = 1
+    rounds = 2  # interleaved in a pull-request check
     number = 1
-    repeat = (3, 10, 10.0)
+    repeat = (2, 5, 5.0)
 
     def setup(self, employees: int, engine: str) -> None:
         require_engine(engine, employees)
@@ -126,93 +112,49 @@ class EngineAccumulator:
             self.session.invoke(*self.accumulator_run)
 
 
-CLI_EMPLOYEES, CLI_YEARS = 5_000, 5
-
-
-def _cli_seconds(engine: str, years: int, database: Path) -> float:
-    """``planalign simulate`` in a new process, as a user runs it; its wall seconds."""
-    command = [
-        sys.executable,
-        "-c",
-        "import sys; from planalign_core.cli import main; sys.exit(main(sys.argv[1:]))",
-        "simulate",
-        "--engine",
-        engine,
-        "--census",
-        str(_census_file(CLI_EMPLOYEES)),
-        "--years",
-        str(years),
-        "--start-year",
-        str(START_YEAR),
-        "--seed",
-        str(SEED),
-        "--quiet",
-        "--db",
-        str(database),
-    ]
-    env = {**os.environ, "POLARS_MAX_THREADS": str(BENCH_THREADS)}
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
-    return time.perf_counter() - started
-
-
-def _stored_timings(database: Path) -> dict[str, float]:
-    """The run's ``timings`` from ``run_metadata`` (empty where a commit does not store them)."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        columns = {row[0] for row in con.execute("DESCRIBE run_metadata").fetchall()}
-        if "timings" not in columns:
-            return {}
-        row = con.execute("SELECT timings FROM run_metadata").fetchone()
-    return dict(json.loads(row[0])) if row and row[0] else {}
-
-
-def _cli_runs(*_: object) -> dict[str, dict[str, Any]]:
-    """One ``planalign simulate`` per engine at 5k x 5, after a one-year warm-up run (dbt's
-    partial-parse cache, the OS file cache): its wall seconds and the timings it stored.
-
-    The ``setup_cache`` of :class:`EngineCli` and :class:`DbtTimeSplit` (one function, so asv
-    runs it once per commit for both); engines this commit lacks are left out.
-    """
-    try:
-        require("planalign_core.cli", "main")
-    except NotImplementedError:
-        return {}
-    runs: dict[str, dict[str, Any]] = {}
-    for engine in ENGINES:
-        try:
-            require_engine(engine, CLI_EMPLOYEES)
-        except NotImplementedError:
-            continue
-        scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-"))
-        try:
-            _cli_seconds(engine, 1, scratch / "warm-up.duckdb")
-            seconds = _cli_seconds(engine, CLI_YEARS, scratch / "cli.duckdb")
-            runs[engine] = {"seconds": seconds, "timings": _stored_timings(scratch / "cli.duckdb")}
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    return runs
+CLI_EMPLOYEES, CLI_YEARS = SMALL, YEARS
 
 
 class EngineCli:
-    """``planalign simulate --engine E`` in a new process, as a user runs it: interpreter
-    start, imports, dbt start-up and parse (dbt's partial-parse cache warm), the run, the
-    writes. The figure to hold against the 374 s of the earlier engine at 5k x 5."""
+    """``planalign simulate --engine E`` (the default run: weekly snapshots stored) in a new
+    process, as a user runs it: interpreter start, imports, dbt start-up and parse (dbt's
+    partial-parse cache warm), the run, the writes. The figure to hold against the 374 s of the
+    earlier engine at 5k x 5. Wall and CPU seconds and peak RSS of the process (``runs``: one
+    run per engine and commit, shared with the outputs, the time split and the lookups)."""
 
     params = [[CLI_EMPLOYEES], [CLI_YEARS], ENGINES]
     param_names = ["employees", "years", "engine"]
     timeout = 900
-    setup_cache = _cli_runs
+    rounds = 1  # a whole run per round: one is the budget
+    setup_cache = whole_runs
 
     def setup(self, runs: dict[str, Any], employees: int, years: int, engine: str) -> None:
-        if engine not in runs:
+        if run_name(engine, employees) not in runs:
             raise NotImplementedError(f"engine {engine!r} is not in this commit")
+        self.run = runs[run_name(engine, employees)]
 
     def track_cli_seconds(
         self, runs: dict[str, Any], employees: int, years: int, engine: str
     ) -> float:
-        return float(runs[engine]["seconds"])
+        """Wall seconds: what the user waits."""
+        return float(self.run["wall_seconds"])
 
     track_cli_seconds.unit = "seconds"  # type: ignore[attr-defined]
+
+    def track_cli_cpu_seconds(
+        self, runs: dict[str, Any], employees: int, years: int, engine: str
+    ) -> float:
+        """CPU seconds of the process (every thread): steady beside a busy neighbour."""
+        return float(self.run["cpu_seconds"])
+
+    track_cli_cpu_seconds.unit = "seconds"  # type: ignore[attr-defined]
+
+    def track_cli_peak_rss(
+        self, runs: dict[str, Any], employees: int, years: int, engine: str
+    ) -> int:
+        return int(self.run["peak_rss_bytes"])
+
+    track_cli_peak_rss.unit = "bytes"  # type: ignore[attr-defined]
 
 
 class DbtTimeSplit:
@@ -223,13 +165,15 @@ class DbtTimeSplit:
     params = [[CLI_EMPLOYEES], [CLI_YEARS]]
     param_names = ["employees", "years"]
     timeout = 900
-    setup_cache = _cli_runs
+    rounds = 1
+    setup_cache = whole_runs
 
     def setup(self, runs: dict[str, Any], employees: int, years: int) -> None:
         require("planalign_core.engines.dbt_driver", "timing_summary")
-        if "dbt" not in runs or not runs["dbt"]["timings"]:
+        run = runs.get(run_name("dbt", employees), {})
+        if not run.get("timings"):
             raise NotImplementedError("this commit has no dbt engine timings")
-        self.timings: dict[str, float] = runs["dbt"]["timings"]
+        self.timings: dict[str, float] = run["timings"]
 
     def _sum(self, suffix: str) -> float:
         return sum(

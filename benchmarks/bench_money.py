@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from . import BENCH_THREADS
-from .bench_simulation import START_YEAR, census_file, fixed_run_outputs
 from .common import CPU_TIMER, SEED, SlowCall, per_process, require, skip_slow
+from .runs import LARGE, SMALL, START_YEAR, census_file, run_name, whole_runs
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
-SCENARIO = "bench"
+SCENARIO = "bench"  # the in-memory runs' scenario
+STORED_SCENARIO = "default"  # the stored runs' (``planalign simulate``'s default)
 LOOKUP_DATE = dt.date(START_YEAR + 2, 6, 30)
 
 
@@ -69,8 +68,8 @@ class MoneyStage:
     params = [[10_000, 100_000]]
     param_names = ["employees"]
     timeout = 600
-    rounds = 1
-    repeat = (3, 10, 5.0)
+    rounds = 2  # interleaved in a pull-request check
+    repeat = (2, 5, 3.0)
 
     def setup(self, employees: int) -> None:
         skip_slow(employees >= 100_000)
@@ -147,82 +146,67 @@ def _open_run(path: str) -> tuple[Any, str]:
 
 
 class _StoredRun:
-    """A stored 5-year run with the weekly snapshots (built once per commit by
-    ``setup_cache``); the lookup and the reconstruction read it."""
+    """A stored 5-year run with the weekly snapshots: the database of the default run of
+    ``runs.whole_runs`` (once per commit, shared with the whole-run figures); the lookup and
+    the reconstruction read it. 100k x 5 is skipped with ``ASV_SKIP_SLOW``."""
 
-    params = [[10_000, 100_000]]
+    params = [[SMALL, LARGE]]
     param_names = ["employees"]
     timeout = 1800
+    rounds = 1  # asv makes a setup_cache per round of a check: one whole run is the budget
+    setup_cache = whole_runs
 
-    def setup_cache(self) -> dict[int, str]:
-        simulate = require("planalign_core.simulate")
+    def setup(self, runs: dict[str, Any], employees: int) -> None:
         require("planalign_core.store.lookup", "balance_on")
-        folder = Path(tempfile.mkdtemp(prefix="planalign-bench-money-"))
-        paths = {}
-        for employees in self.params[0]:
-            try:
-                skip_slow(employees >= 100_000)
-            except NotImplementedError:
-                continue
-            path = folder / f"money-{employees}.duckdb"
-            spec = simulate.RunSpec(
-                years=5,
-                start_year=START_YEAR,
-                seed=SEED,
-                scenario_id=SCENARIO,
-                census_path=census_file(employees),
-            )
-            simulate.run(spec, path, threads=BENCH_THREADS)
-            paths[employees] = str(path)
-        return paths
-
-    def setup(self, paths: dict[int, str], employees: int) -> None:
-        if employees not in paths:
-            raise NotImplementedError("slow parameters are skipped")
-        self.db, self.employee = _open_run(paths[employees])
+        name = run_name("polars", employees)
+        if name not in runs:
+            raise NotImplementedError("slow parameters are skipped (or no command line here)")
+        self.db, self.employee = _open_run(runs[name]["database"])
 
 
 class BalanceLookup(_StoredRun):
     """A participant's balance on a date: one parameterised query on the snapshots."""
 
-    def setup(self, paths: dict[int, str], employees: int) -> None:
-        super().setup(paths, employees)
+    def setup(self, runs: dict[str, Any], employees: int) -> None:
+        super().setup(runs, employees)
         self.balance_on = require("planalign_core.store.lookup", "balance_on")
 
-    def time_balance_lookup(self, paths: dict[int, str], employees: int) -> None:
-        self.balance_on(self.db, self.employee, LOOKUP_DATE, SCENARIO)
+    def time_balance_lookup(self, runs: dict[str, Any], employees: int) -> None:
+        self.balance_on(self.db, self.employee, LOOKUP_DATE, STORED_SCENARIO)
 
 
 class HistoryReconstruction(_StoredRun):
     """A participant's five-year history rebuilt from its events, and its state on a date."""
 
-    def setup(self, paths: dict[int, str], employees: int) -> None:
-        super().setup(paths, employees)
+    def setup(self, runs: dict[str, Any], employees: int) -> None:
+        super().setup(runs, employees)
         self.load_history = require("planalign_core.history", "load_history")
 
-    def time_history(self, paths: dict[int, str], employees: int) -> None:
-        self.load_history(self.db, self.employee, SCENARIO).state_as_of(LOOKUP_DATE)
+    def time_history(self, runs: dict[str, Any], employees: int) -> None:
+        self.load_history(self.db, self.employee, STORED_SCENARIO).state_as_of(LOOKUP_DATE)
 
 
 class MoneyOutputs:
-    """The money a fixed run produces (5k x 5, seed fixed; the run of
-    ``bench_simulation.fixed_run_outputs``): a commit that changes results shows in the
-    history."""
+    """The money a fixed run produces (5k x 5, seed fixed; the default run of
+    ``runs.whole_runs``): a commit that changes results shows in the history."""
 
-    timeout = 300
-    setup_cache = fixed_run_outputs
+    timeout = 900
+    rounds = 1
+    setup_cache = whole_runs
 
-    def setup(self, outputs: dict[str, int]) -> None:
+    def setup(self, runs: dict[str, Any]) -> None:
+        outputs = runs.get(run_name("polars", SMALL), {}).get("outputs", {})
         if "total_deferrals_cents" not in outputs:
             raise NotImplementedError("this commit has no money tables")
+        self.outputs: dict[str, int] = outputs
 
-    def track_total_deferrals_cents(self, outputs: dict[str, int]) -> int:
-        return outputs["total_deferrals_cents"]
+    def track_total_deferrals_cents(self, runs: dict[str, Any]) -> int:
+        return self.outputs["total_deferrals_cents"]
 
     track_total_deferrals_cents.unit = "cents"  # type: ignore[attr-defined]
 
-    def track_total_ending_balance_cents(self, outputs: dict[str, int]) -> int:
+    def track_total_ending_balance_cents(self, runs: dict[str, Any]) -> int:
         """Every source's ending balance in the last year."""
-        return outputs["total_ending_balance_cents"]
+        return self.outputs["total_ending_balance_cents"]
 
     track_total_ending_balance_cents.unit = "cents"  # type: ignore[attr-defined]
