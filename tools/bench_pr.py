@@ -54,7 +54,6 @@ EXIT_OK, EXIT_REGRESSION, EXIT_FAILED = 0, 1, 2
 DEFAULT_MARKDOWN = ".asv/pr-comment.md"
 DEFAULT_JSON = ".asv/pr-verdict.json"
 PR_RESULTS = ".asv/pr"  # stage 1 and 2 results: never published
-SCREEN_ROUNDS = 2  # stage 1: every benchmark interleaved (the history's SlowCall has one)
 CONFIRM_ROUNDS = 4  # stage 2: fresh processes per commit, interleaved
 MARKER = "<!-- planalign-benchmarks -->"  # the workflow edits the comment that carries it
 
@@ -220,9 +219,9 @@ def run(args: argparse.Namespace) -> int:
     note = priority_note()
     print(note, flush=True)
     started = time.monotonic()
-    benchmarks, before, after = measure(
-        "screen", machine, base, head, args.bench, "-a", f"rounds={SCREEN_ROUNDS}"
-    )
+    # Stage 1: each benchmark's own rounds (two for sampled times, so the commits interleave;
+    # one for what reads a whole run of runs.whole_runs, which asv would redo every round).
+    benchmarks, before, after = measure("screen", machine, base, head, args.bench)
     rows = compare(benchmarks, before, after)
     screened = time.monotonic() - started
     candidates = [row.name for row in rows if row.verdict is Verdict.CANDIDATE]
