@@ -217,14 +217,6 @@ class ScenarioWriter:
             failed.result()
         self._pending.append(self._pool.submit(self._write, table, frame))
 
-    def drain(self, keep: int = 0) -> None:
-        """Wait until at most ``keep`` submitted writes are unfinished: the caller stops
-        computing while a large table (the weekly balance snapshots) is being stored, so frames
-        do not pile up in memory when storing is slower than computing."""
-        unfinished = [f for f in self._pending if not f.done()]
-        for future in unfinished[: max(0, len(unfinished) - keep)]:
-            future.result()
-
     def _write(self, table: str, frame: pl.DataFrame) -> None:
         started = time.perf_counter()
         if table in self._started:
