@@ -217,6 +217,20 @@ class ScenarioWriter:
             failed.result()
         self._pending.append(self._pool.submit(self._write, table, frame))
 
+    @property
+    def submitted(self) -> int:
+        """How many writes were submitted so far."""
+        return len(self._pending)
+
+    def backlog(self, at_most: int) -> None:
+        """Wait until at most ``at_most`` submitted writes are unfinished. The run calls it
+        after submitting a year, with that year's number of writes: the year before must be
+        stored before the next one is computed, so when storing is slower than computing
+        (1M employees) frames do not pile up in memory, a year's worth at most."""
+        unfinished = [f for f in self._pending if not f.done()]
+        for future in unfinished[: max(0, len(unfinished) - at_most)]:
+            future.result()
+
     def _write(self, table: str, frame: pl.DataFrame) -> None:
         started = time.perf_counter()
         if table in self._started:
@@ -284,6 +298,7 @@ def run(
         try:
             writer.write(BASELINE_TABLE, engine.baseline)
             for year in engine.years:
+                submitted = writer.submitted
                 result = year.result
                 writer.write(EVENTS_TABLE, result.events)
                 writer.write(SNAPSHOT_TABLE, result.snapshot)
@@ -296,6 +311,7 @@ def run(
                     report.timings[f"weekly_{result.year}"] = _store_weekly(
                         year.weekly_tables, year.weekly_seconds, writer
                     )
+                writer.backlog(writer.submitted - submitted)
                 report.events_written += result.events.height
                 report.timings[f"year_{result.year}"] = year.seconds
                 report.timings[f"accumulator_{result.year}"] = year.accumulator_seconds
