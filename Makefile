@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export POLARS_MAX_THREADS ?= 2
 
-.PHONY: history bench-pr bench-preview test test-fast lint typecheck venv clean
+.PHONY: history bench-pr bench-drill bench-preview test test-fast lint typecheck venv clean
 
 venv: $(STAMP)
 
@@ -27,6 +27,15 @@ BASE ?=
 bench-pr: $(STAMP)
 	$(BIN)/python -m tools.bench_pr $(if $(BASE),--base $(BASE))
 
+## The verdict drill (docs/benchmarks.md, "The drill"): CHECKS A/A checks and CHECKS checks
+## of injected 10 % and 25 % slowdowns of the 5k x 5 pipeline, in a throwaway clone; BUSY=1
+## adds a busy loop on one core; DRILL_BENCH is the benchmark subset the checks run.
+CHECKS ?= 20
+DRILL_BENCH ?= bench_simulation.Pipeline
+BUSY ?=
+bench-drill: $(STAMP)
+	$(BIN)/python -m tools.bench_drill --checks $(CHECKS) --bench '$(DRILL_BENCH)' $(if $(BUSY),--busy)
+
 ## Serve the published history at http://127.0.0.1:$(PORT)/
 PORT ?= 8080
 bench-preview: $(STAMP)
@@ -41,7 +50,7 @@ typecheck: $(STAMP)
 
 ## The whole test suite: lint, types, then pytest (slow end-to-end tests included).
 test: lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"

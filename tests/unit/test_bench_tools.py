@@ -1,0 +1,93 @@
+"""The benchmark tools' own logic: the machine identity, the scratch configuration, the
+completeness rule of the history, the drill's injected slowdown."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tools import asvtool, bench_drill, bench_history
+
+
+def test_cpu_slug_is_short_and_file_safe() -> None:
+    assert asvtool.cpu_slug("AMD EPYC 7763 64-Core Processor") == "amd-epyc-7763-64"
+    assert asvtool.cpu_slug("Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz") == (
+        "intel-xeon-platinum-8370c"
+    )
+    assert asvtool.cpu_slug("???") == "unknown-cpu"
+
+
+def test_a_shared_machine_name_gets_the_real_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hosted runners share one name; their CPUs differ: the series must not mix them."""
+    monkeypatch.setenv(asvtool.MACHINE_ENV, "gha-ubuntu-24.04")
+    monkeypatch.setattr(asvtool, "cpu_model", lambda: "Intel Xeon Platinum 8370C")
+    machine = asvtool.this_machine()
+    assert machine.name == "gha-ubuntu-24.04-intel-xeon-platinum-8370c"
+    assert machine.cpu == "Intel Xeon Platinum 8370C"
+    monkeypatch.setattr(asvtool, "cpu_model", lambda: "AMD EPYC 7763")
+    assert asvtool.this_machine().name == "gha-ubuntu-24.04-amd-epyc-7763"
+    assert asvtool.this_machine("mine").name == "mine"  # an explicit name is kept as given
+
+
+def test_scratch_config_keeps_the_project_but_moves_the_results(tmp_path: Path) -> None:
+    path = asvtool.scratch_config(tmp_path / "results")
+    conf = asvtool.load_config(path)
+    main = asvtool.load_config()
+    assert Path(conf.results_dir) == (tmp_path / "results").resolve()
+    assert Path(conf.env_dir) == asvtool.repo_path(main.env_dir)  # virtualenvs shared
+    assert Path(conf.benchmark_dir) == asvtool.repo_path(main.benchmark_dir)
+    assert conf.matrix == main.matrix and conf.build_command == main.build_command
+
+
+def result_file(folder: Path, machine: str, commit: str, names: list[str]) -> None:
+    """A minimal asv results file (format version 2) holding ``names``."""
+    columns = ["result", "params", "version", "started_at", "duration"]
+    results = {name: [[1.0], [], "v", 0, 1.0] for name in names}
+    body = {
+        "commit_hash": commit, "env_name": "env", "date": 0, "params": {"machine": machine},
+        "python": "3.11", "requirements": {}, "env_vars": {}, "result_columns": columns,
+        "results": results, "durations": {}, "version": 2,
+    }  # fmt: skip
+    (folder / machine).mkdir(parents=True, exist_ok=True)
+    (folder / machine / "machine.json").write_text(json.dumps({"machine": machine, "version": 1}))
+    (folder / machine / f"{commit[:8]}-env.json").write_text(json.dumps(body))
+
+
+def test_a_commit_is_history_only_when_every_benchmark_has_a_result(tmp_path: Path) -> None:
+    conf: Any = type("Conf", (), {"results_dir": str(tmp_path)})()
+    full, partial = "a" * 40, "b" * 40
+    suite = {"bench.A.time_x", "bench.A.time_y"}
+    result_file(tmp_path, "m", full, sorted(suite))
+    result_file(tmp_path, "m", partial, ["bench.A.time_x"])
+    assert bench_history.complete(conf, "m", full, suite)
+    assert not bench_history.complete(conf, "m", partial, suite)  # measured again
+    assert not bench_history.complete(conf, "m", "c" * 40, suite)  # never measured
+    assert not bench_history.complete(conf, "other", full, suite)  # another machine's
+
+
+def test_the_injected_slowdown_wraps_the_function_and_does_real_work(tmp_path: Path) -> None:
+    """The drill's patch keeps the function's result and adds hashing of the given size."""
+    source = "def workforce_year(x):\n    return x + 1\n"
+    patched = source + bench_drill.BURN.format(rounds=1_000_000, function="workforce_year")
+    namespace: dict[str, Any] = {}
+    exec(compile(patched, str(tmp_path / "year.py"), "exec"), namespace)
+    assert namespace["workforce_year"](41) == 42
+    assert len(namespace["_DRILL_BYTES"]) == 1_000_000
+    calls: list[bytes] = []
+    namespace["_drill_burn"] = lambda: calls.append(b"x")  # the wrapper calls it every time
+    namespace["workforce_year"](1)
+    assert calls == [b"x"]
+
+
+def test_priority_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(asvtool.NICE_ENV, "0")
+    assert asvtool.priority() == 0
+    assert "normal priority" in asvtool.priority_note()
+    monkeypatch.setenv(asvtool.NICE_ENV, "-5")
+    assert asvtool.priority() == -5
+    expected = "niceness -5" if os.geteuid() == 0 else "needs root or CAP_SYS_NICE"
+    assert expected in asvtool.priority_note()
