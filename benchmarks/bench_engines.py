@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from .common import CPU_TIMER, SEED, per_process, require
+from .common import CPU_TIMER, SEED, per_process, require, scratch_dir
 from .runs import DBT_SIZES, SMALL, START_YEAR, YEARS, census_file, run_name, whole_runs
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
@@ -61,7 +59,7 @@ def _dbt_second_year(employees: int) -> tuple[Any, tuple[str, ...]]:
     driver = require("planalign_core.engines.dbt_driver")
     inputs = require("planalign_core.engines.dbt_inputs")
     config, census = _config_and_census(employees)
-    scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-dbt-"))
+    scratch = scratch_dir("planalign-bench-dbt-")
     atexit.register(shutil.rmtree, scratch, ignore_errors=True)
     database = scratch / driver.SCRATCH_NAME
     run = inputs.RunParameters(SEED, "bench", config.plan_design_id, START_YEAR, 2)

@@ -20,8 +20,6 @@ Goals on 2 cores (read here, never asserted by tests):
 from __future__ import annotations
 
 import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -34,6 +32,7 @@ from .common import (
     SlowCall,
     per_process,
     require,
+    scratch_dir,
     skip_slow,
 )
 from .runs import LARGE, SMALL, START_YEAR, YEARS, census_file, run_name, whole_runs
@@ -63,7 +62,7 @@ class _Pipeline:
             engine=engine,
             **options,
         )
-        self.scratch = Path(tempfile.mkdtemp(prefix="planalign-bench-"))
+        self.scratch = scratch_dir("planalign-bench-")
         self.db = self.scratch / "bench.duckdb"
 
     def teardown(self, employees: int, years: int, engine: str = "polars") -> None:

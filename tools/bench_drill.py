@@ -65,16 +65,15 @@ def {function}(*args, **kwargs):  # type: ignore[no-untyped-def]
 # One 5k x 5 pipeline run (what Pipeline.time_pipeline times), wall seconds of each run after
 # the first, printed as JSON: the calibration's measurement.
 MEASURE = """
-import json, sys, tempfile, time
-from pathlib import Path
+import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from benchmarks.bench_simulation import census_file, START_YEAR
-from benchmarks.common import SEED
+from benchmarks.common import SEED, scratch_dir
 from benchmarks import BENCH_THREADS
 from planalign_core import simulate
 spec = simulate.RunSpec(years=5, start_year=START_YEAR, seed=SEED,
                         census_path=census_file(5000), weekly_snapshots=False)
-db = Path(tempfile.mkdtemp()) / "drill.duckdb"
+db = scratch_dir("planalign-drill-") / "drill.duckdb"  # where the benchmark writes
 walls = []
 for _ in range(int(sys.argv[2]) + 1):
     start = time.perf_counter()
