@@ -18,7 +18,7 @@ from typing import Any
 
 from . import BENCH_THREADS
 from .common import CPU_TIMER, SEED, SlowCall, per_process, require, skip_slow
-from .runs import LARGE, SMALL, START_YEAR, census_file, run_name, whole_runs
+from .runs import LARGE, SMALL, START_YEAR, census_file, polars_runs, run_name
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
@@ -147,14 +147,14 @@ def _open_run(path: str) -> tuple[Any, str]:
 
 class _StoredRun:
     """A stored 5-year run with the weekly snapshots: the database of the default run of
-    ``runs.whole_runs`` (once per commit, shared with the whole-run figures); the lookup and
+    ``runs.polars_runs`` (once per commit, shared with the whole-run figures); the lookup and
     the reconstruction read it. 100k x 5 is skipped with ``ASV_SKIP_SLOW``."""
 
     params = [[SMALL, LARGE]]
     param_names = ["employees"]
     timeout = 1800
     rounds = 1  # asv makes a setup_cache per round of a check: one whole run is the budget
-    setup_cache = whole_runs
+    setup_cache = polars_runs
 
     def setup(self, runs: dict[str, Any], employees: int) -> None:
         require("planalign_core.store.lookup", "balance_on")
@@ -188,11 +188,11 @@ class HistoryReconstruction(_StoredRun):
 
 class MoneyOutputs:
     """The money a fixed run produces (5k x 5, seed fixed; the default run of
-    ``runs.whole_runs``): a commit that changes results shows in the history."""
+    ``runs.polars_runs``): a commit that changes results shows in the history."""
 
     timeout = 900
     rounds = 1
-    setup_cache = whole_runs
+    setup_cache = polars_runs
 
     def setup(self, runs: dict[str, Any]) -> None:
         outputs = runs.get(run_name("polars", SMALL), {}).get("outputs", {})

@@ -7,7 +7,7 @@ workforce); a timed call is what ``planalign simulate --census FILE`` does: load
 the census, simulate, store every table in a DuckDB file (re-running a scenario replaces its
 rows, so repeated calls do the same work). At 5k x 5 the runs are timed in-process, sampled and
 interleaved (they judge a pull request); at 100k x 5 one whole process per commit and variant
-(``runs.whole_runs``, :class:`LargeRun`) gives wall and CPU time and peak RSS at once.
+(``runs.polars_runs``, :class:`LargeRun`) gives wall and CPU time and peak RSS at once.
 
 Goals on 2 cores (read here, never asserted by tests):
 - the default run 5k x 5 <= 1 s (a whole process: ``bench_engines.EngineCli``); 100k x 5
@@ -35,7 +35,7 @@ from .common import (
     scratch_dir,
     skip_slow,
 )
-from .runs import LARGE, SMALL, START_YEAR, YEARS, census_file, run_name, whole_runs
+from .runs import LARGE, SMALL, START_YEAR, YEARS, census_file, polars_runs, run_name
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
@@ -135,14 +135,14 @@ class Pipeline(SlowCall, _Pipeline):
 class LargeRun:
     """``planalign simulate`` at 100k x 5 in a new process, as a user runs it: the default run
     (weekly snapshots) and the pipeline without them. One run per variant and commit
-    (``runs.whole_runs``) gives wall seconds, CPU seconds and peak RSS; skipped with
+    (``runs.polars_runs``) gives wall seconds, CPU seconds and peak RSS; skipped with
     ``ASV_SKIP_SLOW``. Goals: default <= 8 s and <= 1.5 GiB; no-weekly <= 10 s, <= 2 GB."""
 
     params = [[LARGE], [YEARS], ["default", "no-weekly"]]
     param_names = ["employees", "years", "variant"]
     timeout = 1800
     rounds = 1
-    setup_cache = whole_runs
+    setup_cache = polars_runs
 
     def setup(self, runs: dict[str, Any], employees: int, years: int, variant: str) -> None:
         name = run_name("polars", employees, weekly=variant == "default")
@@ -173,7 +173,7 @@ class SimulateOutputs:
     param_names = ["employees", "years"]
     timeout = 900
     rounds = 1
-    setup_cache = whole_runs
+    setup_cache = polars_runs
 
     def setup(self, runs: dict[str, Any], employees: int, years: int) -> None:
         if run_name("polars", employees) not in runs:

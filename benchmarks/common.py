@@ -90,7 +90,7 @@ def scratch_dir(prefix: str) -> Path:
     A neighbour writing to the same disk stalls DuckDB's writes and checkpoints: on identical
     code the wall time of the 5k x 5 pipeline moved by up to 21 % beside another process's
     large runs. The timed calls judge the engine's work, so their files stay off the disk; the
-    whole runs of ``runs.whole_runs`` write to disk, as a user's run does.
+    whole runs of ``runs.py`` write to disk, as a user's run does.
     """
     configured = os.environ.get(SCRATCH_ENV)
     parent = Path(configured) if configured else RAM_FOLDER

@@ -220,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
     print(note, flush=True)
     started = time.monotonic()
     # Stage 1: each benchmark's own rounds (two for sampled times, so the commits interleave;
-    # one for what reads a whole run of runs.whole_runs, which asv would redo every round).
+    # one for what reads a whole run of benchmarks/runs.py, which asv would redo every round).
     benchmarks, before, after = measure("screen", machine, base, head, args.bench)
     rows = compare(benchmarks, before, after)
     screened = time.monotonic() - started
