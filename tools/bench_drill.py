@@ -284,7 +284,9 @@ def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, c
         + ", ".join(
             f"{size} % = {info['rounds']} bytes hashed a call: x{info['measured_ratio']:.3f}"
             for size, info in cal["sizes"].items()
-        ),
+        )
+        if cal["sizes"]
+        else "- no slowdowns injected (A/A only)",
         f"- drill run time: {elapsed / 60:.1f} min; per check median "
         f"{statistics.median(c.seconds for c in checks):.0f} s; 1-min load average "
         f"{min(c.load[0] for c in checks):.2f}-{max(c.load[1] for c in checks):.2f}",
