@@ -104,7 +104,9 @@ def run_history(commits: Sequence[str], args: argparse.Namespace, config: Path |
     hashfile = repo_path(".asv") / "history-commits.txt"
     hashfile.parent.mkdir(parents=True, exist_ok=True)
     hashfile.write_text("\n".join(commits) + "\n")
-    options = ["--machine", machine.name, "--show-stderr"]
+    # One round: rounds exist to interleave two commits (a pull-request check); a history
+    # measures one commit at a time, and a second process per benchmark cost a third of the run.
+    options = ["--machine", machine.name, "--show-stderr", "-a", "rounds=1"]
     options += [f"--bench={pattern}" for pattern in args.bench]
     options += ["--quick"] if args.quick else []
     return asv("run", f"HASHFILE:{hashfile}", *options, config=config)
