@@ -131,6 +131,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-confirm", action="store_true", help="pass --no-confirm to the check")
     parser.add_argument("--report", type=Path, help="also write the Markdown report here")
     parser.add_argument("--label", default="", help="a name for this drill in the report")
+    parser.add_argument(
+        "--from-records", type=Path,
+        help="only report: the checks of LABEL in this checks.jsonl (a drill stopped early)",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -323,8 +327,30 @@ def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, c
     return "\n".join(lines) + "\n"
 
 
+def from_records(args: argparse.Namespace) -> int:
+    """The report of the checks recorded under ``--label`` (its run time: first to last)."""
+    records = [json.loads(line) for line in args.from_records.read_text().splitlines()]
+    records = [r for r in records if r.get("label") == args.label]
+    if not records:
+        print(f"error: no checks labelled {args.label!r} in {args.from_records}", file=sys.stderr)
+        return 2
+    checks = [
+        Check(r["kind"], r["status"], r["seconds"], tuple(r["load"]), r["rows"]) for r in records
+    ]
+    calibration = DRILL_DIR / "calibration.json"
+    cal = json.loads(calibration.read_text()) if calibration.exists() else {"sizes": {}}
+    args.checks = len({c.kind for c in checks}) and len(checks) // len({c.kind for c in checks})
+    report = summary(checks, args, sum(c.seconds for c in checks), cal)
+    print(report)
+    if args.report:
+        args.report.write_text(report)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_records:
+        return from_records(args)
     started = time.monotonic()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     try:
