@@ -41,7 +41,8 @@ from tools.asvtool import REPO_ROOT, ToolError, git, raise_priority
 DRILL_DIR = REPO_ROOT / ".asv" / "drill"
 DEFAULT_TARGET = "planalign_core/engines/polars_engine/year.py:workforce_year"
 PIPELINE = "bench_simulation.Pipeline"  # the benchmarks a slowdown must be named by
-CALIBRATION_RUNS = 6
+CALIBRATION_RUNS = 6  # runs per process pair: 3 each
+CALIBRATION_ROUNDS = 5
 BURN = """
 
 # --- bench_drill: an injected slowdown (real CPU work, not a sleep) ---
@@ -209,29 +210,47 @@ def worktree(clone: Path, commit: str) -> Iterator[Path]:
 
 
 def calibrate(clone: Path, sizes: Sequence[int], target: str) -> dict[str, Any]:
-    """Burn rounds per call for each size, so that the 5k x 5 pipeline's wall time grows by that
-    many percent here (measured, then corrected once by the realised ratio)."""
+    """Bytes to hash per call for each size, so that the 5k x 5 pipeline's wall time grows by
+    that many percent here.
+
+    One wall-time run of this pipeline varies by ~10 % even on a quiet machine, so a single
+    ratio is no calibration: the base and two probe amounts (about 12 % and 30 % by the hash's
+    own cost) are measured in ``CALIBRATION_ROUNDS`` alternations, and a line through the
+    origin fitted to the probes' median slowdowns gives the amount for each size.
+    """
     cost = burn_cost()
+    calls = 5  # one per simulated year
     base_commit = git("rev-parse", "main", cwd=clone)
     with worktree(clone, base_commit) as tree:
         base = statistics.median(measure_pipeline(tree, CALIBRATION_RUNS))
-    calls = 5  # one per simulated year
-    result: dict[str, Any] = {"base_wall_s": base, "burn_ns_per_byte": cost * 1e9, "sizes": {}}
+    probes = [int(share * base / (calls * cost)) for share in (0.12, 0.30)]
+    commits = [commit_variant(clone, f"calibrate{i}", target, n) for i, n in enumerate(probes)]
+    walls: dict[int, list[float]] = {0: [], probes[0]: [], probes[1]: []}
+    with (
+        worktree(clone, base_commit) as base_tree,
+        worktree(clone, commits[0]) as low_tree,
+        worktree(clone, commits[1]) as high_tree,
+    ):
+        trees = {0: base_tree, probes[0]: low_tree, probes[1]: high_tree}
+        for _ in range(CALIBRATION_ROUNDS):  # alternate, so a load change hits all three
+            for amount, tree in trees.items():
+                walls[amount] += measure_pipeline(tree, CALIBRATION_RUNS // 2)
+    reference = statistics.median(walls[0])
+    slowdown = {n: statistics.median(walls[n]) / reference - 1 for n in probes}
+    slope = sum(n * slowdown[n] for n in probes) / sum(n * n for n in probes)
+    print(
+        f"calibration: base {reference:.3f} s; "
+        + ", ".join(f"{n} bytes/call -> x{1 + slowdown[n]:.3f}" for n in probes)
+        + f"; {slope * 1e8:.3f} % per 1e6 bytes",
+        flush=True,
+    )
+    result: dict[str, Any] = {
+        "base_wall_s": reference, "burn_ns_per_byte": cost * 1e9, "sizes": {},
+        "probes": {str(n): 1 + slowdown[n] for n in probes},
+    }  # fmt: skip
     for size in sizes:
-        rounds = int(size / 100 * base / (calls * cost))
-        for _ in range(3):
-            commit = commit_variant(clone, f"calibrate{size}", target, rounds)
-            with worktree(clone, base_commit) as base_tree, worktree(clone, commit) as slow_tree:
-                walls_base, walls_slow = [], []
-                for _ in range(3):  # alternate, so a load change hits both
-                    walls_base += measure_pipeline(base_tree, CALIBRATION_RUNS // 2)
-                    walls_slow += measure_pipeline(slow_tree, CALIBRATION_RUNS // 2)
-            ratio = statistics.median(walls_slow) / statistics.median(walls_base)
-            print(f"calibration {size} %: {rounds} bytes/call -> x{ratio:.3f}", flush=True)
-            if abs(ratio - 1 - size / 100) < 0.02:
-                break
-            rounds = int(rounds * min(max((size / 100) / max(ratio - 1, 0.005), 0.5), 2.0))
-        result["sizes"][str(size)] = {"rounds": rounds, "measured_ratio": ratio}
+        amount = int(size / 100 / slope) if slope > 0 else probes[1]
+        result["sizes"][str(size)] = {"rounds": amount, "measured_ratio": 1 + slope * amount}
     return result
 
 
@@ -286,7 +305,7 @@ def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, c
         f" confirmation pass: {'off' if args.no_confirm else 'on'}",
         f"- calibration (quiet 5k x 5 pipeline, wall {cal['base_wall_s']:.3f} s): "
         + ", ".join(
-            f"{size} % = {info['rounds']} bytes hashed a call: x{info['measured_ratio']:.3f}"
+            f"{size} % = {info['rounds']} bytes hashed a call (fit: x{info['measured_ratio']:.3f})"
             for size, info in cal["sizes"].items()
         )
         if cal["sizes"]
