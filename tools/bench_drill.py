@@ -151,6 +151,10 @@ def prepare_clone() -> Path:
     git("reset", "--quiet", "--hard", head, cwd=clone)
     git("clean", "--quiet", "-fdx", "-e", ".asv", cwd=clone)
     shutil.rmtree(clone / ".asv" / "pr", ignore_errors=True)
+    # A drill stopped while asv built a wheel leaves a half-written entry in the build cache,
+    # and asv then fails every build of that commit (FileExistsError): start it empty.
+    for cache in (clone / ".asv" / "env").glob("*/asv-build-cache"):
+        shutil.rmtree(cache, ignore_errors=True)
     return clone
 
 
