@@ -1,9 +1,9 @@
 """The statistics behind a verdict, written out here rather than taken from asv's private
-``asv._stats``: a two-sided Mann-Whitney U test and the Holm / Bonferroni family-wise rules.
+``asv._stats``: a two-sided Mann-Whitney U test.
 
-Why these: benchmark samples are not normal (a busy neighbour adds a long right tail), so the
-test is on ranks; a pull-request check makes ~40 comparisons at once, so one test at 5 % would
-raise a false alarm in most checks on identical code unless the family is controlled.
+Why ranks: benchmark samples are not normal (a busy neighbour adds a long right tail). The
+family of ~40 comparisons a check makes is controlled in ``bench_compare.confirm`` (Bonferroni
+over the candidates, on fresh data).
 """
 
 from __future__ import annotations
@@ -82,32 +82,3 @@ def mann_whitney_p(first: Sequence[float], second: Sequence[float]) -> float:
         return 1.0
     z = (abs(u - n * m / 2) - 0.5) / math.sqrt(variance)
     return min(1.0, math.erfc(max(z, 0.0) / math.sqrt(2)))
-
-
-def smallest_p(n: int, m: int) -> float:
-    """The smallest two-sided p-value ``n`` against ``m`` distinct samples can reach.
-
-    A family-wise level below it can never be met: the suite must take more samples.
-    """
-    if n == 0 or m == 0:
-        return 1.0
-    return min(1.0, 2 / math.comb(n + m, n))
-
-
-def holm(p_values: Sequence[float], alpha: float) -> list[bool]:
-    """Holm's step-down rule: which hypotheses to reject at family-wise level ``alpha``."""
-    order = sorted(range(len(p_values)), key=p_values.__getitem__)
-    rejected = [False] * len(p_values)
-    for step, index in enumerate(order):
-        if p_values[index] > alpha / (len(p_values) - step):
-            break
-        rejected[index] = True
-    return rejected
-
-
-def median(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.bench_stats import holm, mann_whitney_p, mann_whitney_u, median, smallest_p
+from tools.bench_stats import mann_whitney_p, mann_whitney_u
 
 
 def test_u_counts_the_pairs_won_by_the_first_sample() -> None:
@@ -34,20 +34,3 @@ def test_ties_use_the_normal_approximation() -> None:
     variance 64 / 12 * (17 - 2 * (8**3 - 8) / 240) = 68.27, z = (32 - 0.5) / 8.262 = 3.813,
     p = 2 * (1 - Phi(3.813)) = 1.37e-4."""
     assert mann_whitney_p([1.0] * 8, [2.0] * 8) == pytest.approx(1.37e-4, rel=0.02)
-
-
-def test_smallest_reachable_p() -> None:
-    assert smallest_p(3, 3) == pytest.approx(0.1)
-    assert smallest_p(7, 7) == pytest.approx(2 / 3432)
-    assert smallest_p(0, 4) == 1.0
-
-
-def test_holm_steps_down_until_the_first_failure() -> None:
-    # 0.01 <= 0.05 / 3; then 0.03 > 0.05 / 2 stops: 0.04 is not tested.
-    assert holm([0.01, 0.04, 0.03], 0.05) == [True, False, False]
-    assert holm([0.001, 0.02, 0.04], 0.05) == [True, True, True]  # 0.001, 0.02 <= .025, .04
-
-
-def test_median() -> None:
-    assert median([3, 1, 2]) == 2
-    assert median([4, 1, 3, 2]) == 2.5
