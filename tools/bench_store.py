@@ -53,10 +53,27 @@ def restore(results_dir: Path, remote: str, branch: str) -> int:
         for member in tar.getmembers():
             target = results_dir / member.name
             if member.isfile() and not target.exists():
-                tar.extract(member, results_dir, filter="data")
+                _write_member(tar, member, results_dir)
                 written += 1
     print(f"restored {written} result file(s) from {branch} ({commit[:8]})")
     return written
+
+
+def _write_member(tar: tarfile.TarFile, member: tarfile.TarInfo, root: Path) -> None:
+    """Write one regular file of the archive under ``root``, refusing a path that leaves it.
+
+    By hand rather than ``extract(filter="data")``: that filter exists from Python 3.11.4 on, and
+    ``requires-python`` admits Debian 12's 3.11.2.
+    """
+    target = (root / member.name).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ToolError(f"refusing archive member {member.name!r}: outside {root}")
+    source = tar.extractfile(member)
+    if source is None:
+        raise ToolError(f"archive member {member.name!r} has no content")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with source, target.open("wb") as out:
+        shutil.copyfileobj(source, out)
 
 
 def save(results_dir: Path, remote: str, branch: str, message: str) -> bool:
