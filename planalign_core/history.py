@@ -315,7 +315,14 @@ class History:
             carry = replace(carry, balances=dict(carry.balances))
 
     def state_as_of(self, day: dt.date) -> State:
-        """The participant's state at the end of ``day``."""
+        """The participant's state at the end of ``day``: a day after the run's last year is
+        refused (the run says nothing about it; showing the last state would invent one)."""
+        last_year = self.run.start_year + self.run.years - 1
+        if day.year > last_year:
+            raise StoreError(
+                f"--as-of {day}: after the simulated years {self.run.start_year}-{last_year}; "
+                f"ask for a date up to {last_year}-12-31"
+            )
         if day < self.hire_date:
             return self._state(day, "not_hired", None, _Carry(0, 0, 0, False))
         if day.year < self.first_year:  # on or before the census date: no money yet

@@ -26,7 +26,9 @@ T = TypeVar("T")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--events", type=int, default=100_000, help="batch size")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the synthetic events (default 0)"
+    )
     parser.add_argument("--db", type=Path, default=Path("out/demo.duckdb"), help="DuckDB file")
 
 
@@ -55,6 +57,6 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"\n{first.inserted} inserted, then {again.inserted} on the second ingest; "
         f"{stored} events stored in {args.db}; round trip identical: {rows_back.equals(frame)}; "
-        f"peak RSS {psutil.Process().memory_info().rss / 2**20:,.0f} MiB"
+        f"RSS at the end {psutil.Process().memory_info().rss / 2**20:,.0f} MiB"
     )
     return 0 if rows_back.equals(frame) and again.inserted == 0 else 1

@@ -31,7 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--db", type=Path, default=DEFAULT_DB_PATH, help=f"DuckDB file (default {DEFAULT_DB_PATH})"
     )
     parser.add_argument("--scenario", default="default", help="scenario id (default 'default')")
-    parser.add_argument("--engine", choices=ENGINE_NAMES, default="polars")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINE_NAMES,
+        default="polars",
+        help="polars (in-process, the fast default) or dbt (the SQL engine: the dbt project "
+        "on DuckDB; needs the [dbt] extra); both give identical tables",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument(
         "--no-weekly-snapshots",

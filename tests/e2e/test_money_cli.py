@@ -111,3 +111,20 @@ def test_history_command_errors_are_named(stored: Path, capsys: pytest.CaptureFi
     missing = stored.parent / "missing.duckdb"
     assert main(["history", "--employee", "E1", "--as-of", "2025-06-01", "--db", str(missing)]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_history_after_the_simulated_years_is_refused(
+    stored: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The run covers 2025-2026: the last day answers, the next day is outside the run."""
+    with Database(stored) as db:
+        employee = db.scalar(
+            "SELECT min(employee_id) FROM fct_workforce_snapshot WHERE simulation_year = 2026"
+        )
+    args = ["history", "--employee", employee, "--db", str(stored), "--as-of"]
+    assert main([*args, "2026-12-31"]) == 0
+    capsys.readouterr()
+    assert main([*args, "2027-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert "after the simulated years 2025-2026" in err
+    assert "2026-12-31" in err
