@@ -14,11 +14,17 @@ from functools import lru_cache
 from typing import Any
 
 import polars as pl
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from planalign_core.census import synthesize_census
 from planalign_core.config import Config, load_config
 from planalign_core.engines.polars_engine import EngineYear, RunKeys, run_years
+
+# A property that runs the engine pays 0.1-0.5 s an example; 22 of them at the ``ci`` profile's
+# 150 examples cost CI ~15 minutes. They share one scenario strategy, so together they still
+# see hundreds of drawn configurations: each takes a third of the profile (ci 50, dev 10).
+ENGINE_EXAMPLES = settings(max_examples=max(10, settings.default.max_examples // 3))
 
 START_YEARS = (2023, 2024, 2025, 2028)  # leap years and not
 # The workforce and participation events (type codes 1-7); money events (8-12) are numbered

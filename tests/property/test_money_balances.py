@@ -6,7 +6,7 @@ import polars as pl
 from hypothesis import given
 
 from tests.property.money_strategies import money_run, money_scenarios
-from tests.property.sim_strategies import Scenario
+from tests.property.sim_strategies import ENGINE_EXAMPLES, Scenario
 
 MONEY = [
     "beginning_balance",
@@ -18,6 +18,7 @@ MONEY = [
 ]
 
 
+@ENGINE_EXAMPLES
 @given(money_scenarios())
 def test_no_negative_balance(scenario: Scenario) -> None:
     """No balance, flow or snapshot amount is negative (returns may be, when the rate is)."""
@@ -30,6 +31,7 @@ def test_no_negative_balance(scenario: Scenario) -> None:
         assert (weekly[column] >= 0).all(), column
 
 
+@ENGINE_EXAMPLES
 @given(money_scenarios())
 def test_vested_never_exceeds_the_balance(scenario: Scenario) -> None:
     """vested <= balance, per source at each year end and on every snapshot date."""
@@ -40,6 +42,7 @@ def test_vested_never_exceeds_the_balance(scenario: Scenario) -> None:
     assert (weekly["vested_balance"] >= weekly["employee_balance"]).all()
 
 
+@ENGINE_EXAMPLES
 @given(money_scenarios())
 def test_money_is_conserved(scenario: Scenario) -> None:
     """ending = beginning + contributions + return - forfeitures, per employee, source and year;
@@ -96,6 +99,7 @@ def test_money_is_conserved(scenario: Scenario) -> None:
         assert table.filter(pl.col(source) != pl.col(f"{source}_b").fill_null(0)).is_empty()
 
 
+@ENGINE_EXAMPLES
 @given(money_scenarios())
 def test_leavers_forfeit_only_unvested_employer_money(scenario: Scenario) -> None:
     """Forfeitures happen only to employer sources of employees terminated that year, whose

@@ -6,9 +6,10 @@ import polars as pl
 from hypothesis import given
 
 from tests.property.money_strategies import money_run, money_scenarios
-from tests.property.sim_strategies import Scenario
+from tests.property.sim_strategies import ENGINE_EXAMPLES, Scenario
 
 
+@ENGINE_EXAMPLES
 @given(money_scenarios())
 def test_deferrals_within_the_employee_limit(scenario: Scenario) -> None:
     """pre-tax <= 402(g); catch-up <= the catch-up the age allows; total <= both; never more
@@ -28,6 +29,7 @@ def test_deferrals_within_the_employee_limit(scenario: Scenario) -> None:
     assert catch_up_only_when_capped.is_empty()
 
 
+@ENGINE_EXAMPLES
 @given(money_scenarios())
 def test_annual_additions_within_415c(scenario: Scenario) -> None:
     """annual additions (pre-tax + employer money, catch-up excluded) <= the 415(c) limit,
@@ -45,6 +47,7 @@ def test_annual_additions_within_415c(scenario: Scenario) -> None:
     assert (c["excess_415c"] >= 0).all()
 
 
+@ENGINE_EXAMPLES
 @given(money_scenarios())
 def test_limit_events_agree_with_the_table(scenario: Scenario) -> None:
     """A 402(g) compliance event exists exactly when the uncapped deferral reached 402(g), on
@@ -64,6 +67,7 @@ def test_limit_events_agree_with_the_table(scenario: Scenario) -> None:
     assert cut.height == over.height
 
 
+@ENGINE_EXAMPLES
 @given(money_scenarios())
 def test_catch_up_events_mark_a_change_of_class(scenario: Scenario) -> None:
     """A catch_up compliance event exists exactly in the years an employee employed in them

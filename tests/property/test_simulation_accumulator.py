@@ -5,11 +5,12 @@ from __future__ import annotations
 import polars as pl
 from hypothesis import given
 
-from tests.property.sim_strategies import Scenario, scenarios, simulate
+from tests.property.sim_strategies import ENGINE_EXAMPLES, Scenario, scenarios, simulate
 
 KEY = ["employee_id"]
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_accumulator_is_continuous_year_to_year(scenario: Scenario) -> None:
     """Year N = year N-1 + year N's rate events: with no event the row carries over unchanged,
@@ -44,6 +45,7 @@ def test_accumulator_is_continuous_year_to_year(scenario: Scenario) -> None:
         )
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_accumulator_agrees_with_the_snapshot(scenario: Scenario) -> None:
     """Computed from events only, the accumulator still finds the engine's end-of-year state:
@@ -59,6 +61,7 @@ def test_accumulator_agrees_with_the_snapshot(scenario: Scenario) -> None:
         assert rows.sort(KEY).equals(snap.sort(KEY))
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_accumulator_marks_the_current_rows(scenario: Scenario) -> None:
     """is_current holds exactly on each employee's last row of the run."""
@@ -70,6 +73,7 @@ def test_accumulator_marks_the_current_rows(scenario: Scenario) -> None:
     assert flagged.item()
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_accumulator_cites_the_events_it_applied(scenario: Scenario) -> None:
     """source_event_ids are exactly the year's enrollment and escalation event ids."""

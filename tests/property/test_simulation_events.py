@@ -9,7 +9,13 @@ import polars as pl
 from hypothesis import given, settings
 
 from planalign_core.events.columnar import EVENT_COLUMNS, EVENT_TYPE_CODES, frame_to_events
-from tests.property.sim_strategies import PART_ONE_TYPES, Scenario, scenarios, simulate
+from tests.property.sim_strategies import (
+    ENGINE_EXAMPLES,
+    PART_ONE_TYPES,
+    Scenario,
+    scenarios,
+    simulate,
+)
 
 SUB_ORDER = pl.when(pl.col("enrollment_source") == "opt_out").then(2).otherwise(1)
 
@@ -23,6 +29,7 @@ def test_events_pass_the_pydantic_schema(scenario: Scenario) -> None:
     assert len(frame_to_events(events)) == events.height
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_rates_stay_in_their_bounds(scenario: Scenario) -> None:
     """Deferral rates lie in [0, max_deferral_rate]; escalations rise and stay <= the cap."""
@@ -46,6 +53,7 @@ def test_rates_stay_in_their_bounds(scenario: Scenario) -> None:
     assert (escalations["rate_cap"] == cap).all()
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_pay_never_falls_and_merit_matches_its_rates(scenario: Scenario) -> None:
     """Promotions and merit raise pay by round-half-up of the stated rates."""
@@ -63,6 +71,7 @@ def test_pay_never_falls_and_merit_matches_its_rates(scenario: Scenario) -> None
     assert (promotions["new_compensation"] >= promotions["previous_compensation"]).all()
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_dates_lie_in_the_year_and_nothing_follows_a_termination(scenario: Scenario) -> None:
     """Effective dates are inside the simulation year; an employee's events after its
@@ -84,6 +93,7 @@ def test_dates_lie_in_the_year_and_nothing_follows_a_termination(scenario: Scena
     assert later.is_empty(), later
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_event_sequence_orders_each_employee_year(scenario: Scenario) -> None:
     """event_sequence is 1..n per (employee, year), following (date, type code, sub-order)
@@ -99,6 +109,7 @@ def test_event_sequence_orders_each_employee_year(scenario: Scenario) -> None:
     assert check
 
 
+@ENGINE_EXAMPLES
 @given(scenarios(max_years=2))
 def test_only_experienced_employees_are_promoted_merited_or_escalated(scenario: Scenario) -> None:
     """Hires of a year get no promotion, merit or escalation in that year."""

@@ -6,9 +6,10 @@ import polars as pl
 from hypothesis import given
 
 from planalign_core.config import units
-from tests.property.sim_strategies import Scenario, scenarios, simulate
+from tests.property.sim_strategies import ENGINE_EXAMPLES, Scenario, scenarios, simulate
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_headcount_is_conserved(scenario: Scenario) -> None:
     """Every year: start - terminations + hires = end, and next year starts where this ended."""
@@ -26,6 +27,7 @@ def test_headcount_is_conserved(scenario: Scenario) -> None:
         start = result.end_headcount
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_growth_target_is_met_as_stated(scenario: Scenario) -> None:
     """The year ends at round_half_up(S * (1 + g)) when hiring is needed, else at S - T; and
@@ -48,6 +50,7 @@ def test_growth_target_is_met_as_stated(scenario: Scenario) -> None:
             assert res.end_headcount == target
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_every_event_names_an_employee_of_its_year(scenario: Scenario) -> None:
     """No event for someone outside the year's workforce (experienced or hired that year)."""
@@ -58,6 +61,7 @@ def test_every_event_names_an_employee_of_its_year(scenario: Scenario) -> None:
         assert named <= workforce
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_new_hire_ids_and_keys_follow_the_rules(scenario: Scenario) -> None:
     """New hires are NH{year}_{ordinal:07d} with ordinals 1..H, each hired once."""
@@ -68,6 +72,7 @@ def test_new_hire_ids_and_keys_follow_the_rules(scenario: Scenario) -> None:
         assert sorted(hires["employee_id"].to_list()) == expected
 
 
+@ENGINE_EXAMPLES
 @given(scenarios())
 def test_terminated_employees_leave_and_nobody_returns(scenario: Scenario) -> None:
     """A termination removes the employee from every later year."""
