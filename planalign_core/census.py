@@ -8,7 +8,10 @@ nothing downstream runs, so nothing is written.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +22,7 @@ from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine import draws
 from planalign_core.engines.polars_engine.calendar import census_date
-from planalign_core.errors import CensusError
+from planalign_core.errors import CensusError, CensusWarning
 
 CENSUS_SCHEMA = pl.Schema(
     {
@@ -49,16 +52,27 @@ MAX_PROBLEMS_SHOWN = 50
 
 @dataclass(frozen=True)
 class CensusColumn:
+    """A canonical column, the names it accepts, and the word stems that mark a misspelling of
+    it (an unknown column holding one, while the column itself is absent, is refused)."""
+
     name: str
     aliases: tuple[str, ...]
     required: bool
+    stems: tuple[str, ...] = ()
 
 
 CENSUS_COLUMNS: tuple[CensusColumn, ...] = (
     CensusColumn("employee_id", ("employee_id", "id"), True),
-    CensusColumn("birth_date", ("birth_date", "employee_birth_date", "date_of_birth"), True),
-    CensusColumn("hire_date", ("hire_date", "employee_hire_date"), True),
-    CensusColumn("termination_date", ("termination_date", "employee_termination_date"), False),
+    CensusColumn(
+        "birth_date", ("birth_date", "employee_birth_date", "date_of_birth"), True, ("birth", "dob")
+    ),
+    CensusColumn("hire_date", ("hire_date", "employee_hire_date"), True, ("hire",)),
+    CensusColumn(
+        "termination_date",
+        ("termination_date", "employee_termination_date"),
+        False,
+        ("term", "separation"),
+    ),
     CensusColumn(
         "gross_compensation",
         (
@@ -69,10 +83,18 @@ CENSUS_COLUMNS: tuple[CensusColumn, ...] = (
             "compensation",
         ),
         True,
+        ("comp", "pay", "salary", "wage"),
     ),
-    CensusColumn("deferral_rate", ("deferral_rate", "employee_deferral_rate"), False),
-    CensusColumn("job_level", ("job_level", "employee_job_level", "level"), False),
+    CensusColumn("deferral_rate", ("deferral_rate", "employee_deferral_rate"), False, ("defer",)),
+    CensusColumn(
+        "job_level", ("job_level", "employee_job_level", "level"), False, ("level", "grade")
+    ),
 )
+# Plausibility bounds of a loaded census (docs/rules.md, "Loading a census file"): not rules of
+# the simulation, so not configuration; a row past them is refused, not silently simulated.
+YOUNGEST_HIRE_AGE = 14  # the youngest working age under US federal child-labour law
+MAX_PAY_CENTS = 100_000_000 * 100 - 1  # pay at or above $100 million a year is a typo
+NESTED_TYPES = (pl.List, pl.Array, pl.Struct, pl.Object, pl.Binary)
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -82,18 +104,53 @@ def _read(path: Path) -> pl.DataFrame:
     suffix = path.suffix.lower()
     if not path.exists():
         raise CensusError(f"census file not found: {path}")
+    if path.is_dir():
+        raise CensusError(f"{path}: is a folder, not a census file")
     try:
         if suffix == ".csv":
             return pl.read_csv(path, infer_schema=False, encoding="utf8")
         if suffix in (".parquet", ".pq"):
             return pl.read_parquet(path)
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise CensusError(f"{path}: cannot be read: {exc}") from None
+        where = _csv_problem(path) if suffix == ".csv" else None
+        reason = where or f"cannot be read: {str(exc).splitlines()[0]}"
+        raise CensusError(f"{path}: {reason}; nothing was written") from None
     raise CensusError(f"{path}: unsupported census format {suffix!r} (use .csv or .parquet)")
 
 
-def _map_columns(path: Path, frame: pl.DataFrame) -> dict[str, str]:
+def _csv_problem(path: Path) -> str | None:
+    """Where a CSV that Polars refused goes wrong, by 1-based line: a byte that is not UTF-8, a
+    row whose field count differs from the header's, a quote left open. Polars' own message has
+    no line and may advise an option a CLI user cannot set; this scan runs only on that error."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return (
+            f"line {line}: byte 0x{data[exc.start]:02x} is not UTF-8 text (save the file as UTF-8)"
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    start = 1
+    try:
+        for row in reader:
+            if header is None:
+                header = row
+            elif row and len(row) != len(header):
+                return (
+                    f"line {start}: {len(row)} fields where the header has {len(header)} "
+                    "(a comma inside a value must be quoted)"
+                )
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return f"line {start}: {exc} (a quote opened here is not closed, or is stray)"
+    return None
+
+
+def _map_columns(path: Path, raw: pl.DataFrame) -> dict[str, str]:
     """canonical name -> the file's column name, or an error naming what is missing."""
+    frame = raw
     by_normal: dict[str, str] = {}
     for name in frame.columns:
         by_normal.setdefault(name.strip().lower(), name)
@@ -110,9 +167,47 @@ def _map_columns(path: Path, frame: pl.DataFrame) -> dict[str, str]:
                 f"missing required column {column.name} (accepted names: "
                 f"{', '.join(column.aliases)})"
             )
+    problems += _misspelt(frame.columns, by_normal, mapping)
     if problems:
         raise CensusError(f"{path}: " + "; ".join(problems) + "; nothing was written")
+    problems = [
+        f"column {mapping[c]} holds {raw.schema[mapping[c]]} values, not one value per row"
+        for c in mapping
+        if isinstance(raw.schema[mapping[c]], NESTED_TYPES)
+    ]
+    if problems:
+        raise CensusError(f"{path}: " + "; ".join(problems) + "; nothing was written")
+    ignored = [name for name in frame.columns if name not in mapping.values()]
+    if ignored:
+        warnings.warn(
+            f"{path}: column(s) not used by planalign, ignored: {', '.join(ignored)}",
+            CensusWarning,
+            stacklevel=3,
+        )
     return mapping
+
+
+def _misspelt(
+    columns: Sequence[str], by_normal: dict[str, str], mapping: dict[str, str]
+) -> list[str]:
+    """An unknown column that looks like an absent canonical one (a stem of its name among the
+    column's words: ``employee_term_date``) is refused: ignoring it would change results."""
+    used = set(mapping.values())
+    problems = []
+    for name in columns:
+        if name in used or by_normal.get(name.strip().lower()) != name:
+            continue
+        words = name.strip().lower().replace("-", "_").replace(" ", "_").split("_")
+        for column in CENSUS_COLUMNS:
+            if column.name in mapping:
+                continue
+            if any(w.startswith(stem) for w in words for stem in column.stems):
+                problems.append(
+                    f"column {name!r} is not a census column; if it is {column.name}, rename it "
+                    f"to one of {', '.join(column.aliases)}; otherwise remove it"
+                )
+                break
+    return problems
 
 
 def _as_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -191,7 +286,7 @@ def load_census(path: Path | str, start_year: int, config: Config) -> pl.DataFra
         ),
         pay.alias("compensation_cents"),
         pay_negative.alias("__pay_negative"),
-        rate.fill_null(0).alias("deferral_units"),
+        rate.alias("deferral_units"),  # null until checked: unparsable text is an error
         rate_negative.alias("__rate_negative"),
         raw_text("job_level").cast(pl.Int64, strict=False).alias("job_level"),
     )
@@ -200,7 +295,9 @@ def load_census(path: Path | str, start_year: int, config: Config) -> pl.DataFra
         pl.len().over("__id").alias("__copies"),
     )
     problems = _problems(frame, _checks(frame, c_date, max_units, config.max_level))
-    if not problems and frame.filter(pl.col("termination_date").is_null()).height == 0:
+    if frame.height == 0:
+        problems = ["has a header and no rows: no employee to simulate"]
+    elif not problems and frame.filter(pl.col("termination_date").is_null()).height == 0:
         problems = ["no active employee (every row has a termination_date)"]
     if problems:
         shown = problems[:MAX_PROBLEMS_SHOWN]
@@ -260,6 +357,26 @@ def _checks(
             quoted("gross_compensation", "is negative"),
         ),
         (hire <= birth, "hire_date", pl.lit("is not after birth_date")),
+        (
+            (hire > birth) & (hire < birth.dt.offset_by(f"{YOUNGEST_HIRE_AGE}y")),
+            "hire_date",
+            pl.lit(f"is before age {YOUNGEST_HIRE_AGE} (from birth_date): not a plausible hire"),
+        ),
+        (
+            (pl.col("compensation_cents") == 0)
+            & term.is_null()
+            & raw("termination_date").is_null(),
+            "gross_compensation",
+            pl.lit("is 0 for an active employee (no termination_date); give the annual pay"),
+        ),
+        (
+            pl.col("compensation_cents") > MAX_PAY_CENTS,
+            "gross_compensation",
+            quoted(
+                "gross_compensation",
+                f"is ${(MAX_PAY_CENTS + 1) // 100:,} or more a year: not a plausible pay",
+            ),
+        ),
         (hire > c_date, "hire_date", pl.lit(f"is after the census date {c_date}")),
         (term < hire, "termination_date", pl.lit("is before hire_date")),
         (term > c_date, "termination_date", pl.lit(f"is after the census date {c_date}")),
@@ -302,7 +419,7 @@ def _normalise(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
         .cast(pl.Int16)
         .alias("job_level"),
         pl.col("compensation_cents").cast(pl.Int64),
-        pl.col("deferral_units").cast(pl.Int32),
+        pl.col("deferral_units").fill_null(0).cast(pl.Int32),  # an empty rate is 0
     ).sort("employee_key")
 
 

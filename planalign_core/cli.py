@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 
 from planalign_core.commands import COMMAND_HELP, command_module
-from planalign_core.errors import PlanalignError
+from planalign_core.errors import PlanalignError, PlanalignWarning
 
 
 class _Version(argparse.Action):
@@ -53,13 +54,25 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; errors the user can fix are printed, not raised."""
+    """Run one command; errors the user can fix are printed, not raised; planalign's warnings
+    are printed as one line each, on every run (never deduplicated away)."""
     args = build_parser(argv).parse_args(argv)
-    try:
-        code: int = args.run(args)
-    except PlanalignError as exc:
-        print(f"planalign {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *rest: object, **kw: object) -> None:
+        if issubclass(category, PlanalignWarning):
+            print(f"planalign {args.command}: warning: {message}", file=sys.stderr)
+        else:
+            shown(message, category, *rest, **kw)  # type: ignore[arg-type]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", PlanalignWarning)
+        warnings.showwarning = show
+        try:
+            code: int = args.run(args)
+        except PlanalignError as exc:
+            print(f"planalign {args.command}: error: {exc}", file=sys.stderr)
+            return 2
     return code
 
 

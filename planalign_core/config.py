@@ -29,6 +29,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     field_validator,
     model_validator,
@@ -190,7 +191,7 @@ class Eligibility(_Model):
 
 
 class AutoEnrollment(_Model):
-    enabled: bool
+    enabled: StrictBool  # true/false only: "no" or 0 is a mistake, not False
     default_rate: Annotated[Rate, Field(gt=0, le=1)]
     opt_out_rate: Probability
     opt_out_window_days: int = Field(ge=0, le=366, strict=True)
@@ -242,7 +243,7 @@ class Enrollment(_Model):
 
 
 class Escalation(_Model):
-    enabled: bool
+    enabled: StrictBool  # true/false only: "no" or 0 is a mistake, not False
     increment: Annotated[Rate, Field(gt=0, le=1)]
     cap: Annotated[Rate, Field(gt=0, le=1)]
     delay_years: int = Field(ge=1, le=100, strict=True)
@@ -325,7 +326,7 @@ class MatchTier(_Model):
 
 class Match(_Model):
     tiers: list[MatchTier]
-    true_up: bool
+    true_up: StrictBool
 
     @field_validator("tiers")
     @classmethod
@@ -473,6 +474,15 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"configuration file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a TOML configuration file") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: cannot be read (permission denied)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 

@@ -33,3 +33,11 @@ class CensusError(PlanalignError):
 
 class StoreError(PlanalignError):
     """The DuckDB file cannot be used (locked, missing table, incompatible layout)."""
+
+
+class PlanalignWarning(UserWarning):
+    """Something the user should know that does not stop the run; the CLI prints it."""
+
+
+class CensusWarning(PlanalignWarning):
+    """A census file loads, with something left out (its ignored columns are named)."""

@@ -10,7 +10,7 @@ import pytest
 
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import load_config, units
-from planalign_core.errors import CensusError
+from planalign_core.errors import CensusError, CensusWarning
 
 CONFIG = load_config()
 HEADER = "employee_id,birth_date,hire_date,gross_compensation,deferral_rate"
@@ -186,3 +186,93 @@ def test_synthetic_census_is_seeded_and_valid() -> None:
 def test_synthetic_census_rejects_bad_sizes() -> None:
     with pytest.raises(CensusError, match="--employees"):
         synthesize_census(0, 1, 2025, CONFIG)
+
+
+def _problem(path: Path) -> str:
+    with pytest.raises(CensusError) as error:
+        load_census(path, 2025, CONFIG)
+    return str(error.value)
+
+
+@pytest.mark.parametrize("rate", ["6%", "abc", '"0,06"', "0.06.1"])
+def test_an_unparsable_deferral_rate_is_refused_not_zero(tmp_path: Path, rate: str) -> None:
+    """A rate written as 6 % or with a decimal comma once became 0 (a saver turned
+    non-participant, silently); it is named instead."""
+    path = _csv(tmp_path, "A,1980-01-01,2010-01-01,50000,0.05", f"B,1980-01-01,2010-01-01,1,{rate}")
+    message = _problem(path)
+    assert "row 2 (employee_id 'B'): deferral_rate:" in message
+    assert "is not a number" in message
+
+
+def test_a_misspelt_column_is_refused_and_others_are_named_in_a_warning(tmp_path: Path) -> None:
+    """employee_term_date would have been ignored, bringing leavers back as active."""
+    header = "employee_id,birth_date,hire_date,employee_term_date,gross_compensation"
+    message = _problem(_csv(tmp_path, "A,1980-01-01,2010-01-01,2020-01-01,5", header=header))
+    assert "column 'employee_term_date' is not a census column" in message
+    assert "employee_termination_date" in message
+    header = "employee_id,birth_date,hire_date,gross_compensation,Department,name"
+    with pytest.warns(CensusWarning, match="ignored: Department, name"):
+        census = load_census(
+            _csv(tmp_path, "A,1980-01-01,2010-01-01,5,x,y", header=header), 2025, CONFIG
+        )
+    assert census.height == 1
+
+
+def test_implausible_rows_are_refused(tmp_path: Path) -> None:
+    """Zero pay while active, pay of $100 million or more, a hire before age 14 (rules,
+    "Loading a census file"); a leaver with zero pay and a hire on the 14th birthday load."""
+    header = "employee_id,birth_date,hire_date,termination_date,gross_compensation"
+    path = _csv(
+        tmp_path,
+        "A,1980-01-01,2010-01-01,,0",
+        "B,1980-01-01,2010-01-01,,100000000",
+        "C,2000-03-01,2014-02-28,,50000",
+        "D,2000-03-01,2014-03-01,,99999999.99",
+        "E,1980-01-01,2010-01-01,2020-01-01,0",
+        header=header,
+    )
+    message = _problem(path)
+    assert "row 1 (employee_id 'A'): gross_compensation: is 0 for an active employee" in message
+    assert (
+        "row 2 (employee_id 'B'): gross_compensation: 100000000 is $100,000,000 or more" in message
+    )
+    assert "row 3 (employee_id 'C'): hire_date: is before age 14" in message
+    assert "row 4" not in message and "row 5" not in message
+    assert message.count("problem(s)") == 1 and "3 problem(s)" in message
+
+
+def test_unreadable_csv_names_the_line(tmp_path: Path) -> None:
+    """A Latin-1 byte, an extra field, an open quote: the 1-based line of the file."""
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(
+        f"{HEADER}\nA,1980-01-01,2010-01-01,5,0\nJos\xe9,1980-01-01,2010-01-01,5,0\n".encode(
+            "latin-1"
+        )
+    )
+    assert "line 3: byte 0xe9 is not UTF-8" in _problem(latin)
+    extra = _csv(tmp_path, "A,1980-01-01,2010-01-01,5,0", "B,1980-01-01,2010-01-01,5,0,9")
+    assert "line 3: 6 fields where the header has 5" in _problem(extra)
+    quote = _csv(
+        tmp_path,
+        "A,1980-01-01,2010-01-01,5,0",
+        '"B,1980-01-01,2010-01-01,5,0',
+        "C,1980-01-01,2010-01-01,5,0",
+    )
+    assert "line 3:" in _problem(quote) and "quote" in _problem(quote)
+
+
+def test_header_only_nested_values_and_folders_are_named(tmp_path: Path) -> None:
+    assert "has a header and no rows" in _problem(_csv(tmp_path))
+    nested = tmp_path / "nested.parquet"
+    pl.DataFrame(
+        {
+            "employee_id": ["A"],
+            "birth_date": [dt.date(1980, 1, 1)],
+            "hire_date": [dt.date(2010, 1, 1)],
+            "gross_compensation": [[1, 2]],
+        }
+    ).write_parquet(nested)
+    assert "column gross_compensation holds List(Int64) values" in _problem(nested)
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    assert "is a folder" in _problem(folder)

@@ -66,6 +66,9 @@ def test_arrays_replace_rather_than_merge() -> None:
         ({"terminations": {"new_hire_rate": 1}}, "terminations.new_hire_rate"),
         ({"escalation": {"delay_years": 0}}, "escalation.delay_years"),
         ({"hiring": {"age_min": 60, "age_max": 30}}, "hiring: age_min exceeds age_max"),
+        ({"enrollment": {"auto": {"enabled": "no"}}}, "enrollment.auto.enabled"),
+        ({"escalation": {"enabled": 1}}, "escalation.enabled"),
+        ({"match": {"true_up": "yes"}}, "match.true_up"),
         (
             {"enrollment": {"voluntary": {"age_bands": [{"min_age": 5, "rate": 0.1}]}}},
             "enrollment.voluntary.age_bands: the first entry's min_age must be 0",
@@ -110,3 +113,13 @@ def test_unreadable_files_are_named(tmp_path: Path) -> None:
     broken = _write(tmp_path, "[escalation\ncap = 1\n")
     with pytest.raises(ConfigError, match=r"overrides\.toml: not valid TOML"):
         load_config(broken)
+
+
+def test_a_folder_or_a_non_utf8_file_is_named(tmp_path: Path) -> None:
+    """Neither a folder nor Latin-1 text is a traceback: both name the path."""
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_config(tmp_path)
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes("growth_rate = 0.03 # café\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"latin\.toml: not UTF-8 text \(byte 0xe9"):
+        load_config(latin)
