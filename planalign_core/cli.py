@@ -7,9 +7,12 @@ Each command module exposes ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from planalign_core.commands import COMMAND_HELP, command_module
 from planalign_core.errors import PlanalignError, PlanalignWarning
@@ -42,6 +45,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="planalign", description="Exact, fast 401(k) workforce simulation."
     )
     parser.add_argument("--version", action=_Version)
+    parser.add_argument(
+        "--debug", action="store_true", help="show Python's traceback for any error"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = _chosen(argv)
     for name, text in COMMAND_HELP.items():
@@ -53,9 +59,31 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C so the same clean-up runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _machine_error(exc: BaseException) -> str | None:
+    """A one-line message for a fault of the machine or the file system (a full disk, a path
+    whose parent is a file, a DuckDB I/O error), else None: a bug keeps its traceback."""
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb"):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"DuckDB: {first}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors the user can fix are printed, not raised; planalign's warnings
-    are printed as one line each, on every run (never deduplicated away)."""
+    are printed as one line each, on every run (never deduplicated away). Ctrl-C and SIGTERM
+    end it with "interrupted" and the shell's codes 130 and 143; every write is one
+    transaction, so nothing is written. ``--debug`` shows the traceback instead."""
     args = build_parser(argv).parse_args(argv)
     shown = warnings.showwarning
 
@@ -65,15 +93,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             shown(message, category, *rest, **kw)  # type: ignore[arg-type]
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("always", PlanalignWarning)
-        warnings.showwarning = show
-        try:
+    previous = _install(signal.SIGTERM, _on_sigterm)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", PlanalignWarning)
+            warnings.showwarning = show
             code: int = args.run(args)
-        except PlanalignError as exc:
-            print(f"planalign {args.command}: error: {exc}", file=sys.stderr)
-            return 2
+    except PlanalignError as exc:
+        return _fail(args, f"error: {exc}", 2)
+    except KeyboardInterrupt as exc:
+        if args.debug:
+            raise
+        signalled = isinstance(exc, Terminated)
+        return _fail(args, "interrupted, nothing written", 143 if signalled else 130)
+    except Exception as exc:
+        message = _machine_error(exc)
+        if message is None or args.debug:
+            raise
+        return _fail(args, f"error: {message}; nothing written (--debug for the traceback)", 2)
+    finally:
+        _install(signal.SIGTERM, previous)
     return code
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    print(f"planalign {args.command}: {message}", file=sys.stderr)
+    return code
+
+
+def _install(signum: signal.Signals, handler: Any) -> Any:
+    """Set a signal handler where Python allows it (the main thread); the previous one."""
+    if threading.current_thread() is not threading.main_thread() or handler is None:
+        return None
+    return signal.signal(signum, handler)
 
 
 def entry_point() -> None:

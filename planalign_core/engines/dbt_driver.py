@@ -297,6 +297,8 @@ class DbtSession:
         paths = (*self._paths[:4], "--target-path", str(target), *self._paths[6:])
         with self._environment(parse_env):
             result = self._runner_class().invoke(["parse", *paths, *_COMMON_FLAGS, *flags])
+        if isinstance(result.exception, (KeyboardInterrupt, OSError)):
+            raise result.exception
         if not result.success:
             raise DbtEngineError(f"dbt could not parse {self.project}: {result.exception}")
         if cache is not None and (target / PARTIAL_PARSE).is_file():
@@ -313,6 +315,8 @@ class DbtSession:
         with self._environment():
             result = self._runner.invoke([*args, *self._paths, *_COMMON_FLAGS])
         wall = time.perf_counter() - started
+        if isinstance(result.exception, (KeyboardInterrupt, OSError)):
+            raise result.exception  # Ctrl-C, a full disk: the CLI names these plainly
         if not result.success:
             problems = _node_messages(result.result)
             detail = "\n  ".join(problems) if problems else str(result.exception)
@@ -364,6 +368,31 @@ def _read(connection: duckdb.DuckDBPyConnection, table: str, year: int | None) -
     return frame
 
 
+SCRATCH_PREFIX = "planalign-dbt-"
+
+
+def scratch_workdir() -> Path:
+    """A private (0700) scratch folder named for this process; first, the folders of
+    processes that no longer run (a run killed with SIGKILL cannot clean up; its folder holds
+    the census, personal data) are removed."""
+    root = Path(tempfile.gettempdir())
+    for leftover in root.glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = leftover.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=root))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, not ours to sweep
+        return True
+    return True
+
+
 @dataclass
 class DbtRun:
     """A prepared run: the first year is built and the baseline is ready; the later years are
@@ -391,20 +420,26 @@ def run_years(
     The scratch directory lives until :attr:`DbtRun.years` is exhausted or closed.
     """
     timings = DbtTimings()
-    workdir = Path(tempfile.mkdtemp(prefix="planalign-dbt-"))
+    workdir = scratch_workdir()
     database = workdir / SCRATCH_NAME
-    started = time.perf_counter()
-    with Database(database) as db:
-        write_inputs(db, input_tables(config, census, run))
-    timings.inputs_seconds = time.perf_counter() - started
-    session = DbtSession(project_dir(), workdir, database, duckdb_threads)
-    timings.startup_seconds = session.startup_seconds
-    years = _years(session, run, timings, workdir, tests=tests, weekly=weekly, expanded=expanded)
+    session: DbtSession | None = None
     try:
+        started = time.perf_counter()
+        with Database(database) as db:
+            write_inputs(db, input_tables(config, census, run))
+        timings.inputs_seconds = time.perf_counter() - started
+        session = DbtSession(project_dir(), workdir, database, duckdb_threads)
+        timings.startup_seconds = session.startup_seconds
         timings.parse_seconds = session.parse()
-        first = next(years)
+        years = _years(
+            session, run, timings, workdir, tests=tests, weekly=weekly, expanded=expanded
+        )
+        first = next(years)  # from here on, the generator's own ``finally`` cleans up
     except BaseException:
-        years.close()
+        # the generator has not started (a failed parse) or has already cleaned up
+        if session is not None:
+            session.close()
+        shutil.rmtree(workdir, ignore_errors=True)
         raise
     connection = duckdb.connect(str(database))
     try:

@@ -4,7 +4,7 @@ instead of inserting rows, passes values as parameters, and makes every write al
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,12 +109,18 @@ class Database:
         try:
             yield self
         except BaseException:
-            self.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             self.execute("COMMIT")
         finally:
             self._in_transaction = False
+
+    def _rollback(self) -> None:
+        """Undo the transaction. After a failed write (a full disk) DuckDB has already aborted
+        it and ROLLBACK fails with "transaction is aborted": that error would hide the cause."""
+        with suppress(duckdb.Error):
+            self.execute("ROLLBACK")
 
     # --- reading --------------------------------------------------------------------------
 

@@ -113,6 +113,32 @@ def test_validate_malformed_line_named(
     assert "event line 6: (line): invalid JSON" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["validate", "ingest"])
+def test_a_repeated_event_id_is_named_by_both_commands(
+    tmp_path: Path,
+    events: list[SimulationEvent],
+    command: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """validate once called such a file valid while ingest refused it: both name the lines."""
+    lines = dump_jsonl(events).decode().split("\n")[:-1]
+    lines.insert(0, "")  # a blank first line: positions are file lines, not event indexes
+    lines.append(lines[3])  # event line 4 again, as file line 62
+    path = tmp_path / "twice.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert (
+        main(
+            [command, str(path), "--db", str(tmp_path / "x.duckdb")][
+                : 2 if command == "validate" else 4
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert f"line {N_EVENTS + 2}: event_id {events[2].event_id} repeats line 4" in err
+    assert not (tmp_path / "x.duckdb").exists()
+
+
 def test_validate_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file that cannot be read is a clear error (exit 2), not a traceback."""
     assert main(["validate", str(tmp_path / "nope.jsonl")]) == 2
