@@ -343,8 +343,10 @@ class History:
         s = max(dt.date(year, 1, 1), self.hire_date)
         leaves = self.termination_date if facts["terminated"] else None
         x = leaves if leaves is not None else dt.date(year + 1, 1, 1)
-        if leaves is not None and day >= leaves:
-            return self._closed(day, "terminated", end)
+        segments = self._segments(year, start, s, x)
+        if leaves is not None and day >= leaves:  # the year's deferrals stay its YTD
+            ytd = self._deferrals(year, segments, leaves)
+            return self._closed(day, "terminated", end, ytd=ytd)
         # level, pay, rate and HCE status from the events dated on or before the day
         carry = replace(start, balances=dict(start.balances))
         for row in self._by_year.get(year, []):
@@ -362,9 +364,10 @@ class History:
                 carry.rate = rate_units(row["new_rate"])
             elif kind == "hce_status":
                 carry.is_hce = bool(row["is_hce"])
+        ytd = self._deferrals(year, segments, day)
         if day == dt.date(year, 12, 31):
-            return self._closed(day, "active", replace(end, level=carry.level, pay=carry.pay))
-        ytd = self._deferrals(year, self._segments(year, start, s, x), day)
+            closing = replace(end, level=carry.level, pay=carry.pay)
+            return self._closed(day, "active", closing, ytd=ytd)
         balances = dict(start.balances)
         pre_tax = min(ytd, year_limits(self.config, year).deferral_402g)
         balances["employee_pre_tax"] += pre_tax
@@ -374,8 +377,10 @@ class History:
                 balances[source] += facts["flows"][source]
         return self._state(day, "active", carry.level, carry, balances, ytd=ytd)
 
-    def _closed(self, day: dt.date, status: str, end: _Carry) -> State:
-        return self._state(day, status, end.level, end, dict(end.balances))
+    def _closed(self, day: dt.date, status: str, end: _Carry, *, ytd: int = 0) -> State:
+        """The state at a year's close: the year end, or on and after a termination (``ytd``
+        is that year's deferrals there, as on the snapshot row; 0 in a later year)."""
+        return self._state(day, status, end.level, end, dict(end.balances), ytd=ytd)
 
     def _state(
         self,

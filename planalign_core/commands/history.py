@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if not Path(args.db).exists():
         raise ConfigError(f"--db: {args.db} does not exist (run 'planalign simulate' first)")
-    with Database(args.db) as db:
+    with Database(args.db, read_only=True) as db:
         history = load_history(db, args.employee, args.scenario)
     state = history.state_as_of(args.as_of).as_dict()
     width = max(len(key) for key in state)

@@ -62,13 +62,20 @@ def _check_event_ids(frame: pl.DataFrame) -> None:
 class Database:
     """A DuckDB file (or ``:memory:``) holding planalign's tables."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB_PATH, *, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path = DEFAULT_DB_PATH,
+        *,
+        threads: int | None = None,
+        read_only: bool = False,
+    ) -> None:
+        """``read_only`` opens the file for reading only: a copy on read-only storage, or a
+        file another reader holds, can still be queried (``planalign history``)."""
         self.path = str(path)
+        options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
         try:
             self.connection = duckdb.connect()
-            self.connection.execute(
-                f"ATTACH ? AS planalign (ROW_GROUP_SIZE {ROW_GROUP_SIZE})", [self.path]
-            )
+            self.connection.execute(f"ATTACH ? AS planalign ({options})", [self.path])
             self.connection.execute("USE planalign")
         except duckdb.IOException as exc:
             raise StoreError(

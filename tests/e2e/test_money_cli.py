@@ -4,6 +4,8 @@ them back (values cross-checked against the stored tables, errors named)."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,35 @@ def test_history_after_the_simulated_years_is_refused(
     err = capsys.readouterr().err
     assert "after the simulated years 2025-2026" in err
     assert "2026-12-31" in err
+
+
+def test_history_reads_a_file_another_reader_holds(
+    stored: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It once opened the file for writing to read it: that fails beside another reader (and
+    on read-only storage); a read-only open shares the file."""
+    with Database(stored) as db:
+        employee = db.scalar("SELECT min(employee_id) FROM fct_workforce_snapshot")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_READ_ONLY, str(stored)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreError, match="lock"):
+            Database(stored)  # what history did before
+        code = main(
+            ["history", "--employee", employee, "--as-of", "2025-12-31", "--db", str(stored)]
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == 0, capsys.readouterr().err
+    assert "total_balance" in capsys.readouterr().out
+
+
+HOLD_READ_ONLY = """
+import sys, time, duckdb
+connection = duckdb.connect(sys.argv[1], read_only=True)
+print("ready", flush=True)
+time.sleep(120)
+"""

@@ -139,6 +139,6 @@ def test_history_equals_every_weekly_snapshot(scenario: Scenario) -> None:
         assert state.employee_balance == _cents(row["employee_balance"]), where
         assert state.vested_balance == _cents(row["vested_balance"]), where
         assert state.vested_percentage == int(row["vested_percentage"] * 10_000), where
-        if row["snapshot_type"] == "weekly":
-            assert state.ytd_deferrals == _cents(row["ytd_deferrals"]), where
-            assert state.deferral_rate == int(row["current_deferral_rate"] * 10_000), where
+        # every row, the year end and the termination date included (it once said 0 there)
+        assert state.ytd_deferrals == _cents(row["ytd_deferrals"]), where
+        assert state.deferral_rate == int(row["current_deferral_rate"] * 10_000), where
