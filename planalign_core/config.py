@@ -62,7 +62,9 @@ def _places(places: int) -> Any:
     def check(value: Decimal) -> Decimal:
         if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-places)):
             raise ValueError(f"{value} has more than {places} decimal places")
-        return value
+        # One text per value (rules, "config hash"): 0.030, 0.03 and 3E-2 are all "0.03";
+        # no exponent, no trailing zero, 0 never negative.
+        return Decimal(format(value.normalize(), "f")) + 0
 
     return AfterValidator(check)
 

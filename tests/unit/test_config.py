@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from planalign_core.config import config_hash, deep_merge, load_config, units
+from planalign_core.config import config_hash, config_json, deep_merge, load_config, units
 from planalign_core.errors import ConfigError
 
 
@@ -123,3 +125,25 @@ def test_a_folder_or_a_non_utf8_file_is_named(tmp_path: Path) -> None:
     latin.write_bytes("growth_rate = 0.03 # café\n".encode("latin-1"))
     with pytest.raises(ConfigError, match=r"latin\.toml: not UTF-8 text \(byte 0xe9"):
         load_config(latin)
+
+
+@pytest.mark.parametrize("written", ["0.030", "3E-2", 0.03, "0.0300", " 0.03 "])
+def test_one_value_has_one_text_and_one_hash(written: object) -> None:
+    """rules, "config hash": a decimal's text is its shortest plain form, whatever was written."""
+    config = load_config(overrides={"growth_rate": written})
+    assert '"growth_rate":"0.03"' in config_json(config)
+    assert config_hash(config) == config_hash(load_config(overrides={"growth_rate": "0.03"}))
+
+
+def test_the_hashed_json_form() -> None:
+    """Sorted keys, no spaces, non-ASCII text as itself, JSON escapes, whole numbers plain."""
+    text = config_json(load_config(overrides={"plan_design_id": 'café "A"', "growth_rate": "-0"}))
+    assert '"plan_design_id":"café \\"A\\""' in text
+    assert '"growth_rate":"0"' in text
+    assert ", " not in text and ": " not in text
+    keys = [k for k in json.loads(text)]
+    assert keys == sorted(keys)
+    assert (
+        config_hash(load_config())
+        == hashlib.sha256(config_json(load_config()).encode()).hexdigest()
+    )
