@@ -130,6 +130,8 @@ def _csv_problem(path: Path) -> str | None:
         return (
             f"line {line}: byte 0x{data[exc.start]:02x} is not UTF-8 text (save the file as UTF-8)"
         )
+    if not text.strip():
+        return "is empty: no header row (see docs/rules.md, 'Loading a census file')"
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     start = 1
