@@ -12,8 +12,9 @@ import json
 import platform
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -27,7 +28,7 @@ import planalign_core
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import Config, config_hash, config_json, load_config
 from planalign_core.engines import ENGINE_NAMES, dbt_driver
-from planalign_core.engines.polars_engine import EngineYear, RunKeys, run_years
+from planalign_core.engines.polars_engine import EngineRun, EngineYear, RunKeys, run_years
 from planalign_core.engines.polars_engine.money.limits import year_limits
 from planalign_core.engines.polars_engine.money.weekly import WeeklyTables
 from planalign_core.errors import ConfigError
@@ -293,7 +294,38 @@ def run(
     )
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with Database(db_path, threads=threads) as db, db.transaction():
+    with _new_file_removed_on_failure(Path(db_path)), Database(db_path, threads=threads) as db:
+        _store(db, engine, spec, report, started_at=started_at, clock=clock, on_year=on_year)
+    return report
+
+
+@contextmanager
+def _new_file_removed_on_failure(path: Path) -> Iterator[None]:
+    """A run that fails leaves the file as it was: the transaction undoes its rows, and a file
+    the run created (a full disk, Ctrl-C) is removed with its write-ahead log."""
+    existed = path.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed:
+            for leftover in (path, path.with_name(path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def _store(
+    db: Database,
+    engine: EngineRun,
+    spec: RunSpec,
+    report: RunReport,
+    *,
+    started_at: datetime,
+    clock: float,
+    on_year: Callable[[YearSummary, float], None] | None,
+) -> None:
+    """Store every year as the engine yields it, in one transaction (rules, "Storage")."""
+    keys = report.keys
+    with db.transaction():
         writer = ScenarioWriter(db, keys.scenario_id)
         try:
             writer.write(BASELINE_TABLE, engine.baseline)
@@ -333,4 +365,3 @@ def run(
         db.replace_scenario_rows(
             METADATA_TABLE, _metadata(report, spec, started_at), keys.scenario_id
         )
-    return report

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -131,3 +132,33 @@ def test_a_db_whose_parent_is_a_file_is_named(
     assert code == 2
     assert f"planalign simulate: error: {blocker}" in err
     assert "Not a directory" in err or "File exists" in err
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs: a real ENOSPC (needs root to mount; skipped elsewhere)."""
+    mount = tmp_path / "full"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_is_named_and_leaves_no_file(
+    full_disk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = full_disk / "run.duckdb"
+    code = main(["simulate", "--employees", "3000", "--years", "2", "--quiet", "--db", str(db)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "No space left on device" in err
+    assert "Traceback" not in err and "transaction is aborted" not in err
+    assert list(full_disk.iterdir()) == []  # the file the run created is gone
