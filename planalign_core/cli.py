@@ -7,6 +7,7 @@ Each command module exposes ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -106,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         signalled = isinstance(exc, Terminated)
         return _fail(args, "interrupted, nothing written", 143 if signalled else 130)
+    except BrokenPipeError:  # ``planalign config show | head``: the reader left, not a fault
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:
         message = _machine_error(exc)
         if message is None or args.debug:

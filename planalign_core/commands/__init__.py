@@ -22,6 +22,8 @@ COMMAND_HELP: dict[str, str] = {
     "history": (
         "Rebuild a participant's state on a date from its events (level, pay, rate, balances)."
     ),
+    "export": "Write a table of a run (events or any other) to JSON lines, JSON or Parquet.",
+    "config": "Show the effective configuration, each value with its source (default or file).",
 }
 
 
