@@ -273,13 +273,22 @@ def run(
     db_path: Path | str = DEFAULT_DB_PATH,
     on_year: Callable[[YearSummary, float], None] | None = None,
     threads: int | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Simulate ``spec`` and store it in ``db_path`` (one transaction; rules, "Storage").
 
     ``threads`` caps DuckDB's threads (benchmarks pin it; Polars reads ``POLARS_MAX_THREADS``).
+    ``on_phase`` hears each phase that can take seconds before it starts (the census, the
+    engine's start (dbt's parse and first build), the final commit), ``on_year`` each year.
     """
+    phase = on_phase or (lambda _text: None)
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
+    phase(
+        f"reading the census {spec.census_path}"
+        if spec.census_path is not None
+        else "synthesising the census"
+    )
     config, keys, census, source = load_inputs(spec)
     report = RunReport(keys, config_hash(config), source, census.height)
     report.config_json = config_json(config)
@@ -287,6 +296,11 @@ def run(
         year_limits(config, y).estimated for y in range(keys.start_year - 1, keys.last_year + 1)
     )
     report.timings["inputs"] = time.perf_counter() - clock
+    phase(
+        f"dbt: writing the inputs, parsing the project, building {keys.start_year}"
+        if spec.engine == "dbt"
+        else f"{census.height:,} employees: the baseline"
+    )
     engine = (
         dbt_driver.start(census, config, keys, duckdb_threads=threads, weekly=spec.weekly_snapshots)
         if spec.engine == "dbt"
@@ -295,7 +309,10 @@ def run(
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with _new_file_removed_on_failure(Path(db_path)), Database(db_path, threads=threads) as db:
-        _store(db, engine, spec, report, started_at=started_at, clock=clock, on_year=on_year)
+        _store(
+            db, engine, spec, report,
+            started_at=started_at, clock=clock, on_year=on_year, on_phase=phase,
+        )  # fmt: skip
     return report
 
 
@@ -322,6 +339,7 @@ def _store(
     started_at: datetime,
     clock: float,
     on_year: Callable[[YearSummary, float], None] | None,
+    on_phase: Callable[[str], None],
 ) -> None:
     """Store every year as the engine yields it, in one transaction (rules, "Storage")."""
     keys = report.keys
@@ -354,6 +372,7 @@ def _store(
         except BaseException:
             writer.abandon()
             raise
+        on_phase(f"storing the last writes and committing to {db.path}")
         writer.wait()
         if spec.weekly_snapshots:
             create_snapshots_view(db)

@@ -55,6 +55,11 @@ class Progress:
         self.done = 0
         self.enabled = enabled
 
+    def phase(self, text: str) -> None:
+        """A phase that can take seconds, announced before it starts."""
+        if self.enabled:
+            print(f"... {text}", file=sys.stderr, flush=True)
+
     def __call__(self, summary: YearSummary, seconds: float) -> None:
         self.done += 1
         if not self.enabled:
@@ -97,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
         weekly_snapshots=args.weekly_snapshots,
     )
     started = time.perf_counter()
-    report = simulation.run(spec, args.db, on_year=Progress(args.years, not args.quiet))
+    progress = Progress(args.years, not args.quiet)
+    report = simulation.run(spec, args.db, on_year=progress, on_phase=progress.phase)
     total = time.perf_counter() - started  # includes the commit and DuckDB's checkpoint
     print(summary_table(report))
     print(

@@ -44,8 +44,11 @@ def _interrupted(
         env={**os.environ, **(env or {})},
     )
     assert process.stderr is not None
-    first = process.stderr.readline()  # the first year's progress line: the run is under way
-    assert "1/" in first, first
+    first = ""
+    while "1/" not in first:  # the first year's progress line: the run is under way
+        line = process.stderr.readline()
+        assert line, f"the run ended before its first year: {first}"
+        first += line
     process.send_signal(signum)
     sent = time.perf_counter()
     _, err = process.communicate(timeout=HANG_GUARD_S)
