@@ -24,9 +24,10 @@ COMMAND_HELP: dict[str, str] = {
     ),
     "export": "Write a table of a run (events or any other) to JSON lines, JSON or Parquet.",
     "config": "Show the effective configuration, each value with its source (default or file).",
+    "dbt-inputs": "Write a run's inputs into a DuckDB file for 'dbt build' by hand (README).",
 }
 
 
 def command_module(name: str) -> ModuleType:
     """The module of command ``name``."""
-    return import_module(f"planalign_core.commands.{name}")
+    return import_module(f"planalign_core.commands.{name.replace('-', '_')}")

@@ -11,11 +11,9 @@ configuration key reaches SQL without a second list of keys to keep in step.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, get_args
 
 import polars as pl
@@ -215,60 +213,3 @@ def write_inputs(db: Database, tables: Mapping[str, pl.DataFrame]) -> None:
         for name, frame in tables.items():
             table = f'"{INPUT_SCHEMA}"."{name}"'
             db.over_frame(frame, f"CREATE OR REPLACE TABLE {table} AS FROM {{frame}}")
-
-
-# --- a manual run: ``python -m planalign_core.engines.dbt_inputs`` ------------------------------
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Write the inputs of a run into a DuckDB file, for ``dbt build`` by hand (README)."""
-    import argparse  # noqa: PLC0415
-
-    from planalign_core.errors import PlanalignError  # noqa: PLC0415
-    from planalign_core.simulate import RunSpec, load_inputs  # noqa: PLC0415 - imports engines
-
-    parser = argparse.ArgumentParser(
-        prog="python -m planalign_core.engines.dbt_inputs",
-        description="Write the SQL engine's inputs (census, configuration, run parameters, "
-        "draw constants) into a DuckDB file, then build it with dbt year by year.",
-    )
-    parser.add_argument("--db", type=Path, default=Path("planalign_dbt.duckdb"))
-    parser.add_argument("--employees", type=int, default=None)
-    parser.add_argument("--census", type=Path, default=None)
-    parser.add_argument("--config", type=Path, default=None)
-    parser.add_argument("--years", type=int, default=3)
-    parser.add_argument("--start-year", type=int, default=2025)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--scenario", default="default")
-    args = parser.parse_args(argv)
-    spec = RunSpec(
-        years=args.years,
-        start_year=args.start_year,
-        seed=args.seed,
-        scenario_id=args.scenario,
-        employees=args.employees,
-        census_path=args.census,
-        config_path=args.config,
-        engine="dbt",
-    )
-    try:
-        config, keys, census, _ = load_inputs(spec)
-        run = RunParameters(
-            keys.seed, keys.scenario_id, keys.plan_design_id, keys.start_year, keys.years
-        )
-        with Database(args.db) as db:
-            write_inputs(db, input_tables(config, census, run))
-    except PlanalignError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    years = " ".join(str(year) for year in run.years_simulated)
-    print(f"inputs of scenario {run.scenario_id!r} written to {args.db}; now, year by year:")
-    print(f"  export PLANALIGN_DBT_DATABASE={args.db.resolve()}")
-    print(f"  for year in {years}; do")
-    print('    dbt build --project-dir dbt --profiles-dir dbt --vars "{simulation_year: $year}"')
-    print("  done")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
