@@ -24,12 +24,12 @@ import polars as pl
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine.money.limits import year_limits
 from planalign_core.errors import StoreError
+from planalign_core.rng import RATE_SCALE
 from planalign_core.store import Database
 
 EMPLOYEE_SOURCES = ("employee_pre_tax", "catch_up")
 EMPLOYER_SOURCES = ("employer_match", "true_up", "non_elective")
 SOURCES = (*EMPLOYEE_SOURCES, *EMPLOYER_SOURCES)
-RATE_SCALE = 10_000
 CENT = Decimal("0.01")
 UNIT = Decimal("0.0001")
 Segment = tuple[dt.date, dt.date, int, int, bool]  # b, e, pay, rate, in_plan

@@ -14,7 +14,7 @@ overflow, no floating point, the same bits in every engine.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 import polars as pl
@@ -91,15 +91,19 @@ def _u64(value: pl.Expr | int) -> pl.Expr:
     return (value if isinstance(value, pl.Expr) else pl.lit(value)).cast(pl.UInt64)
 
 
-def with_mix32(frame: FrameT, column: str) -> FrameT:
-    """Replace UInt64 ``column`` (values below 2**32) by :func:`mix32` of it."""
-    x = pl.col(column)
+def with_mix32(frame: FrameT, columns: Sequence[str]) -> FrameT:
+    """:func:`mix32` of several UInt64 columns (values below 2**32) at once: five steps, each one
+    ``with_columns`` over all the columns (a step reads its input twice, so steps cannot nest)."""
+
+    def step(transform: Callable[[pl.Expr], pl.Expr]) -> list[pl.Expr]:
+        return [transform(pl.col(name)).alias(name) for name in columns]
+
     return (
-        frame.with_columns(x.xor(_shr(x, 16)).alias(column))
-        .with_columns(((x * MIX_MULTIPLIER_1) & MASK32).alias(column))
-        .with_columns(x.xor(_shr(x, 15)).alias(column))
-        .with_columns(((x * MIX_MULTIPLIER_2) & MASK32).alias(column))
-        .with_columns(x.xor(_shr(x, 16)).alias(column))
+        frame.with_columns(step(lambda x: x.xor(_shr(x, 16))))
+        .with_columns(step(lambda x: (x * MIX_MULTIPLIER_1) & MASK32))
+        .with_columns(step(lambda x: x.xor(_shr(x, 15))))
+        .with_columns(step(lambda x: (x * MIX_MULTIPLIER_2) & MASK32))
+        .with_columns(step(lambda x: x.xor(_shr(x, 16))))
     )
 
 
@@ -108,7 +112,7 @@ def with_hash_words(frame: FrameT, column: str, words: Iterable[pl.Expr | int]) 
     frame = frame.with_columns(pl.lit(0, dtype=pl.UInt64).alias(column))
     for word in words:
         frame = frame.with_columns(pl.col(column).xor(_u64(word) & MASK32).alias(column))
-        frame = with_mix32(frame, column)
+        frame = with_mix32(frame, [column])
     return frame
 
 
@@ -149,11 +153,6 @@ def weighted_choice(u: int, weights_units: Iterable[int]) -> int:
         if total > v:
             return index
     raise ValueError("weights must sum to RATE_SCALE")
-
-
-def threshold_expr(rate_units: pl.Expr) -> pl.Expr:
-    """Polars translation of :func:`threshold` for a per-row rate in ``[0, RATE_SCALE]``."""
-    return rate_units.cast(pl.UInt64) * TWO_POW_32 // RATE_SCALE
 
 
 def bounded_expr(u: pl.Expr, n: pl.Expr | int) -> pl.Expr:

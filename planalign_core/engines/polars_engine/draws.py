@@ -9,19 +9,11 @@ against :func:`planalign_core.rng.draw`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from planalign_core.rng import (
-    MASK32,
-    MIX_MULTIPLIER_1,
-    MIX_MULTIPLIER_2,
-    FrameT,
-    bounded_expr,
-    hash_words,
-    split64,
-)
+from planalign_core.rng import MASK32, FrameT, bounded_expr, hash_words, split64, with_mix32
 
 BASE = "__draw_base"
 
@@ -30,22 +22,6 @@ def prefix_hash(seed: int, scenario_key: int) -> int:
     """``hash_words(seed_lo, seed_hi, scenario_key)``: the constant head of every draw."""
     seed_lo, seed_hi = split64(seed)
     return hash_words((seed_lo, seed_hi, scenario_key))
-
-
-def with_mix32(frame: FrameT, columns: Sequence[str]) -> FrameT:
-    """``mix32`` of several UInt64 columns at once: five steps, each one ``with_columns``
-    over all the columns (a mixer step reads its input twice, so steps cannot nest)."""
-
-    def step(transform: Callable[[pl.Expr], pl.Expr]) -> list[pl.Expr]:
-        return [transform(pl.col(name)).alias(name) for name in columns]
-
-    return (
-        frame.with_columns(step(lambda x: x.xor(x // (1 << 16))))
-        .with_columns(step(lambda x: (x * MIX_MULTIPLIER_1) & MASK32))
-        .with_columns(step(lambda x: x.xor(x // (1 << 15))))
-        .with_columns(step(lambda x: (x * MIX_MULTIPLIER_2) & MASK32))
-        .with_columns(step(lambda x: x.xor(x // (1 << 16))))
-    )
 
 
 def _fold(frame: FrameT, column: str, word: pl.Expr | int) -> FrameT:

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import polars as pl
 
-from planalign_core.config import Config
 from planalign_core.engines.polars_engine.draws import prefix_hash
 from planalign_core.rng import text_key
 
@@ -38,10 +37,6 @@ class RunKeys:
     @property
     def last_year(self) -> int:
         return self.start_year + self.years - 1
-
-
-def keys_for(config: Config, seed: int, scenario_id: str, start_year: int, years: int) -> RunKeys:
-    return RunKeys(seed, scenario_id, config.plan_design_id, start_year, years)
 
 
 def by_level(level: pl.Expr, values: Sequence[int]) -> pl.Expr:
