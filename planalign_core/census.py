@@ -23,6 +23,7 @@ from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine import draws
 from planalign_core.engines.polars_engine.calendar import census_date
 from planalign_core.errors import CensusError, CensusWarning
+from planalign_core.rng import prefix_hash
 
 CENSUS_SCHEMA = pl.Schema(
     {
@@ -455,7 +456,7 @@ def synthesize_census(employees: int, seed: int, start_year: int, config: Config
     levels = config.levels
     voluntary = config.enrollment.voluntary.deferral_rates
     frame = pl.LazyFrame().select(pl.int_range(1, employees + 1, dtype=pl.Int64).alias("k"))
-    frame = draws.with_base(frame, draws.prefix_hash(seed, 0), "k", 0)
+    frame = draws.with_base(frame, prefix_hash(seed, 0), "k", 0)
     frame = draws.with_streams(frame, CENSUS_STREAMS)
     frame = frame.with_columns(
         draws.weighted(

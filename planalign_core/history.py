@@ -22,9 +22,9 @@ from typing import Any
 import polars as pl
 
 from planalign_core.config import Config, units
-from planalign_core.engines.polars_engine.money.limits import year_limits
 from planalign_core.errors import StoreError
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules.limits import year_limits
 from planalign_core.store import Database
 
 EMPLOYEE_SOURCES = ("employee_pre_tax", "catch_up")

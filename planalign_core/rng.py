@@ -91,6 +91,12 @@ def _u64(value: pl.Expr | int) -> pl.Expr:
     return (value if isinstance(value, pl.Expr) else pl.lit(value)).cast(pl.UInt64)
 
 
+def prefix_hash(seed: int, scenario_key: int) -> int:
+    """``hash_words(seed_lo, seed_hi, scenario_key)``: the constant head of every draw."""
+    seed_lo, seed_hi = split64(seed)
+    return hash_words((seed_lo, seed_hi, scenario_key))
+
+
 def with_mix32(frame: FrameT, columns: Sequence[str]) -> FrameT:
     """:func:`mix32` of several UInt64 columns (values below 2**32) at once: five steps, each one
     ``with_columns`` over all the columns (a step reads its input twice, so steps cannot nest)."""

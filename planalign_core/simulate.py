@@ -27,26 +27,23 @@ import psutil
 import planalign_core
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import Config, config_hash, config_json, load_config
-from planalign_core.engines import ENGINE_NAMES, dbt_driver
-from planalign_core.engines.polars_engine import EngineRun, EngineYear, RunKeys, run_years
-from planalign_core.engines.polars_engine.money.limits import year_limits
-from planalign_core.engines.polars_engine.money.weekly import WeeklyTables
+from planalign_core.engines import ENGINE_NAMES, dbt_driver, polars_engine
+from planalign_core.engines.contract import RunKeys, RunOutput, WeeklyTables, YearOutput
 from planalign_core.errors import ConfigError
+from planalign_core.rules.limits import year_limits
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
-from planalign_core.store.snapshots import (
+from planalign_core.store.snapshots import create_snapshots_view
+from planalign_core.store.tables import (
+    ACCUMULATOR_TABLE,
+    BALANCES_TABLE,
+    BASELINE_TABLE,
     CLOSINGS_TABLE,
+    CONTRIBUTIONS_TABLE,
+    METADATA_TABLE,
     SEGMENTS_TABLE,
-    SNAPSHOTS_VIEW,
-    create_snapshots_view,
+    SNAPSHOT_TABLE,
 )
 
-BASELINE_TABLE = "int_baseline_workforce"
-SNAPSHOT_TABLE = "fct_workforce_snapshot"
-ACCUMULATOR_TABLE = "int_deferral_rate_state_accumulator"
-CONTRIBUTIONS_TABLE = "int_employee_contributions"
-BALANCES_TABLE = "int_participant_balances"
-WEEKLY_TABLE = SNAPSHOTS_VIEW
-METADATA_TABLE = "run_metadata"
 DEFAULT_EMPLOYEES = 1000
 MAX_YEARS = 100
 
@@ -144,9 +141,8 @@ def load_inputs(spec: RunSpec) -> tuple[Config, RunKeys, pl.DataFrame, str]:
     return config, keys, census, f"synthetic({employees})"
 
 
-def summarise(year: EngineYear) -> YearSummary:
+def summarise(result: YearOutput) -> YearSummary:
     """Summary figures from the year's snapshot rows."""
-    result = year.result
     active = result.snapshot.filter(pl.col("employment_status") == "active")
     enrolled = active.filter(pl.col("is_enrolled"))
     total_units = enrolled.select((pl.col("current_deferral_rate") * 10_000).cast(pl.Int64).sum())
@@ -304,7 +300,7 @@ def run(
     engine = (
         dbt_driver.start(census, config, keys, duckdb_threads=threads, weekly=spec.weekly_snapshots)
         if spec.engine == "dbt"
-        else run_years(census, config, keys, weekly=spec.weekly_snapshots)
+        else polars_engine.run(census, config, keys, weekly=spec.weekly_snapshots)
     )
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
@@ -332,7 +328,7 @@ def _new_file_removed_on_failure(path: Path) -> Iterator[None]:
 
 def _store(
     db: Database,
-    engine: EngineRun,
+    engine: RunOutput,
     spec: RunSpec,
     report: RunReport,
     *,
@@ -349,22 +345,21 @@ def _store(
             writer.write(BASELINE_TABLE, engine.baseline)
             for year in engine.years:
                 submitted = writer.submitted
-                result = year.result
-                writer.write(EVENTS_TABLE, result.events)
-                writer.write(SNAPSHOT_TABLE, result.snapshot)
+                writer.write(EVENTS_TABLE, year.events)
+                writer.write(SNAPSHOT_TABLE, year.snapshot)
                 writer.write(ACCUMULATOR_TABLE, year.accumulator)
-                if result.money is not None:
-                    writer.write(CONTRIBUTIONS_TABLE, result.money.contributions)
-                    writer.write(BALANCES_TABLE, result.money.balances)
-                    report.timings[f"money_{result.year}"] = result.money.seconds
-                if year.weekly_tables is not None:
-                    report.timings[f"weekly_{result.year}"] = _store_weekly(
-                        year.weekly_tables, year.weekly_seconds, writer
+                if year.contributions is not None and year.balances is not None:
+                    writer.write(CONTRIBUTIONS_TABLE, year.contributions)
+                    writer.write(BALANCES_TABLE, year.balances)
+                    report.timings[f"money_{year.year}"] = year.money_seconds
+                if year.weekly is not None:
+                    report.timings[f"weekly_{year.year}"] = _store_weekly(
+                        year.weekly, year.weekly_seconds, writer
                     )
                 writer.backlog(writer.submitted - submitted)
-                report.events_written += result.events.height
-                report.timings[f"year_{result.year}"] = year.seconds
-                report.timings[f"accumulator_{result.year}"] = year.accumulator_seconds
+                report.events_written += year.events.height
+                report.timings[f"year_{year.year}"] = year.seconds
+                report.timings[f"accumulator_{year.year}"] = year.accumulator_seconds
                 summary = summarise(year)
                 report.summaries.append(summary)
                 if on_year is not None:

@@ -26,24 +26,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import duckdb
 import polars as pl
 
 from planalign_core.config import Config
-from planalign_core.engines.dbt_inputs import RunParameters, input_tables, write_inputs
-from planalign_core.engines.polars_engine import EngineRun, EngineYear, RunKeys
-from planalign_core.engines.polars_engine.money import MoneyYear
-from planalign_core.engines.polars_engine.money.weekly import WeeklyTables
-from planalign_core.engines.polars_engine.year import YearResult
+from planalign_core.engines.contract import RunKeys, RunOutput, WeeklyTables, YearOutput
+from planalign_core.engines.dbt_inputs import input_tables, write_inputs
 from planalign_core.errors import PlanalignError
 from planalign_core.store import Database
-from planalign_core.store.snapshots import (
+from planalign_core.store.snapshots import view_sql
+from planalign_core.store.tables import (
+    ACCUMULATOR_TABLE,
+    BALANCES_TABLE,
+    BASELINE_TABLE,
     CLOSINGS_TABLE,
+    CONTRIBUTIONS_TABLE,
+    EVENTS_TABLE,
     SEGMENTS_TABLE,
+    SNAPSHOT_TABLE,
     SNAPSHOTS_VIEW,
-    view_sql,
 )
 
 PROJECT_ENV = "PLANALIGN_DBT_PROJECT_DIR"
@@ -54,16 +57,8 @@ CACHE_ENV = "PLANALIGN_DBT_CACHE"
 SCRATCH_NAME = "planalign_dbt.duckdb"
 PARTIAL_PARSE = "partial_parse.msgpack"
 YEAR_LOOP_SELECTOR = "tag:year_loop"
-BASELINE_TABLE = "int_baseline_workforce"
-EVENTS_TABLE = "fct_yearly_events"
-SNAPSHOT_TABLE = "fct_workforce_snapshot"
-ACCUMULATOR_TABLE = "int_deferral_rate_state_accumulator"
-CONTRIBUTIONS_TABLE = "int_employee_contributions"
-BALANCES_TABLE = "int_participant_balances"
-WEEKLY_TABLE = SNAPSHOTS_VIEW  # the package's view over the two compact models
 WEEKLY_MODELS = (SEGMENTS_TABLE, CLOSINGS_TABLE)
 MONEY_MODELS = ("int_money_segments", "int_money_year", CONTRIBUTIONS_TABLE, BALANCES_TABLE)
-MONEY_EVENT_TYPES = ("contribution", "vesting", "forfeiture", "hce_status", "compliance")
 # Quiet, no artefacts, no network: what an embedded run needs from dbt's many switches.
 _COMMON_FLAGS = (
     "--quiet",
@@ -406,7 +401,7 @@ class DbtRun:
 def run_years(
     census: pl.DataFrame,
     config: Config,
-    run: RunParameters,
+    run: RunKeys,
     *,
     tests: bool = False,
     duckdb_threads: int | None = None,
@@ -459,7 +454,7 @@ def _chain(first: DbtYear, rest: Generator[DbtYear]) -> Generator[DbtYear]:
 
 def _years(
     session: DbtSession,
-    run: RunParameters,
+    run: RunKeys,
     timings: DbtTimings,
     workdir: Path,
     *,
@@ -491,7 +486,7 @@ def _years(
                     tables = WeeklyTables(*(_read(connection, t, year) for t in WEEKLY_MODELS))
                 if weekly and expanded:
                     connection.execute(view_sql())
-                    snapshots = _read(connection, WEEKLY_TABLE, year)
+                    snapshots = _read(connection, SNAPSHOTS_VIEW, year)
             finally:
                 connection.close()
             yield DbtYear(
@@ -520,50 +515,32 @@ def _years(
 
 
 @dataclass(frozen=True)
-class DbtEngineRun(EngineRun):
-    """:class:`EngineRun` of the dbt engine, with where its time went (filled as years run)."""
+class DbtEngineRun(RunOutput):
+    """:class:`RunOutput` of the dbt engine, with where its time went (filled as years run)."""
 
     timings: DbtTimings = field(default_factory=DbtTimings)
 
 
-def _engine_year(year: DbtYear) -> EngineYear:
-    # The dbt engine's state lives in its tables; ``state`` holds the year's active snapshot
-    # rows, so that ``end_headcount`` is right.
-    active = year.snapshot.filter(pl.col("employment_status") == "active")
-    money_seconds = sum(year.invocation.node_seconds.get(name, 0.0) for name in MONEY_MODELS)
-    # simulate reads a year's money tables and time; the Polars engine's own intermediates
-    # (annual amounts, segments, its rules object, the money state) live in the dbt tables.
-    money = MoneyYear(
-        events=year.events.filter(pl.col("event_type").is_in(MONEY_EVENT_TYPES)),
-        contributions=year.contributions,
-        balances=year.balances,
-        annual=pl.DataFrame(),
-        segments=pl.DataFrame(),
-        rules=cast(Any, None),
-        state=pl.DataFrame(),
-        seconds=money_seconds,
-    )
-    result = YearResult(
+def _output(year: DbtYear) -> YearOutput:
+    """A built year as the engine contract has it; the seconds are dbt's own node timings."""
+    nodes = year.invocation.node_seconds
+    tables = year.weekly_tables
+    return YearOutput(
         year=year.year,
         events=year.events,
         snapshot=year.snapshot,
-        state=active,
+        accumulator=year.accumulator,
+        contributions=year.contributions,
+        balances=year.balances,
+        weekly=None if tables is None else (lambda: tables),
         start_headcount=year.start_headcount,
         experienced_terminations=year.experienced_terminations,
         hires=year.hires,
         new_hire_terminations=year.new_hire_terminations,
-        money=money,
-    )
-    accumulator = year.invocation.node_seconds.get(ACCUMULATOR_TABLE, 0.0)
-    weekly_seconds = sum(year.invocation.node_seconds.get(m, 0.0) for m in WEEKLY_MODELS)
-    tables = year.weekly_tables
-    return EngineYear(
-        result,
-        year.accumulator,
-        year.invocation.wall_seconds,
-        accumulator,
-        None if tables is None else (lambda: tables),
-        weekly_seconds,
+        seconds=year.invocation.wall_seconds,
+        accumulator_seconds=nodes.get(ACCUMULATOR_TABLE, 0.0),
+        money_seconds=sum(nodes.get(name, 0.0) for name in MONEY_MODELS),
+        weekly_seconds=sum(nodes.get(name, 0.0) for name in WEEKLY_MODELS),
     )
 
 
@@ -576,23 +553,18 @@ def start(
     tests: bool = False,
     weekly: bool = True,
 ) -> DbtEngineRun:
-    """The dbt engine behind ``planalign simulate --engine dbt``: the same result shapes as
-    the Polars engine's :func:`~planalign_core.engines.polars_engine.run_years`."""
-    run = RunParameters(
-        keys.seed, keys.scenario_id, keys.plan_design_id, keys.start_year, keys.years
-    )
+    """The dbt engine behind ``planalign simulate --engine dbt``, as the engine contract has
+    it (what the Polars engine's ``run`` gives too)."""
     native = run_years(
         census,
         config,
-        run,
+        keys,
         tests=tests,
         duckdb_threads=duckdb_threads,
         weekly=weekly,
         expanded=False,
     )
-    return DbtEngineRun(
-        native.baseline, (_engine_year(year) for year in native.years), native.timings
-    )
+    return DbtEngineRun(native.baseline, (_output(year) for year in native.years), native.timings)
 
 
 def timing_summary(timings: Mapping[str, float]) -> str | None:

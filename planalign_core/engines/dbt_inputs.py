@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, get_args
 
@@ -22,7 +21,7 @@ from pydantic.fields import FieldInfo
 
 from planalign_core import rng
 from planalign_core.config import Config, Rate, units
-from planalign_core.engines.polars_engine.workforce import HIRE_KEY_BASE
+from planalign_core.engines.contract import HIRE_KEY_BASE, RunKeys
 from planalign_core.events import identity
 from planalign_core.events.columnar import EVENT_TYPE_CODES
 from planalign_core.store import Database
@@ -32,23 +31,8 @@ _RATE_CHECK = get_args(Rate)[2]  # the "at most 4 places" validator every rate f
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
-@dataclass(frozen=True)
-class RunParameters:
-    """What identifies a run's draws and rows (the SQL engine's ``run_parameters``)."""
-
-    seed: int
-    scenario_id: str
-    plan_design_id: str
-    start_year: int
-    years: int
-
-    @property
-    def scenario_key(self) -> int:
-        return rng.text_key(self.scenario_id)
-
-    @property
-    def years_simulated(self) -> range:
-        return range(self.start_year, self.start_year + self.years)
+# The SQL engine's ``run_parameters`` are the run keys of the engine contract.
+RunParameters = RunKeys
 
 
 def _is_rate(info: FieldInfo) -> bool:

@@ -17,11 +17,10 @@ import duckdb
 
 from planalign_core.errors import StoreError
 from planalign_core.store.database import Database
-from planalign_core.store.snapshots import SNAPSHOTS_VIEW
+from planalign_core.store.tables import SNAPSHOTS_VIEW
 
-SNAPSHOTS_TABLE = SNAPSHOTS_VIEW
 _LOOKUP = (
-    f'SELECT * FROM "{SNAPSHOTS_TABLE}" '
+    f'SELECT * FROM "{SNAPSHOTS_VIEW}" '
     "WHERE scenario_id = ? AND employee_id = ? AND snapshot_date <= ? AND simulation_year {year} "
     "ORDER BY snapshot_date DESC LIMIT 1"
 )
@@ -38,7 +37,7 @@ def balance_on(
             cursor = db.connection.execute(sql, [scenario_id, employee_id, on, on.year])
         except duckdb.CatalogException:
             raise StoreError(
-                f"table {SNAPSHOTS_TABLE} does not exist in {db.path}: run 'planalign simulate' "
+                f"table {SNAPSHOTS_VIEW} does not exist in {db.path}: run 'planalign simulate' "
                 "(without --no-weekly-snapshots) first"
             ) from None
         row = cursor.fetchone()

@@ -18,10 +18,15 @@ from __future__ import annotations
 
 from planalign_core.errors import StoreError
 from planalign_core.store.database import Database
+from planalign_core.store.tables import CLOSINGS_TABLE, SEGMENTS_TABLE, SNAPSHOTS_VIEW
 
-SNAPSHOTS_VIEW = "fct_participant_balance_snapshots"
-SEGMENTS_TABLE = "int_balance_snapshot_segments"
-CLOSINGS_TABLE = "int_balance_snapshot_closings"
+__all__ = [
+    "CLOSINGS_TABLE",
+    "SEGMENTS_TABLE",
+    "SNAPSHOTS_VIEW",
+    "create_snapshots_view",
+    "view_sql",
+]
 
 
 def _money(cents: str) -> str:

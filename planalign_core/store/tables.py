@@ -1,4 +1,5 @@
-"""DuckDB table layouts derived from the Polars layouts (never typed twice)."""
+"""The names of the tables a run stores, once for the package (both engines, ``simulate``, the
+lookup), and the DuckDB table layouts derived from the Polars layouts (never typed twice)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,18 @@ import polars as pl
 
 from planalign_core.events.columnar import EVENT_COLUMNS
 
+BASELINE_TABLE = "int_baseline_workforce"
 EVENTS_TABLE = "fct_yearly_events"
+SNAPSHOT_TABLE = "fct_workforce_snapshot"
+ACCUMULATOR_TABLE = "int_deferral_rate_state_accumulator"
+CONTRIBUTIONS_TABLE = "int_employee_contributions"
+BALANCES_TABLE = "int_participant_balances"
+METADATA_TABLE = "run_metadata"
+# The weekly balance snapshots: two compact tables and the view of the users' table name that
+# expands them (``store/snapshots.py``).
+SNAPSHOTS_VIEW = "fct_participant_balance_snapshots"
+SEGMENTS_TABLE = "int_balance_snapshot_segments"
+CLOSINGS_TABLE = "int_balance_snapshot_closings"
 
 _SIMPLE_TYPES: dict[type[pl.DataType], str] = {
     pl.String: "VARCHAR",

@@ -17,6 +17,7 @@ from planalign_core.config import Config
 from planalign_core.engines import dbt_driver
 from planalign_core.engines.dbt_inputs import RunParameters
 from planalign_core.engines.polars_engine import RunKeys, run_years
+from planalign_core.engines.polars_engine.money.weekly import expand_tables
 
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "int_baseline_workforce": ("employee_id",),
@@ -45,7 +46,7 @@ def polars_tables(census: pl.DataFrame, config: Config, keys: RunKeys) -> dict[s
         "int_deferral_rate_state_accumulator": pl.concat([y.accumulator for y in years]),
         "int_employee_contributions": pl.concat([m.contributions for m in money if m]),
         "int_participant_balances": pl.concat([m.balances for m in money if m]),
-        "fct_participant_balance_snapshots": pl.concat([w.rows() for w in weekly]),
+        "fct_participant_balance_snapshots": pl.concat([expand_tables(w) for w in weekly]),
         "int_balance_snapshot_segments": pl.concat([w.segments for w in weekly]),
         "int_balance_snapshot_closings": pl.concat([w.closings for w in weekly]),
     }

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from planalign_core.config import load_config
-from planalign_core.engines.polars_engine.money.limits import limits_table, year_limits
 from planalign_core.errors import ConfigError
+from planalign_core.rules.limits import limits_table, year_limits
 
 CONFIG = load_config()
 

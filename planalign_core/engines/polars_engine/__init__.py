@@ -16,11 +16,11 @@ from time import perf_counter
 import polars as pl
 
 from planalign_core.config import Config
+from planalign_core.engines.contract import RunKeys, RunOutput, WeeklyTables, YearOutput
 from planalign_core.engines.polars_engine.accumulator import accumulate, baseline_rows
 from planalign_core.engines.polars_engine.baseline import baseline, baseline_table, initial_state
 from planalign_core.engines.polars_engine.money import initial_state as initial_money_state
-from planalign_core.engines.polars_engine.money.weekly import WeeklyTables, weekly_tables
-from planalign_core.engines.polars_engine.params import RunKeys
+from planalign_core.engines.polars_engine.money.weekly import expand_tables, weekly_tables
 from planalign_core.engines.polars_engine.year import YearResult, with_money, workforce_year
 
 
@@ -44,7 +44,7 @@ class EngineYear:
         """All of the year's weekly snapshot rows, expanded (computed again on each access)."""
         if self.weekly_tables is None:
             return None
-        return self.weekly_tables().rows()
+        return expand_tables(self.weekly_tables())
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,34 @@ class EngineRun:
 
     baseline: pl.DataFrame
     years: Iterator[EngineYear]
+
+
+def run(census: pl.DataFrame, config: Config, keys: RunKeys, *, weekly: bool = True) -> RunOutput:
+    """The run as the engine contract has it (what ``simulate`` stores)."""
+    engine = run_years(census, config, keys, weekly=weekly)
+    return RunOutput(engine.baseline, (_output(year) for year in engine.years))
+
+
+def _output(year: EngineYear) -> YearOutput:
+    result = year.result
+    money = result.money
+    return YearOutput(
+        year=result.year,
+        events=result.events,
+        snapshot=result.snapshot,
+        accumulator=year.accumulator,
+        contributions=None if money is None else money.contributions,
+        balances=None if money is None else money.balances,
+        weekly=year.weekly_tables,
+        start_headcount=result.start_headcount,
+        experienced_terminations=result.experienced_terminations,
+        hires=result.hires,
+        new_hire_terminations=result.new_hire_terminations,
+        seconds=year.seconds,
+        accumulator_seconds=year.accumulator_seconds,
+        money_seconds=0.0 if money is None else money.seconds,
+        weekly_seconds=year.weekly_seconds,
+    )
 
 
 def run_years(
@@ -112,4 +140,4 @@ def _years(
                 money = result.money.state
 
 
-__all__ = ["EngineRun", "EngineYear", "RunKeys", "run_years"]
+__all__ = ["EngineRun", "EngineYear", "RunKeys", "run", "run_years"]

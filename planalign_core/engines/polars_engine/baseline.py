@@ -11,10 +11,11 @@ from __future__ import annotations
 import polars as pl
 
 from planalign_core.config import Config
+from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.calendar import census_date
 from planalign_core.engines.polars_engine.ids import with_id_prefix
-from planalign_core.engines.polars_engine.params import RunKeys, money, rate
+from planalign_core.engines.polars_engine.params import money, rate
 
 STATE_SCHEMA = pl.Schema(
     {

@@ -13,15 +13,14 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from planalign_core.rng import MASK32, FrameT, bounded_expr, hash_words, split64, with_mix32
+from planalign_core.rng import (
+    MASK32,
+    FrameT,
+    bounded_expr,
+    with_mix32,
+)
 
 BASE = "__draw_base"
-
-
-def prefix_hash(seed: int, scenario_key: int) -> int:
-    """``hash_words(seed_lo, seed_hi, scenario_key)``: the constant head of every draw."""
-    seed_lo, seed_hi = split64(seed)
-    return hash_words((seed_lo, seed_hi, scenario_key))
 
 
 def _fold(frame: FrameT, column: str, word: pl.Expr | int) -> FrameT:

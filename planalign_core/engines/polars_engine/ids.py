@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine import draws
-from planalign_core.engines.polars_engine.params import RunKeys
 from planalign_core.events.identity import derive_event_id, id_head_expr
 from planalign_core.rng import hash_words, split64
 

@@ -1,42 +1,15 @@
-"""Run keys and the small lookups (by level, by band) the year step is built from."""
+"""The small lookups (by level, by band) the year step is built from."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
 
-from planalign_core.engines.polars_engine.draws import prefix_hash
-from planalign_core.rng import text_key
-
 SOURCE_SYSTEM = "planalign"
 MONEY = pl.Decimal(18, 2)
 RATE = pl.Decimal(5, 4)
-
-
-@dataclass(frozen=True)
-class RunKeys:
-    """What identifies a run's draws and rows."""
-
-    seed: int
-    scenario_id: str
-    plan_design_id: str
-    start_year: int
-    years: int
-
-    @property
-    def scenario_key(self) -> int:
-        return text_key(self.scenario_id)
-
-    @property
-    def draw_prefix(self) -> int:
-        return prefix_hash(self.seed, self.scenario_key)
-
-    @property
-    def last_year(self) -> int:
-        return self.start_year + self.years - 1
 
 
 def by_level(level: pl.Expr, values: Sequence[int]) -> pl.Expr:

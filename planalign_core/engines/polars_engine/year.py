@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from planalign_core.config import Config
+from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine import participation, workforce
 from planalign_core.engines.polars_engine.events import year_events
 from planalign_core.engines.polars_engine.money import MoneyYear, money_year
-from planalign_core.engines.polars_engine.params import RunKeys
 from planalign_core.engines.polars_engine.snapshot import next_state, snapshot_rows
 
 

@@ -15,6 +15,7 @@ from time import perf_counter
 import polars as pl
 
 from planalign_core.config import Config
+from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine.money import balances, contributions, hce, timeline
 from planalign_core.engines.polars_engine.money.balances import initial_state
 from planalign_core.engines.polars_engine.money.common import KEY, lit64
@@ -22,7 +23,6 @@ from planalign_core.engines.polars_engine.money.contributions import YearRules, 
 from planalign_core.engines.polars_engine.money.events import money_events
 from planalign_core.engines.polars_engine.money.tables import balances_table, contributions_table
 from planalign_core.engines.polars_engine.money.vesting import vesting_changes
-from planalign_core.engines.polars_engine.params import RunKeys
 
 
 @dataclass(frozen=True)

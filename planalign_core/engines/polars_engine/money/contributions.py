@@ -25,8 +25,8 @@ from planalign_core.engines.polars_engine.money.common import (
     rhu,
     year_bounds,
 )
-from planalign_core.engines.polars_engine.money.limits import YearLimits, year_limits
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules.limits import YearLimits, year_limits
 
 
 @dataclass(frozen=True)

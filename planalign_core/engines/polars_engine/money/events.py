@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from planalign_core.config import Config
+from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.ids import id_tails
 from planalign_core.engines.polars_engine.money.balances import (
@@ -19,7 +20,7 @@ from planalign_core.engines.polars_engine.money.balances import (
 )
 from planalign_core.engines.polars_engine.money.common import KEY
 from planalign_core.engines.polars_engine.money.contributions import YearRules
-from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, RunKeys, money, rate
+from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, money, rate
 from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
 
 HEAD = (KEY, "employee_id", "id_prefix")

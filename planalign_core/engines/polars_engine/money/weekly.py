@@ -8,17 +8,16 @@ the year-end and termination rows come from the annual balances. No per-day rows
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
 from planalign_core.config import Config
+from planalign_core.engines.contract import RunKeys, WeeklyTables
 from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.money import MoneyYear
 from planalign_core.engines.polars_engine.money.balances import EMPLOYEE_SOURCES, EMPLOYER_SOURCES
 from planalign_core.engines.polars_engine.money.common import FRIDAY_ZERO, KEY, lit64, rhu
 from planalign_core.engines.polars_engine.money.vesting import anniversary_in, percent
-from planalign_core.engines.polars_engine.params import RunKeys, money, rate
+from planalign_core.engines.polars_engine.params import money, rate
 from planalign_core.rng import RATE_SCALE
 
 MONEY_COLUMNS = (
@@ -272,18 +271,10 @@ def closing_rows(money_year: MoneyYear, keys: RunKeys) -> pl.DataFrame:
     ).collect()
 
 
-@dataclass(frozen=True)
-class WeeklyTables:
-    """A year's weekly balance snapshots as stored: the segments holding Fridays (expanded on
-    read) and the closing rows."""
-
-    segments: pl.DataFrame
-    closings: pl.DataFrame
-
-    def rows(self) -> pl.DataFrame:
-        """Every row of ``fct_participant_balance_snapshots`` for the year: the Fridays by
-        employee and date, then the closing rows."""
-        return pl.concat([expand(self.segments), self.closings], rechunk=False)
+def expand_tables(tables: WeeklyTables) -> pl.DataFrame:
+    """Every row of ``fct_participant_balance_snapshots`` for the year: the Fridays by employee
+    and date, then the closing rows (the Polars twin of the store's view)."""
+    return pl.concat([expand(tables.segments), tables.closings], rechunk=False)
 
 
 def weekly_tables(money_year: MoneyYear, config: Config, keys: RunKeys) -> WeeklyTables:
@@ -293,4 +284,4 @@ def weekly_tables(money_year: MoneyYear, config: Config, keys: RunKeys) -> Weekl
 
 def weekly_snapshots(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.DataFrame:
     """The year's rows of ``fct_participant_balance_snapshots``, expanded."""
-    return weekly_tables(money_year, config, keys).rows()
+    return expand_tables(weekly_tables(money_year, config, keys))

@@ -1,0 +1,87 @@
+"""What an engine gives a run: the contract both engines fill and ``simulate`` stores.
+
+Neither engine imports the other; both import this module. A run's identity (:class:`RunKeys`),
+one year's outputs (:class:`YearOutput`: the tables ``simulate`` stores and the figures of the
+CLI summary) and a prepared run (:class:`RunOutput`: the baseline now, the years on demand).
+The table names live with the store (``planalign_core.store.tables``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from planalign_core.rng import prefix_hash, text_key
+
+# New hires' employee_key = year * HIRE_KEY_BASE + ordinal (docs/rules.md, "Identifiers"): the
+# base keeps a year's hires apart from every census key and from other years' hires.
+HIRE_KEY_BASE = 100_000_000
+
+
+@dataclass(frozen=True)
+class RunKeys:
+    """What identifies a run's draws and rows (the SQL engine's ``run_parameters``)."""
+
+    seed: int
+    scenario_id: str
+    plan_design_id: str
+    start_year: int
+    years: int
+
+    @property
+    def scenario_key(self) -> int:
+        return text_key(self.scenario_id)
+
+    @property
+    def draw_prefix(self) -> int:
+        return prefix_hash(self.seed, self.scenario_key)
+
+    @property
+    def last_year(self) -> int:
+        return self.start_year + self.years - 1
+
+    @property
+    def years_simulated(self) -> range:
+        return range(self.start_year, self.start_year + self.years)
+
+
+@dataclass(frozen=True)
+class WeeklyTables:
+    """A year's weekly balance snapshots as stored: the pay segments holding Fridays (the view
+    ``fct_participant_balance_snapshots`` expands them on read) and the closing rows."""
+
+    segments: pl.DataFrame
+    closings: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class YearOutput:
+    """One simulated year, as a run stores and summarises it."""
+
+    year: int
+    events: pl.DataFrame
+    snapshot: pl.DataFrame
+    accumulator: pl.DataFrame
+    contributions: pl.DataFrame | None
+    balances: pl.DataFrame | None
+    # Computes (or hands over) the year's compact weekly snapshots; None when not asked for.
+    weekly: Callable[[], WeeklyTables] | None
+    start_headcount: int
+    experienced_terminations: int
+    hires: int
+    new_hire_terminations: int
+    seconds: float  # the wall time this year took to be ready
+    accumulator_seconds: float
+    money_seconds: float
+    weekly_seconds: float  # what the weekly snapshots cost the engine before ``weekly`` is called
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """A prepared run: the baseline table, then the years in order (iterate to the end, or
+    close the iterator: an engine may hold a scratch folder until then)."""
+
+    baseline: pl.DataFrame
+    years: Iterator[YearOutput]
