@@ -19,11 +19,11 @@ from pathlib import Path
 import polars as pl
 
 from planalign_core.config import Config, units
-from planalign_core.engines.polars_engine import calendar as cal
-from planalign_core.engines.polars_engine import draws
-from planalign_core.engines.polars_engine.calendar import census_date
 from planalign_core.errors import CensusError, CensusWarning
 from planalign_core.rng import prefix_hash
+from planalign_core.rules import calendar as cal
+from planalign_core.rules import draws
+from planalign_core.rules.calendar import census_date
 
 CENSUS_SCHEMA = pl.Schema(
     {

@@ -1,3 +1,10 @@
-"""Helpers of ``docs/rules.md`` shared beyond one engine: the IRS limits by year (``limits``),
-read by the Polars engine, ``simulate`` (the estimated-limits flag) and ``history``. Engine code
-translates the rules; what every part needs computed the same way lives here, once."""
+"""Helpers of ``docs/rules.md`` shared beyond one engine, each written once:
+
+- ``calendar``: dates as day numbers, year starts and ends, the census date, anniversaries;
+- ``draws``: the keyed integer draws (``hash_words`` chains per employee, year and stream) as
+  Polars expressions, checked bit for bit against the scalar ``planalign_core.rng``;
+- ``limits``: the IRS limits by year, published or projected.
+
+The census (synthesis), the Polars engine, ``simulate`` and ``history`` read them here; the SQL
+engine has its own translation (``dbt/macros``), fed the same constants by ``dbt_inputs``.
+"""

@@ -12,10 +12,10 @@ import polars as pl
 
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine import calendar as cal
-from planalign_core.engines.polars_engine.calendar import census_date
 from planalign_core.engines.polars_engine.ids import with_id_prefix
 from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.rules import calendar as cal
+from planalign_core.rules.calendar import census_date
 
 STATE_SCHEMA = pl.Schema(
     {

@@ -12,10 +12,10 @@ import polars as pl
 
 from planalign_core.config import Config, units
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.ids import id_tails
 from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, money, rate
 from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
+from planalign_core.rules import calendar as cal
 
 ORDER_COLUMNS = ("__code", "__sub")
 

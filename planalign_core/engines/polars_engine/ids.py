@@ -13,9 +13,9 @@ from __future__ import annotations
 import polars as pl
 
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine import draws
 from planalign_core.events.identity import derive_event_id, id_head_expr
 from planalign_core.rng import hash_words, split64
+from planalign_core.rules import draws
 
 HEAD_LENGTH = 19  # "xxxxxxxx-xxxx-8xxx-"
 

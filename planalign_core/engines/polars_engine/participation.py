@@ -8,11 +8,11 @@ import datetime as dt
 import polars as pl
 
 from planalign_core.config import Config, units
-from planalign_core.engines.polars_engine import calendar as cal
-from planalign_core.engines.polars_engine import draws
 from planalign_core.engines.polars_engine.params import band
 from planalign_core.engines.polars_engine.workforce import active_on
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules import calendar as cal
+from planalign_core.rules import draws
 
 PARTICIPATION_STREAMS = {
     "u_opt_out": 30,

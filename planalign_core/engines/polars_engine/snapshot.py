@@ -7,9 +7,9 @@ import datetime as dt
 import polars as pl
 
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.baseline import STATE_SCHEMA
 from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.rules import calendar as cal
 
 NEXT_STATE = {
     "job_level": "level_end",

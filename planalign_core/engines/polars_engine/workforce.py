@@ -12,11 +12,11 @@ import polars as pl
 
 from planalign_core.config import Config, units
 from planalign_core.engines.contract import HIRE_KEY_BASE, RunKeys
-from planalign_core.engines.polars_engine import calendar as cal
-from planalign_core.engines.polars_engine import draws
 from planalign_core.engines.polars_engine.ids import with_id_prefix
 from planalign_core.engines.polars_engine.params import band, by_level
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules import calendar as cal
+from planalign_core.rules import draws
 
 EXPERIENCED_STREAMS = {"u_term": 1, "u_term_date": 2, "u_reason": 3}
 HIRE_STREAMS = {

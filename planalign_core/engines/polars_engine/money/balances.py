@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from planalign_core.config import Config, units
-from planalign_core.engines.polars_engine.calendar import day_number
 from planalign_core.engines.polars_engine.money.common import KEY, lit64, rhu
 from planalign_core.engines.polars_engine.money.vesting import vested_on
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules.calendar import day_number
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from planalign_core.engines.polars_engine.calendar import day_number
+from planalign_core.rules.calendar import day_number
 
 KEY = "employee_key"
 FRIDAY_ZERO = day_number(dt.date(1970, 1, 2))  # a Friday

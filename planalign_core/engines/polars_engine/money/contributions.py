@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import polars as pl
 
 from planalign_core.config import Config, units
-from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.money import employer
 from planalign_core.engines.polars_engine.money.common import (
     KEY,
@@ -26,6 +25,7 @@ from planalign_core.engines.polars_engine.money.common import (
     year_bounds,
 )
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules import calendar as cal
 from planalign_core.rules.limits import YearLimits, year_limits
 
 

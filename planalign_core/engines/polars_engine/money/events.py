@@ -11,7 +11,6 @@ import polars as pl
 
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.ids import id_tails
 from planalign_core.engines.polars_engine.money.balances import (
     EMPLOYER_SOURCES,
@@ -22,6 +21,7 @@ from planalign_core.engines.polars_engine.money.common import KEY
 from planalign_core.engines.polars_engine.money.contributions import YearRules
 from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, money, rate
 from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
+from planalign_core.rules import calendar as cal
 
 HEAD = (KEY, "employee_id", "id_prefix")
 COMPLIANCE_SUB = {

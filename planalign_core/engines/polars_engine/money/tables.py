@@ -5,11 +5,11 @@ from __future__ import annotations
 import polars as pl
 
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.money.balances import SOURCES
 from planalign_core.engines.polars_engine.money.common import KEY, lit64
 from planalign_core.engines.polars_engine.money.contributions import YearRules
 from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.rules import calendar as cal
 
 CONTRIBUTION_MONEY = {
     "earned_compensation": "W",

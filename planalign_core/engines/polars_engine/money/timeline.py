@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.money.common import KEY, year_bounds
 from planalign_core.engines.polars_engine.params import rate_units
+from planalign_core.rules import calendar as cal
 
 PAY_EVENTS = ("promotion", "merit")
 RATE_EVENTS = ("enrollment", "deferral_escalation")

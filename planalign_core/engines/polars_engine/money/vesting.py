@@ -7,9 +7,9 @@ from __future__ import annotations
 import polars as pl
 
 from planalign_core.config import Config, units
-from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.money.common import lit64
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules import calendar as cal
 
 
 def percent(service: pl.Expr, config: Config) -> pl.Expr:

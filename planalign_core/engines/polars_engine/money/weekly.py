@@ -12,13 +12,13 @@ import polars as pl
 
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys, WeeklyTables
-from planalign_core.engines.polars_engine import calendar as cal
 from planalign_core.engines.polars_engine.money import MoneyYear
 from planalign_core.engines.polars_engine.money.balances import EMPLOYEE_SOURCES, EMPLOYER_SOURCES
 from planalign_core.engines.polars_engine.money.common import FRIDAY_ZERO, KEY, lit64, rhu
 from planalign_core.engines.polars_engine.money.vesting import anniversary_in, percent
 from planalign_core.engines.polars_engine.params import money, rate
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules import calendar as cal
 
 MONEY_COLUMNS = (
     "ytd_deferrals",
