@@ -1,0 +1,134 @@
+"""Who may import whom (docs/architecture.md, "Packages"): read from the source with ``ast``, so
+a new import that breaks the shape fails here, naming the modules.
+
+- no import cycle in ``planalign_core`` or ``benchmarks`` (function-level imports count);
+- neither engine imports the other: they meet in ``engines.contract``;
+- only the CLI and ``commands`` import ``commands``; only ``commands`` import ``simulate``;
+- ``rules`` and ``engines.contract`` import no engine, no store, no command.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def import_graph(package: str) -> dict[str, set[str]]:
+    """module -> the modules of ``package`` it imports (``a.b`` for ``from a import b`` when
+    ``a.b`` is a module, else ``a``)."""
+    root = REPO / package
+    modules: dict[str, Path] = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    prefix = here[: len(here) - node.level + 1]
+                    base = ".".join([*prefix, base] if base else prefix)
+                # ``from a import b``: module ``a.b`` if it is one (Python initialises package
+                # ``a`` first, the usual pattern, not counted), else a name defined in ``a``
+                for alias in node.names:
+                    member = f"{base}.{alias.name}"
+                    targets.add(member if member in modules else base)
+        graph[name] = {_owner(t, modules) for t in targets if _owner(t, modules)} - {name}
+    return graph
+
+
+def _owner(target: str, modules: dict[str, Path]) -> str:
+    while target and target not in modules:
+        target = target.rpartition(".")[0]
+    return target
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+@pytest.mark.parametrize("package", ["planalign_core", "benchmarks"])
+def test_no_import_cycle(package: str) -> None:
+    assert cycles(import_graph(package)) == []
+
+
+def test_cycles_are_found() -> None:
+    """The check can fail: a two-module loop is reported."""
+    assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
+
+
+def _edges(graph: dict[str, set[str]], source: str, target: str) -> list[tuple[str, str]]:
+    return sorted(
+        (s, t)
+        for s, targets in graph.items()
+        for t in targets
+        if (s == source or s.startswith(source + "."))
+        and (t == target or t.startswith(target + "."))
+    )
+
+
+def test_neither_engine_imports_the_other() -> None:
+    graph = import_graph("planalign_core")
+    polars, dbt = "planalign_core.engines.polars_engine", "planalign_core.engines.dbt_"
+    assert _edges(graph, polars, "planalign_core.engines.dbt_driver") == []
+    assert _edges(graph, polars, "planalign_core.engines.dbt_inputs") == []
+    for module in ("dbt_driver", "dbt_inputs"):
+        assert _edges(graph, f"{dbt}{module.removeprefix('dbt_')}", polars) == []
+
+
+def test_only_the_cli_and_commands_reach_commands_and_simulate() -> None:
+    graph = import_graph("planalign_core")
+    allowed = ("planalign_core.cli", "planalign_core.commands")
+    for target in ("planalign_core.commands", "planalign_core.simulate"):
+        users = {s for s, t in _edges(graph, "planalign_core", target) if not s.startswith(target)}
+        assert {u for u in users if not u.startswith(allowed)} == set(), target
+
+
+def test_the_shared_layers_import_no_engine_store_or_command() -> None:
+    graph = import_graph("planalign_core")
+    for layer in ("planalign_core.rules", "planalign_core.engines.contract"):
+        for banned in (
+            "planalign_core.engines.polars_engine",
+            "planalign_core.engines.dbt_driver",
+            "planalign_core.store",
+            "planalign_core.commands",
+            "planalign_core.simulate",
+        ):
+            assert _edges(graph, layer, banned) == [], (layer, banned)
