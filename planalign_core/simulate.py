@@ -30,6 +30,7 @@ from planalign_core.config import Config, config_hash, config_json, load_config
 from planalign_core.engines import ENGINE_NAMES, dbt_driver, polars_engine
 from planalign_core.engines.contract import RunKeys, RunOutput, WeeklyTables, YearOutput
 from planalign_core.errors import ConfigError
+from planalign_core.rng import RATE_SCALE
 from planalign_core.rules.limits import year_limits
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
 from planalign_core.store.snapshots import create_snapshots_view
@@ -81,7 +82,7 @@ class YearSummary:
 
     @property
     def average_deferral(self) -> Decimal:
-        return Decimal(self.deferral_units_total) / Decimal(10_000 * (self.participants or 1))
+        return Decimal(self.deferral_units_total) / Decimal(RATE_SCALE * (self.participants or 1))
 
 
 @dataclass
@@ -145,7 +146,9 @@ def summarise(result: YearOutput) -> YearSummary:
     """Summary figures from the year's snapshot rows."""
     active = result.snapshot.filter(pl.col("employment_status") == "active")
     enrolled = active.filter(pl.col("is_enrolled"))
-    total_units = enrolled.select((pl.col("current_deferral_rate") * 10_000).cast(pl.Int64).sum())
+    total_units = enrolled.select(
+        (pl.col("current_deferral_rate") * RATE_SCALE).cast(pl.Int64).sum()
+    )
     return YearSummary(
         year=result.year,
         start_headcount=result.start_headcount,

@@ -18,7 +18,7 @@ from planalign_core.events.columnar import (
 )
 from planalign_core.events.identity import with_event_ids
 from planalign_core.events.types import EventType
-from planalign_core.rng import with_draw
+from planalign_core.rng import RATE_SCALE, with_draw
 
 EVENTS_PER_EMPLOYEE = 8
 FIRST_YEAR = 2020
@@ -90,7 +90,7 @@ def synthetic_events(n: int, *, seed: int = 0, scenario_id: str = "synthetic") -
         "from_level": (d1 % 4 + 1).cast(pl.Int16),
         "to_level": (d1 % 4 + 2).cast(pl.Int16),
         "previous_compensation": _money(cents),
-        "new_compensation": _money(cents + cents * units // 10_000),
+        "new_compensation": _money(cents + cents * units // RATE_SCALE),
         "merit_rate": _rate(units),
         "cola_rate": _rate(d1 % 300),
         "eligibility_rule": _pick(d1, ["immediate", "age_and_service", "waiting_period"]),

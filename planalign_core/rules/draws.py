@@ -15,6 +15,8 @@ import polars as pl
 
 from planalign_core.rng import (
     MASK32,
+    RATE_SCALE,
+    TWO_POW_32,
     FrameT,
     bounded_expr,
     with_mix32,
@@ -56,7 +58,7 @@ def with_streams(frame: FrameT, streams: Mapping[str, int], base: str = BASE) ->
 def happens(draw: str, rate_units: pl.Expr | int) -> pl.Expr:
     """``u < threshold(p)``."""
     rate = rate_units if isinstance(rate_units, pl.Expr) else pl.lit(rate_units)
-    return pl.col(draw) < rate.cast(pl.UInt64) * (1 << 32) // 10_000
+    return pl.col(draw) < rate.cast(pl.UInt64) * TWO_POW_32 // RATE_SCALE
 
 
 def bounded(draw: str, n: pl.Expr | int) -> pl.Expr:
@@ -66,7 +68,7 @@ def bounded(draw: str, n: pl.Expr | int) -> pl.Expr:
 
 def weighted(draw: str, values: Sequence[int], weights: Sequence[int]) -> pl.Expr:
     """The weighted choice of ``values`` (rules, "Using a draw"); weights sum to 10000."""
-    v = bounded(draw, 10_000)
+    v = bounded(draw, RATE_SCALE)
     cumulative = 0
     chain: pl.Expr | None = None
     for value, weight in zip(values[:-1], weights[:-1], strict=True):

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import polars as pl
 
+from planalign_core.rng import RATE_SCALE
+
 SOURCE_SYSTEM = "planalign"
 MONEY = pl.Decimal(18, 2)
 RATE = pl.Decimal(5, 4)
@@ -39,4 +41,4 @@ def rate(rate_units: pl.Expr) -> pl.Expr:
 
 def rate_units(value: pl.Expr) -> pl.Expr:
     """``DECIMAL(5,4)`` -> integer basis units, exact."""
-    return (value * 10_000).cast(pl.Int32)
+    return (value * RATE_SCALE).cast(pl.Int32)

@@ -9,6 +9,7 @@ from planalign_core.engines.polars_engine.money.balances import SOURCES
 from planalign_core.engines.polars_engine.money.common import KEY, lit64
 from planalign_core.engines.polars_engine.money.contributions import YearRules
 from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.rng import RATE_SCALE
 from planalign_core.rules import calendar as cal
 
 CONTRIBUTION_MONEY = {
@@ -87,7 +88,9 @@ def balances_table(annual: pl.DataFrame, rules: YearRules, keys: RunKeys) -> pl.
             money(pl.col(f"F_{s.name}")).alias("forfeitures"),
             money(pl.col(f"E_{s.name}")).alias("ending_balance"),
             money(pl.col(f"V_{s.name}")).alias("vested_balance"),
-            rate(pl.col("vest_end") if s.employer else lit64(10_000)).alias("vested_percentage"),
+            rate(pl.col("vest_end") if s.employer else lit64(RATE_SCALE)).alias(
+                "vested_percentage"
+            ),
             pl.lit(s.sub, dtype=pl.Int32).alias("__sub"),
         )
         for s in SOURCES
