@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -37,13 +38,14 @@ DBT_EXAMPLES = settings(
 )
 
 
-def _both(scenario: Scenario, *, tests: bool = False) -> None:
-    """Both engines on the scenario, every table compared row for row."""
+def _both(scenario: Scenario, *, tests: bool = False) -> dict[str, pl.DataFrame]:
+    """Both engines on the scenario, every table compared row for row; the (equal) tables."""
     config = scenario.config
     census = synthesize_census(scenario.employees, scenario.seed, scenario.start_year, config)
     keys = scenario.keys
     polars = polars_tables(census, config, keys)
     assert_identical(polars, dbt_tables(census, config, keys, tests=tests))
+    return polars
 
 
 @pytest.mark.parametrize(
@@ -212,7 +214,21 @@ def test_a_leaver_whose_money_is_all_forfeited() -> None:
     2023, two years into graded vesting, and leaves: all of it is forfeited, and both engines
     still write its termination row (rules, "Money tables")."""
     overrides = json.dumps(ALL_FORFEITED, sort_keys=True)
-    _both(Scenario(67, 2, 2023, 62_539_845_105, overrides, scenario_id="what-if é"))
+    tables = _both(Scenario(67, 2, 2023, 62_539_845_105, overrides, scenario_id="what-if é"))
+    # the case itself, not only the agreement: money held, all of it forfeited, the row written
+    mine = pl.col("employee_id") == "E0000037"
+    closing = tables["fct_participant_balance_snapshots"].filter(
+        mine & (pl.col("snapshot_type") == "termination")
+    )
+    assert closing.height == 1
+    assert closing["total_balance"].item() == 0
+    events = tables["fct_yearly_events"].filter(mine)
+    forfeited = events.filter(pl.col("event_type") == "forfeiture")["amount"].sum()
+    credited = events.filter(
+        (pl.col("event_type") == "contribution")
+        & (pl.col("contribution_source") != "employee_pre_tax")
+    )["amount"].sum()
+    assert forfeited > 0 and forfeited == credited
 
 
 @pytest.mark.slow

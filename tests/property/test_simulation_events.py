@@ -45,8 +45,9 @@ def test_rates_stay_in_their_bounds(scenario: Scenario) -> None:
             events["pre_tax_rate"].drop_nulls(),
         ]
     )
-    assert rates.min() is None or Decimal(rates.min()) >= 0  # type: ignore[arg-type]
-    assert rates.max() is None or Decimal(rates.max()) <= limit  # type: ignore[arg-type]
+    assert rates.len() > 0  # every run has a snapshot: an empty frame would prove nothing
+    assert Decimal(rates.min()) >= 0  # type: ignore[arg-type]
+    assert Decimal(rates.max()) <= limit  # type: ignore[arg-type]
     escalations = events.filter(pl.col("event_type") == "deferral_escalation")
     assert (escalations["new_rate"] > escalations["previous_rate"]).all()
     assert (escalations["new_rate"] <= cap).all()

@@ -1,5 +1,7 @@
-"""Employer money (rules, "Employer match, true-up and non-elective"): the tiered match formula,
-the annual true-up, the non-elective contribution and the 415(c) cut."""
+"""Employer money (rules, "Employer match, true-up and non-elective"): the tiered match formula
+(per segment, and the year's figure the true-up compares with) and the 415(c) cut, taken from
+the true-up first, then the match, then the non-elective money. The true-up itself and the
+non-elective amount are computed with the year's amounts in ``contributions.annual``."""
 
 from __future__ import annotations
 
