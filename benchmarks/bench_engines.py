@@ -16,7 +16,17 @@ from typing import Any
 import polars as pl
 
 from .common import CPU_TIMER, SEED, per_process, require, scratch_dir, skip_slow
-from .runs import DBT_SIZES, SMALL, START_YEAR, YEARS, census_file, engine_runs, run_name
+from .runs import (
+    DBT_SIZES,
+    SMALL,
+    START_YEAR,
+    YEARS,
+    accumulate_year,
+    census_file,
+    engine_runs,
+    engine_years,
+    run_name,
+)
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
@@ -44,10 +54,7 @@ def _config_and_census(employees: int) -> tuple[Any, Any]:
 @per_process
 def _polars_second_year(employees: int) -> tuple[Any, pl.DataFrame, pl.DataFrame]:
     """Run keys, the first year's accumulator rows and the second year's events."""
-    polars_engine = require("planalign_core.engines.polars_engine")
-    config, census = _config_and_census(employees)
-    keys = polars_engine.RunKeys(SEED, "bench", config.plan_design_id, START_YEAR, 2)
-    years = list(polars_engine.run_years(census, config, keys).years)
+    _, keys, years = engine_years(employees, 2, 2)
     return keys, years[0].accumulator, years[1].result.events
 
 
@@ -101,14 +108,7 @@ class EngineAccumulator:
 
     def time_accumulator_year(self, employees: int, engine: str) -> None:
         if engine == "polars":
-            self.accumulate(
-                self.previous,
-                self.events,
-                year=START_YEAR + 1,
-                last_year=self.keys.last_year,
-                scenario_id=self.keys.scenario_id,
-                plan_design_id=self.keys.plan_design_id,
-            )
+            accumulate_year(self.accumulate, self.keys, self.previous, self.events)
         else:
             self.session.invoke(*self.accumulator_run)
 

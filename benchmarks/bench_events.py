@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from .common import CPU_TIMER, best_rate, cache_dir, require, skip_slow
+from .common import CPU_TIMER, best_rate, cache_dir, require, skip_slow, write_once
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
@@ -31,23 +31,24 @@ def event_batch(n: int) -> pl.DataFrame:
     ``benchmarks/datasets.lock.json`` (``tests/e2e/test_asv_suite.py``): the generator may not
     change what it produces, so every commit reads the same batch.
     """
-    path = cache_dir() / f"event_batch-{n}-{EVENTS_SEED}.parquet"
-    if not path.exists():
+
+    def write(partial: Path) -> None:  # a commit without the generator reads the cached batch
         synthetic_events = require("planalign_core.events.synthetic", "synthetic_events")
-        partial = path.with_suffix(".partial")
         synthetic_events(n, seed=EVENTS_SEED).write_parquet(partial)
-        partial.replace(path)
-    return pl.read_parquet(path)
+
+    return pl.read_parquet(
+        write_once(cache_dir() / f"event_batch-{n}-{EVENTS_SEED}.parquet", write)
+    )
 
 
 def event_json(n: int) -> bytes:
     """The batch as one JSON array (the wire form of ``planalign validate``/``ingest``)."""
-    path = cache_dir() / f"event_batch-{n}-{EVENTS_SEED}.json"
-    if not path.exists():
+
+    def write(partial: Path) -> None:
         frame_to_json = require("planalign_core.events.columnar", "frame_to_json")
-        path.with_suffix(".partial").write_bytes(frame_to_json(event_batch(n)))
-        path.with_suffix(".partial").replace(path)
-    return Path(path).read_bytes()
+        partial.write_bytes(frame_to_json(event_batch(n)))
+
+    return write_once(cache_dir() / f"event_batch-{n}-{EVENTS_SEED}.json", write).read_bytes()
 
 
 class ValidateBatch:

@@ -17,29 +17,13 @@ import datetime as dt
 from typing import Any
 
 from . import BENCH_THREADS
-from .common import CPU_TIMER, SEED, SlowCall, per_process, require, skip_slow
-from .runs import LARGE, SMALL, START_YEAR, census_file, polars_runs, run_name
+from .common import CPU_TIMER, SlowCall, per_process, require, skip_slow
+from .runs import LARGE, SMALL, START_YEAR, engine_years, polars_runs, run_name
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
-SCENARIO = "bench"  # the in-memory runs' scenario
 STORED_SCENARIO = "default"  # the stored runs' (``planalign simulate``'s default)
 LOOKUP_DATE = dt.date(START_YEAR + 2, 6, 30)
-
-
-@per_process
-def _engine_years(employees: int, years: int, weekly: bool) -> tuple[Any, Any, list[Any]]:
-    """The engine's years in memory: config, keys and each year (with its money); once per
-    process (asv re-runs ``setup`` before every sample)."""
-    require("planalign_core.engines.polars_engine.money", "money_year")
-    config = require("planalign_core.config", "load_config")()
-    load_census = require("planalign_core.census", "load_census")
-    engine = require("planalign_core.engines.polars_engine")
-    keys = engine.RunKeys(SEED, SCENARIO, config.plan_design_id, START_YEAR, years)
-    run = engine.run_years(
-        load_census(census_file(employees), START_YEAR, config), config, keys, weekly=weekly
-    )
-    return config, keys, list(run.years)
 
 
 @per_process
@@ -48,7 +32,8 @@ def _second_year(employees: int) -> tuple[Any, Any, Any, Any, Any]:
     events and the money state after the first year."""
     year_module = require("planalign_core.engines.polars_engine.year")
     events = require("planalign_core.engines.polars_engine.events", "year_events")
-    config, keys, done = _engine_years(employees, 1, weekly=False)
+    require("planalign_core.engines.polars_engine.money", "money_year")
+    config, keys, done = engine_years(employees, 1, 1, weekly=False)
     state = done[0].result.state
     frame = year_module.year_frame(state, config, keys, START_YEAR + 1)
     return (
@@ -97,7 +82,8 @@ class _FiveYearsOfMoney:
         self.weekly = require(
             "planalign_core.engines.polars_engine.money.weekly", "weekly_snapshots"
         )
-        self.config, self.keys, done = _engine_years(employees, 5, weekly=False)
+        require("planalign_core.engines.polars_engine.money", "money_year")
+        self.config, self.keys, done = engine_years(employees, 5, 5, weekly=False)
         self.money = [year.result.money for year in done]
 
 

@@ -26,11 +26,11 @@ from typing import Any
 
 from . import BENCH_THREADS
 from .common import CPU_TIMER, SEED, WALL_TIMER, SlowCall, require
+from .runs import START_YEAR
 
 ENABLE_ENV = "PLANALIGN_BENCH_1M"
 EMPLOYEES = 1_000_000
 YEARS = 5
-START_YEAR = 2025
 
 
 def require_enabled() -> None:

@@ -30,12 +30,21 @@ from .common import (
     SEED,
     WALL_TIMER,
     SlowCall,
-    per_process,
     require,
     scratch_dir,
     skip_slow,
 )
-from .runs import LARGE, SMALL, START_YEAR, YEARS, census_file, polars_runs, run_name
+from .runs import (
+    LARGE,
+    SMALL,
+    START_YEAR,
+    YEARS,
+    accumulate_year,
+    census_file,
+    engine_years,
+    polars_runs,
+    run_name,
+)
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
@@ -204,19 +213,6 @@ class PeakMemoryReference:
         pass
 
 
-@per_process
-def _engine_years(employees: int, years: int) -> tuple[Any, list[Any]]:
-    """Run the engine in memory for ``years`` years: its config and keys, and each year (once
-    per process: asv re-runs ``setup`` before every sample)."""
-    config = require("planalign_core.config", "load_config")()
-    load_census = require("planalign_core.census", "load_census")
-    engine = require("planalign_core.engines.polars_engine")
-    keys = engine.RunKeys(SEED, "bench", config.plan_design_id, START_YEAR, years + 1)
-    run = engine.run_years(load_census(census_file(employees), START_YEAR, config), config, keys)
-    done = [year for year, _ in zip(run.years, range(years), strict=False)]
-    return (config, keys), done
-
-
 class YearStep:
     """One simulated year of the Polars engine, in memory (no DuckDB)."""
 
@@ -229,7 +225,7 @@ class YearStep:
     def setup(self, employees: int) -> None:
         skip_slow(employees >= 100_000)
         self.simulate_year = require("planalign_core.engines.polars_engine.year", "simulate_year")
-        (self.config, self.keys), done = _engine_years(employees, 1)
+        self.config, self.keys, done = engine_years(employees, 1, 2)
         self.state: pl.DataFrame = done[0].result.state
 
     def time_year_step(self, employees: int) -> None:
@@ -249,16 +245,9 @@ class Accumulator:
     def setup(self, employees: int) -> None:
         skip_slow(employees >= 100_000)
         self.accumulate = require("planalign_core.engines.polars_engine.accumulator", "accumulate")
-        (_, self.keys), done = _engine_years(employees, 2)
+        _, self.keys, done = engine_years(employees, 2, 3)
         self.previous: pl.DataFrame = done[0].accumulator
         self.events: pl.DataFrame = done[1].result.events
 
     def time_accumulator_year(self, employees: int) -> None:
-        self.accumulate(
-            self.previous,
-            self.events,
-            year=START_YEAR + 1,
-            last_year=self.keys.last_year,
-            scenario_id=self.keys.scenario_id,
-            plan_design_id=self.keys.plan_design_id,
-        )
+        accumulate_year(self.accumulate, self.keys, self.previous, self.events)

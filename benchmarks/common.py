@@ -146,6 +146,16 @@ class SlowCall:
     warmup_time = 0.0
 
 
+def write_once(path: Path, write: Callable[[Path], object]) -> Path:
+    """``path``, written by ``write(partial)`` the first time and renamed into place, so that a
+    process stopped midway (or one beside it) never leaves or reads a half-written file."""
+    if not path.exists():
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        write(partial)
+        partial.replace(path)
+    return path
+
+
 def per_process(build: Callable[P, T]) -> Callable[P, T]:
     """Memoise ``build`` for the life of the benchmark process.
 

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from . import BENCH_THREADS
-from .common import SEED, cache_dir, census, require, slow_skipped
+from .common import SEED, cache_dir, census, per_process, require, slow_skipped, write_once
 
 START_YEAR = 2025
 YEARS = 5
@@ -34,11 +34,36 @@ CLI = "import sys; from planalign_core.cli import main; sys.exit(main(sys.argv[1
 def census_file(employees: int) -> Path:
     """The census getter's rows as a Parquet file, written once per machine."""
     path = cache_dir() / f"census_file-{employees}-{SEED}.parquet"
-    if not path.exists():
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        census(employees).write_parquet(partial)
-        partial.replace(path)
-    return path
+    return write_once(path, lambda partial: census(employees).write_parquet(partial))
+
+
+@per_process
+def engine_years(
+    employees: int, computed: int, keyed: int, weekly: bool = True
+) -> tuple[Any, Any, list[Any]]:
+    """The Polars engine in memory on the census file: config, run keys for ``keyed`` years,
+    and the first ``computed`` years (with their money). Once per process: asv re-runs
+    ``setup`` before every sample."""
+    config = require("planalign_core.config", "load_config")()
+    load_census = require("planalign_core.census", "load_census")
+    engine = require("planalign_core.engines.polars_engine")
+    keys = engine.RunKeys(SEED, "bench", config.plan_design_id, START_YEAR, keyed)
+    run = engine.run_years(
+        load_census(census_file(employees), START_YEAR, config), config, keys, weekly=weekly
+    )
+    return config, keys, [year for year, _ in zip(run.years, range(computed), strict=False)]
+
+
+def accumulate_year(accumulate: Any, keys: Any, previous: Any, events: Any) -> Any:
+    """The second year's accumulator rows: the call both engines' accumulator benchmarks time."""
+    return accumulate(
+        previous,
+        events,
+        year=START_YEAR + 1,
+        last_year=keys.last_year,
+        scenario_id=keys.scenario_id,
+        plan_design_id=keys.plan_design_id,
+    )
 
 
 def run_name(engine: str, employees: int, weekly: bool = True) -> str:
