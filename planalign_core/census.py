@@ -20,7 +20,7 @@ import polars as pl
 
 from planalign_core.config import Config, units
 from planalign_core.errors import CensusError, CensusWarning
-from planalign_core.rng import prefix_hash
+from planalign_core.rng import RATE_SCALE, prefix_hash
 from planalign_core.rules import calendar as cal
 from planalign_core.rules import draws
 from planalign_core.rules.calendar import census_date
@@ -344,20 +344,24 @@ def _checks(
         ),
     ]
     for name in ("birth_date", "hire_date"):
-        checks.append((raw(name).is_null(), name, pl.lit("is empty")))
+        checks.append((raw(name).is_null(), name, pl.lit("is empty (a date, YYYY-MM-DD)")))
     for name in ("birth_date", "hire_date", "termination_date"):
         checks.append((unparsed(name, name), name, quoted(name, "is not a date (YYYY-MM-DD)")))
     checks += [
-        (raw("gross_compensation").is_null(), "gross_compensation", pl.lit("is empty")),
+        (
+            raw("gross_compensation").is_null(),
+            "gross_compensation",
+            pl.lit("is empty (annual pay in dollars, e.g. 65000.00)"),
+        ),
         (
             unparsed("gross_compensation", "compensation_cents"),
             "gross_compensation",
-            quoted("gross_compensation", "is not a number"),
+            quoted("gross_compensation", "is not a number (annual pay in dollars, e.g. 65000.00)"),
         ),
         (
             pl.col("__pay_negative"),
             "gross_compensation",
-            quoted("gross_compensation", "is negative"),
+            quoted("gross_compensation", "is negative (annual pay is 0 or more)"),
         ),
         (hire <= birth, "hire_date", pl.lit("is not after birth_date")),
         (
@@ -386,13 +390,19 @@ def _checks(
         (
             unparsed("deferral_rate", "deferral_units"),
             "deferral_rate",
-            quoted("deferral_rate", "is not a number"),
+            quoted("deferral_rate", "is not a number (a fraction of pay, e.g. 0.06 for 6 %)"),
         ),
-        (pl.col("__rate_negative"), "deferral_rate", quoted("deferral_rate", "is negative")),
+        (
+            pl.col("__rate_negative"),
+            "deferral_rate",
+            quoted("deferral_rate", "is negative (a fraction of pay, 0 or more)"),
+        ),
         (
             pl.col("deferral_units") > max_units,
             "deferral_rate",
-            quoted("deferral_rate", "exceeds enrollment.max_deferral_rate"),
+            quoted(
+                "deferral_rate", f"exceeds enrollment.max_deferral_rate ({max_units / RATE_SCALE})"
+            ),
         ),
         (
             raw("job_level").is_not_null() & ~level.is_between(1, max_level).fill_null(False),
