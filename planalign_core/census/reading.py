@@ -1,0 +1,127 @@
+"""Reading a census file: the raw frame, and which of its columns give which canonical column
+(a misspelt one refused, the unused ones named in a warning). Values are checked by ``load``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from planalign_core.census.schema import CENSUS_COLUMNS, NESTED_TYPES
+from planalign_core.errors import CensusError, CensusWarning
+
+
+def read(path: Path) -> pl.DataFrame:
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise CensusError(f"census file not found: {path}")
+    if path.is_dir():
+        raise CensusError(f"{path}: is a folder, not a census file")
+    try:
+        if suffix == ".csv":
+            return pl.read_csv(path, infer_schema=False, encoding="utf8")
+        if suffix in (".parquet", ".pq"):
+            return pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        where = _csv_problem(path) if suffix == ".csv" else None
+        reason = where or f"cannot be read: {str(exc).splitlines()[0]}"
+        raise CensusError(f"{path}: {reason}; nothing was written") from None
+    raise CensusError(f"{path}: unsupported census format {suffix!r} (use .csv or .parquet)")
+
+
+def _csv_problem(path: Path) -> str | None:
+    """Where a CSV that Polars refused goes wrong, by 1-based line: a byte that is not UTF-8, a
+    row whose field count differs from the header's, a quote left open. Polars' own message has
+    no line and may advise an option a CLI user cannot set; this scan runs only on that error."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return (
+            f"line {line}: byte 0x{data[exc.start]:02x} is not UTF-8 text (save the file as UTF-8)"
+        )
+    if not text.strip():
+        return "is empty: no header row (see docs/rules.md, 'Loading a census file')"
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    start = 1
+    try:
+        for row in reader:
+            if header is None:
+                header = row
+            elif row and len(row) != len(header):
+                return (
+                    f"line {start}: {len(row)} fields where the header has {len(header)} "
+                    "(a comma inside a value must be quoted)"
+                )
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return f"line {start}: {exc} (a quote opened here is not closed, or is stray)"
+    return None
+
+
+def map_columns(path: Path, raw: pl.DataFrame) -> dict[str, str]:
+    """canonical name -> the file's column name, or an error naming what is missing."""
+    frame = raw
+    by_normal: dict[str, str] = {}
+    for name in frame.columns:
+        by_normal.setdefault(name.strip().lower(), name)
+    mapping: dict[str, str] = {}
+    problems: list[str] = []
+    for column in CENSUS_COLUMNS:
+        present = [by_normal[a] for a in column.aliases if a in by_normal]
+        if len(present) > 1:
+            problems.append(f"columns {present} all give {column.name}; keep one")
+        elif present:
+            mapping[column.name] = present[0]
+        elif column.required:
+            problems.append(
+                f"missing required column {column.name} (accepted names: "
+                f"{', '.join(column.aliases)})"
+            )
+    problems += _misspelt(frame.columns, by_normal, mapping)
+    if problems:
+        raise CensusError(f"{path}: " + "; ".join(problems) + "; nothing was written")
+    problems = [
+        f"column {mapping[c]} holds {raw.schema[mapping[c]]} values, not one value per row"
+        for c in mapping
+        if isinstance(raw.schema[mapping[c]], NESTED_TYPES)
+    ]
+    if problems:
+        raise CensusError(f"{path}: " + "; ".join(problems) + "; nothing was written")
+    ignored = [name for name in frame.columns if name not in mapping.values()]
+    if ignored:
+        warnings.warn(
+            f"{path}: column(s) not used by planalign, ignored: {', '.join(ignored)}",
+            CensusWarning,
+            stacklevel=3,
+        )
+    return mapping
+
+
+def _misspelt(
+    columns: Sequence[str], by_normal: dict[str, str], mapping: dict[str, str]
+) -> list[str]:
+    """An unknown column that looks like an absent canonical one (a stem of its name among the
+    column's words: ``employee_term_date``) is refused: ignoring it would change results."""
+    used = set(mapping.values())
+    problems = []
+    for name in columns:
+        if name in used or by_normal.get(name.strip().lower()) != name:
+            continue
+        words = name.strip().lower().replace("-", "_").replace(" ", "_").split("_")
+        for column in CENSUS_COLUMNS:
+            if column.name in mapping:
+                continue
+            if any(w.startswith(stem) for w in words for stem in column.stems):
+                problems.append(
+                    f"column {name!r} is not a census column; if it is {column.name}, rename it "
+                    f"to one of {', '.join(column.aliases)}; otherwise remove it"
+                )
+                break
+    return problems
