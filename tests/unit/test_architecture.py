@@ -109,7 +109,7 @@ def test_neither_engine_imports_the_other() -> None:
     polars, dbt = "planalign_core.engines.polars_engine", "planalign_core.engines.dbt_"
     assert _edges(graph, polars, "planalign_core.engines.dbt_driver") == []
     assert _edges(graph, polars, "planalign_core.engines.dbt_inputs") == []
-    for module in ("dbt_driver", "dbt_inputs"):
+    for module in ("dbt_driver", "dbt_inputs", "dbt_session"):
         assert _edges(graph, f"{dbt}{module.removeprefix('dbt_')}", polars) == []
 
 

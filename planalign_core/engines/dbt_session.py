@@ -1,0 +1,269 @@
+"""A dbt session in-process: the project parsed once per process and its manifest handed to every
+invocation, dbt's partial-parse file kept across processes, the scratch folder a build runs in,
+and what each invocation cost (wall time, the nodes' SQL). The engine's driver
+(``dbt_driver``) runs the years through it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from planalign_core.errors import PlanalignError
+
+PROJECT_ENV = "PLANALIGN_DBT_PROJECT_DIR"
+DATABASE_ENV = "PLANALIGN_DBT_DATABASE"
+DUCKDB_THREADS_ENV = "PLANALIGN_DBT_DUCKDB_THREADS"
+CACHE_ENV = "PLANALIGN_DBT_CACHE"
+# The profile's default file name: parse and runs see one database name (the file's stem).
+SCRATCH_NAME = "planalign_dbt.duckdb"
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+_COMMON_FLAGS = (
+    "--quiet",
+    "--log-level-file",
+    "none",
+    "--no-write-json",
+    "--no-send-anonymous-usage-stats",
+    "--no-version-check",
+)
+
+
+class DbtEngineError(PlanalignError):
+    """dbt could not build the project; the message names the failing models and tests."""
+
+
+def project_dir() -> Path:
+    """The dbt project: ``$PLANALIGN_DBT_PROJECT_DIR``, the copy inside the installed package
+    (wheels), or the repository's ``dbt/`` (a source checkout)."""
+    candidates: list[Path] = []
+    if os.environ.get(PROJECT_ENV):
+        candidates.append(Path(os.environ[PROJECT_ENV]))
+    candidates.append(Path(str(files("planalign_core").joinpath("dbt_project"))))
+    candidates.append(Path(__file__).resolve().parents[2] / "dbt")
+    for candidate in candidates:
+        if (candidate / "dbt_project.yml").is_file():
+            return candidate.resolve()
+    raise DbtEngineError(
+        "the dbt project was not found (looked in: "
+        + ", ".join(str(c) for c in candidates)
+        + f"); set {PROJECT_ENV} to the directory holding dbt_project.yml"
+    )
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One dbt invocation: what ran, how long it took, how much of that was SQL."""
+
+    args: tuple[str, ...]
+    wall_seconds: float
+    sql_seconds: float
+    node_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def overhead_seconds(self) -> float:
+        """dbt's own time: everything but the nodes' SQL."""
+        return max(self.wall_seconds - self.sql_seconds, 0.0)
+
+
+def _node_messages(result: Any) -> list[str]:
+    problems = []
+    for node_result in getattr(result, "results", None) or []:
+        status = str(getattr(node_result, "status", ""))
+        if status.lower().endswith(("error", "fail")):
+            node = node_result.node
+            where = getattr(node, "original_file_path", "") or node.unique_id
+            problems.append(f"{node.name} ({where}): {status}: {node_result.message}")
+    return problems
+
+
+def _execute_seconds(result: Any) -> dict[str, float]:
+    """Per node, its "execute" phase in dbt's timing: running the node's SQL."""
+    seconds: dict[str, float] = {}
+    for node_result in getattr(result, "results", None) or []:
+        for timing in getattr(node_result, "timing", None) or []:
+            if timing.name == "execute" and timing.started_at and timing.completed_at:
+                elapsed = (timing.completed_at - timing.started_at).total_seconds()
+                name = node_result.node.name
+                seconds[name] = seconds.get(name, 0.0) + elapsed
+    return seconds
+
+
+_MANIFESTS: dict[tuple[str, str], Any] = {}
+
+
+def cache_dir(project: Path) -> Path | None:
+    """Where dbt's partial parsing file of ``project`` is kept between runs:
+    ``$PLANALIGN_DBT_CACHE`` or ``$XDG_CACHE_HOME/planalign/dbt`` (default ``~/.cache``), one
+    folder per project path; None (no cache) when it cannot be created."""
+    root = os.environ.get(CACHE_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "planalign", "dbt"
+    )
+    folder = Path(root) / hashlib.sha256(str(project).encode()).hexdigest()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+_PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
+
+
+def project_fingerprint(project: Path) -> str:
+    """SHA-256 over the project's files (names and contents): a parse is reused only while
+    the files it read are unchanged."""
+    digest = hashlib.sha256()
+    for part in _PROJECT_PARTS:
+        root = project / part
+        paths = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in paths:
+            if path.is_file():
+                digest.update(str(path.relative_to(project)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class DbtSession:
+    """dbt on one project and one scratch database: parse once, invoke many times."""
+
+    def __init__(
+        self, project: Path, workdir: Path, database: Path, duckdb_threads: int | None = None
+    ) -> None:
+        started = time.perf_counter()
+        from dbt.cli.main import dbtRunner  # noqa: PLC0415 - dbt is heavy: import on use
+
+        self._runner_class = dbtRunner
+        self.startup_seconds = time.perf_counter() - started
+        self.project = project
+        self.workdir = workdir
+        self.database = database
+        self._env = {DATABASE_ENV: str(database)}
+        if duckdb_threads is not None:
+            self._env[DUCKDB_THREADS_ENV] = str(duckdb_threads)
+        self._paths = (
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(workdir / "target"),
+            "--log-path",
+            str(workdir / "logs"),
+        )
+        self._runner: Any = None
+
+    @contextmanager
+    def _environment(self, values: Mapping[str, str] | None = None) -> Iterator[None]:
+        """Point the committed profile at the scratch database for the call's duration."""
+        values = {**self._env, **(values or {})}
+        saved = {name: os.environ.get(name) for name in values}
+        os.environ.update(values)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+    def parse(self) -> float:
+        """Parse the project, or reuse this process's parse of the same project files: every
+        invocation of every run takes the manifest instead of parsing again. Across processes,
+        dbt's partial parsing file is kept in :func:`cache_dir` (dbt re-reads what changed)."""
+        started = time.perf_counter()
+        key = (str(self.project), project_fingerprint(self.project))
+        manifest: Any = _MANIFESTS.get(key)
+        if manifest is None:
+            manifest = _MANIFESTS[key] = self._parse()
+        self._runner = self._runner_class(manifest=manifest)
+        return time.perf_counter() - started
+
+    def _parse(self) -> Any:
+        cache = cache_dir(self.project)
+        target = self.workdir / "parse"
+        target.mkdir(parents=True, exist_ok=True)
+        flags: tuple[str, ...] = ("--no-partial-parse",)
+        # The profile is part of what partial parsing checks: parse against a fixed database
+        # path. Its file name is the scratch file's, so the parsed relations name the same
+        # database the runs then write.
+        parse_env = {DATABASE_ENV: str(target / SCRATCH_NAME)}
+        if cache is not None:
+            flags = ()
+            parse_env[DATABASE_ENV] = str(cache / SCRATCH_NAME)
+            if (cache / PARTIAL_PARSE).is_file():
+                shutil.copyfile(cache / PARTIAL_PARSE, target / PARTIAL_PARSE)
+        paths = (*self._paths[:4], "--target-path", str(target), *self._paths[6:])
+        with self._environment(parse_env):
+            result = self._runner_class().invoke(["parse", *paths, *_COMMON_FLAGS, *flags])
+        if isinstance(result.exception, (KeyboardInterrupt, OSError)):
+            raise result.exception
+        if not result.success:
+            raise DbtEngineError(f"dbt could not parse {self.project}: {result.exception}")
+        if cache is not None and (target / PARTIAL_PARSE).is_file():
+            fresh = cache / f".{os.getpid()}.{PARTIAL_PARSE}"
+            shutil.copyfile(target / PARTIAL_PARSE, fresh)
+            os.replace(fresh, cache / PARTIAL_PARSE)  # atomic: concurrent runs never see half
+        return result.result
+
+    def invoke(self, *args: str) -> Invocation:
+        """Run one dbt command; a failure raises naming every failed node."""
+        if self._runner is None:
+            self.parse()
+        started = time.perf_counter()
+        with self._environment():
+            result = self._runner.invoke([*args, *self._paths, *_COMMON_FLAGS])
+        wall = time.perf_counter() - started
+        if isinstance(result.exception, (KeyboardInterrupt, OSError)):
+            raise result.exception  # Ctrl-C, a full disk: the CLI names these plainly
+        if not result.success:
+            problems = _node_messages(result.result)
+            detail = "\n  ".join(problems) if problems else str(result.exception)
+            raise DbtEngineError(f"dbt {' '.join(args)} failed:\n  {detail}")
+        nodes = _execute_seconds(result.result)
+        return Invocation(tuple(args), wall, sum(nodes.values()), nodes)
+
+    def close(self) -> None:
+        """Release dbt-duckdb's connection to the scratch file (it keeps one per process)."""
+        from dbt.adapters.duckdb.connections import (  # noqa: PLC0415
+            DuckDBConnectionManager,
+        )
+
+        manager: Any = DuckDBConnectionManager
+        manager.close_all_connections()
+
+
+SCRATCH_PREFIX = "planalign-dbt-"
+
+
+def scratch_workdir() -> Path:
+    """A private (0700) scratch folder named for this process; first, the folders of
+    processes that no longer run (a run killed with SIGKILL cannot clean up; its folder holds
+    the census, personal data) are removed."""
+    root = Path(tempfile.gettempdir())
+    for leftover in root.glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = leftover.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=root))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, not ours to sweep
+        return True
+    return True
