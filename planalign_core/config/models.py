@@ -1,101 +1,24 @@
-"""Simulation assumptions: packaged defaults, a user's overrides, one validated model.
-
-The numbers of ``docs/rules.md`` live once, in ``planalign_core/data/defaults.toml``. A user's TOML
-file is deep-merged over them (tables key by key; arrays and values replace), then validated by
-the models below (unknown keys are errors). Every problem is reported as a :class:`ConfigError`
-naming its key path, e.g. ``levels[3].pay_min`` (array entries counted from 1).
-
-Rates are exact decimals with at most 4 places; engines use them as integer basis units through
-:func:`units`. TOML floats are read through their shortest text (``0.03`` is ``Decimal("0.03")``),
-so no binary floating point reaches the rules.
-"""
+"""The configuration's models: each section of ``defaults.toml`` and the whole :class:`Config`
+with its cross-checks. Unknown keys are errors (``extra="forbid"``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import itertools
-import json
-import tomllib
-from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
-from importlib.resources import files
-from pathlib import Path
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictBool,
-    ValidationError,
-    field_validator,
-    model_validator,
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+
+from planalign_core.config.values import (
+    Dollars,
+    MonthDay,
+    Probability,
+    Rate,
+    SignedRate,
+    Years,
+    month_day,
 )
-
-from planalign_core.errors import ConfigError
-from planalign_core.rng import RATE_SCALE
-
-DEFAULTS_RESOURCE = "defaults.toml"
-
-
-# --- value types ----------------------------------------------------------------------------
-
-
-def _to_decimal(value: object) -> object:
-    """Numbers and numeric text become exact decimals; floats go through their shortest text."""
-    if isinstance(value, bool):
-        raise ValueError("expected a number, got a boolean")
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, int | str):
-        try:
-            return Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ValueError(f"{value!r} is not a number") from None
-    return value
-
-
-def _places(places: int) -> Any:
-    def check(value: Decimal) -> Decimal:
-        if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-places)):
-            raise ValueError(f"{value} has more than {places} decimal places")
-        # One text per value (rules, "config hash"): 0.030, 0.03 and 3E-2 are all "0.03";
-        # no exponent, no trailing zero, 0 never negative.
-        return Decimal(format(value.normalize(), "f")) + 0
-
-    return AfterValidator(check)
-
-
-def _month_day(value: str) -> str:
-    try:
-        dt.date(2023, int(value[:2]), int(value[3:]))  # a non-leap year: "02-29" is refused
-    except ValueError:
-        raise ValueError(f"{value!r} is not a month-day MM-DD valid in every year") from None
-    return value
-
-
-Rate = Annotated[Decimal, BeforeValidator(_to_decimal), _places(4)]
-Probability = Annotated[Rate, Field(ge=0, le=1)]
-SignedRate = Annotated[Rate, Field(ge=-1, le=1)]
-MonthDay = Annotated[str, Field(pattern=r"^\d{2}-\d{2}$"), AfterValidator(_month_day)]
-Dollars = Annotated[int, Field(ge=0, strict=True)]
-Years = Annotated[int, Field(ge=0, le=150, strict=True)]
-
-
-def units(rate: Decimal) -> int:
-    """A rate as integer basis units of 1/10000 (exact: rates carry at most 4 places)."""
-    return int(rate * RATE_SCALE)
-
-
-def month_day(value: str) -> tuple[int, int]:
-    """``"MM-DD"`` as ``(month, day)``."""
-    return int(value[:2]), int(value[3:])
-
-
-# --- models ---------------------------------------------------------------------------------
 
 
 class _Model(BaseModel):
@@ -426,94 +349,3 @@ class Config(_Model):
     @property
     def max_level(self) -> int:
         return len(self.levels)
-
-
-# --- loading ------------------------------------------------------------------------------
-
-
-def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; any other value (arrays included) replaces the base value."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def default_data() -> dict[str, Any]:
-    """The packaged defaults as plain TOML data."""
-    text = files("planalign_core.data").joinpath(DEFAULTS_RESOURCE).read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
-def _key_path(loc: Sequence[int | str]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part + 1}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
-
-
-def _config_error(exc: ValidationError, source: str) -> ConfigError:
-    lines = []
-    for err in exc.errors():
-        key = _key_path(err["loc"])
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown key"
-        lines.append(f"  {key}: {message}" if key else f"  {message}")
-    return ConfigError(f"invalid configuration ({source}):\n" + "\n".join(lines))
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """A user's TOML file, or a :class:`ConfigError` naming the file and the problem."""
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"configuration file not found: {path}") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder, not a TOML configuration file") from None
-    except PermissionError:
-        raise ConfigError(f"{path}: cannot be read (permission denied)") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8"
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-
-
-def load_config(
-    path: Path | str | None = None, overrides: Mapping[str, Any] | None = None
-) -> Config:
-    """Defaults, deep-merged with the file at ``path`` and then ``overrides``, validated."""
-    data = default_data()
-    sources = ["packaged defaults"]
-    if path is not None:
-        data = deep_merge(data, read_toml(Path(path)))
-        sources.append(str(path))
-    if overrides:
-        data = deep_merge(data, overrides)
-        sources.append("overrides")
-    try:
-        return Config.model_validate(data)
-    except ValidationError as exc:
-        raise _config_error(exc, " + ".join(sources)) from None
-
-
-def config_json(config: Config) -> str:
-    """The canonical JSON of the effective configuration (sorted keys, decimals as strings)."""
-    return json.dumps(
-        config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-
-
-def config_hash(config: Config) -> str:
-    """SHA-256 of the canonical JSON of the effective configuration (rules, "Configuration")."""
-    return hashlib.sha256(config_json(config).encode("utf-8")).hexdigest()
