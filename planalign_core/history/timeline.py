@@ -1,132 +1,52 @@
-"""A participant's history rebuilt from its events (rules, "History reconstruction").
-
-The one consumer of ``fct_yearly_events`` as stored. The starting point is the participant's row
-of ``int_baseline_workforce`` (the census is not an event) and the rules' numbers come from the
-run's configuration recorded in ``run_metadata``; everything that happens after the census date
-is read from the events: level, pay and deferral rate from the workforce and participation
-events, contributions and forfeitures from the money events. The daily deferral accrual and the
-year-end investment return are recomputed from the rules, in plain Python integers: an
-independent translation, so that agreeing with the engine's tables is evidence, not tautology.
-"""
+"""One participant's timeline: its events applied in order, the deferrals accrued day by day, the
+balances year by year, and its state on any date."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
 
-from planalign_core.config import Config, units
+from planalign_core.config import units
 from planalign_core.errors import StoreError
+from planalign_core.history.state import (
+    EMPLOYEE_SOURCES,
+    EMPLOYER_SOURCES,
+    SOURCES,
+    Run,
+    Segment,
+    State,
+    _Carry,
+    age,
+    cents,
+    rate_units,
+    rhu,
+)
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules.limits import year_limits
-from planalign_core.store import Database
-
-EMPLOYEE_SOURCES = ("employee_pre_tax", "catch_up")
-EMPLOYER_SOURCES = ("employer_match", "true_up", "non_elective")
-SOURCES = (*EMPLOYEE_SOURCES, *EMPLOYER_SOURCES)
-CENT = Decimal("0.01")
-UNIT = Decimal("0.0001")
-Segment = tuple[dt.date, dt.date, int, int, bool]  # b, e, pay, rate, in_plan
 
 
-def rhu(a: int, q: int) -> int:
-    return (a + q // 2) // q
-
-
-def cents(value: Decimal | None) -> int:
-    return 0 if value is None else int(value * 100)
-
-
-def rate_units(value: Decimal | None) -> int:
-    return 0 if value is None else int(value * RATE_SCALE)
-
-
-def age(born: dt.date, on: dt.date) -> int:
-    """``age(b, d)``: completed years."""
-    before = (on.month, on.day) < (born.month, born.day)
-    return on.year - born.year - int(before)
-
-
-@dataclass(frozen=True)
-class State:
-    """A participant on one date (money in cents, rates in units)."""
-
-    employee_id: str
-    as_of: dt.date
-    status: str  # "not_hired", "active" or "terminated"
-    job_level: int | None
-    compensation: int
-    deferral_rate: int
-    is_hce: bool
-    vested_percentage: int
-    balances: dict[str, int]
-    vested_balances: dict[str, int]
-    ytd_deferrals: int = 0
-
-    @property
-    def employee_balance(self) -> int:
-        return sum(self.balances[s] for s in EMPLOYEE_SOURCES)
-
-    @property
-    def employer_balance(self) -> int:
-        return sum(self.balances[s] for s in EMPLOYER_SOURCES)
-
-    @property
-    def total_balance(self) -> int:
-        return self.employee_balance + self.employer_balance
-
-    @property
-    def vested_balance(self) -> int:
-        return sum(self.vested_balances.values())
-
-    def as_dict(self) -> dict[str, Any]:
-        """Output form: money as Decimal dollars, rates as Decimal fractions."""
-        return {
-            "employee_id": self.employee_id,
-            "as_of": self.as_of,
-            "status": self.status,
-            "job_level": self.job_level,
-            "annual_compensation": Decimal(self.compensation) * CENT,
-            "deferral_rate": Decimal(self.deferral_rate) * UNIT,
-            "is_hce": self.is_hce,
-            "vested_percentage": Decimal(self.vested_percentage) * UNIT,
-            "ytd_deferrals": Decimal(self.ytd_deferrals) * CENT,
-            "employee_balance": Decimal(self.employee_balance) * CENT,
-            "employer_balance": Decimal(self.employer_balance) * CENT,
-            "total_balance": Decimal(self.total_balance) * CENT,
-            "vested_balance": Decimal(self.vested_balance) * CENT,
-        }
-
-
-@dataclass
-class _Carry:
-    """What one year hands to the next."""
-
-    level: int
-    pay: int
-    rate: int
-    in_plan: bool
-    is_hce: bool = False
-    balances: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SOURCES, 0))
-
-
-@dataclass(frozen=True)
-class Run:
-    """The run's parameters recorded in ``run_metadata``."""
-
-    config: Config
-    start_year: int
-    years: int
-
-    @property
-    def census_date(self) -> dt.date:
-        return dt.date(self.start_year - 1, 12, 31)
+def _apply(carry: _Carry, row: dict[str, Any]) -> None:
+    """An event's effect on level, pay, deferral rate, plan entry and HCE status (the money
+    events are summed by the caller)."""
+    kind = row["event_type"]
+    if kind == "promotion":
+        carry.level = int(row["to_level"])
+        carry.pay = cents(row["new_compensation"])
+    elif kind == "merit":
+        carry.pay = cents(row["new_compensation"])
+    elif kind == "enrollment":
+        carry.rate = rate_units(row["pre_tax_rate"]) + rate_units(row["roth_rate"])
+    elif kind == "deferral_escalation":
+        carry.rate = rate_units(row["new_rate"])
+    elif kind == "eligibility":
+        carry.in_plan = True
+    elif kind == "hce_status":
+        carry.is_hce = bool(row["is_hce"])
 
 
 class History:
@@ -267,25 +187,13 @@ class History:
             credited: dt.date | None = None
             terminated = False
             for row in rows:
+                _apply(carry, row)
                 kind = row["event_type"]
-                if kind == "promotion":
-                    carry.level = int(row["to_level"])
-                    carry.pay = cents(row["new_compensation"])
-                elif kind == "merit":
-                    carry.pay = cents(row["new_compensation"])
-                elif kind == "enrollment":
-                    carry.rate = rate_units(row["pre_tax_rate"]) + rate_units(row["roth_rate"])
-                elif kind == "deferral_escalation":
-                    carry.rate = rate_units(row["new_rate"])
-                elif kind == "eligibility":
-                    carry.in_plan = True
-                elif kind == "contribution":
+                if kind == "contribution":
                     flows[row["contribution_source"]] += cents(row["amount"])
                     credited = row["effective_date"]
                 elif kind == "forfeiture":
                     forfeits[row["forfeiture_source"]] += cents(row["amount"])
-                elif kind == "hce_status":
-                    carry.is_hce = bool(row["is_hce"])
                 elif kind == "termination":
                     terminated = True
             returns = dict.fromkeys(SOURCES, 0)
@@ -350,20 +258,8 @@ class History:
         # level, pay, rate and HCE status from the events dated on or before the day
         carry = replace(start, balances=dict(start.balances))
         for row in self._by_year.get(year, []):
-            if row["effective_date"] > day:
-                continue
-            kind = row["event_type"]
-            if kind == "promotion":
-                carry.level = int(row["to_level"])
-                carry.pay = cents(row["new_compensation"])
-            elif kind == "merit":
-                carry.pay = cents(row["new_compensation"])
-            elif kind == "enrollment":
-                carry.rate = rate_units(row["pre_tax_rate"]) + rate_units(row["roth_rate"])
-            elif kind == "deferral_escalation":
-                carry.rate = rate_units(row["new_rate"])
-            elif kind == "hce_status":
-                carry.is_hce = bool(row["is_hce"])
+            if row["effective_date"] <= day:
+                _apply(carry, row)
         ytd = self._deferrals(year, segments, day)
         if day == dt.date(year, 12, 31):
             closing = replace(end, level=carry.level, pay=carry.pay)
@@ -415,44 +311,3 @@ class History:
             vested_balances=vested,
             ytd_deferrals=0 if ytd is None else ytd,
         )
-
-
-# --- reading from the database ----------------------------------------------------------------
-
-
-def read_run(db: Database, scenario_id: str) -> Run:
-    """The run's configuration and years from ``run_metadata``."""
-    if not db.has_table("run_metadata"):
-        raise StoreError(f"table run_metadata does not exist in {db.path}: run a simulation first")
-    rows = db.execute(
-        "SELECT config_json, start_year, years FROM run_metadata WHERE scenario_id = ?",
-        [scenario_id],
-    )
-    if not rows:
-        raise StoreError(f"scenario {scenario_id!r} is not in {db.path}")
-    config_text, start_year, years = rows[0]
-    return Run(Config.model_validate(json.loads(config_text)), int(start_year), int(years))
-
-
-def load_history(db: Database, employee_id: str, scenario_id: str = "default") -> History:
-    """One participant's history from the database (parameterised queries only)."""
-    run = read_run(db, scenario_id)
-    baseline = db.query(
-        "SELECT birth_date, hire_date, job_level, annual_compensation, deferral_rate, "
-        "is_eligible FROM int_baseline_workforce "
-        "WHERE scenario_id = ? AND employee_id = ? AND is_active",
-        [scenario_id, employee_id],
-    )
-    events = db.read_events("WHERE scenario_id = ? AND employee_id = ?", [scenario_id, employee_id])
-    if baseline.height == 0 and events.height == 0:
-        raise StoreError(f"employee {employee_id!r} is not in scenario {scenario_id!r}")
-    return History(
-        employee_id, run, baseline.row(0, named=True) if baseline.height else None, events
-    )
-
-
-def state_as_of(
-    db: Database, employee_id: str, as_of: dt.date, scenario_id: str = "default"
-) -> State:
-    """Rules, "History reconstruction": the participant's state at the end of ``as_of``."""
-    return load_history(db, employee_id, scenario_id).state_as_of(as_of)
