@@ -42,25 +42,11 @@ def _pick(draw: pl.Expr, values: list[str]) -> pl.Expr:
 
 def synthetic_events(n: int, *, seed: int = 0, scenario_id: str = "synthetic") -> pl.DataFrame:
     """``n`` valid events in the columnar layout (deterministic in ``seed``)."""
-    frame = pl.LazyFrame({"row": pl.int_range(0, n, eager=True, dtype=pl.Int64)})
-    frame = frame.with_columns(employee_key=pl.col("row") // EVENTS_PER_EMPLOYEE + 1)
-    for stream in range(4):
-        frame = with_draw(
-            frame,
-            f"d{stream}",
-            seed=seed,
-            scenario_key=0,
-            employee_key=pl.col("row"),
-            year=0,
-            stream=stream,
-        )
-    d0, d1, d2, d3 = (pl.col(f"d{s}").cast(pl.Int64) for s in range(4))
+    frame = _keyed_rows(n, seed)
+    d0, d3 = pl.col("d0").cast(pl.Int64), pl.col("d3").cast(pl.Int64)
     year = pl.lit(FIRST_YEAR) + pl.col("employee_key") % YEARS
-    day = d0 % 365
-    effective = pl.date(year, 1, 1) + pl.duration(days=day)
+    effective = pl.date(year, 1, 1) + pl.duration(days=d0 % 365)
     types = [t.value for t in EventType]
-    cents = 3_000_000 + d1 % 20_000_000
-    units = 100 + d2 % 1400
     frame = frame.with_columns(
         event_type=_pick(d3, types),
         effective_date=effective,
@@ -76,12 +62,42 @@ def synthetic_events(n: int, *, seed: int = 0, scenario_id: str = "synthetic") -
         type_code=pl.col("event_type").replace_strict(types, [t.code for t in EventType]),
         sequence=pl.col("event_sequence"),
     )
-    is_hce = d2 % 5 == 0
     values = {
         "scenario_id": pl.lit(scenario_id),
         "plan_design_id": pl.lit("standard"),
         "employee_id": pl.format("E{}", pl.col("employee_key").cast(pl.String).str.zfill(7)),
         "source_system": pl.lit("planalign.synthetic"),
+        **_payload_values(year, effective),
+    }
+    frame = frame.with_columns(_owned(values))
+    return conform(frame.drop("row", "employee_key", "d0", "d1", "d2", "d3").collect())
+
+
+def _keyed_rows(n: int, seed: int) -> pl.LazyFrame:
+    """Row numbers, employee keys and four keyed draws per row (``d0``..``d3``)."""
+    frame = pl.LazyFrame({"row": pl.int_range(0, n, eager=True, dtype=pl.Int64)})
+    frame = frame.with_columns(employee_key=pl.col("row") // EVENTS_PER_EMPLOYEE + 1)
+    for stream in range(4):
+        frame = with_draw(
+            frame,
+            f"d{stream}",
+            seed=seed,
+            scenario_key=0,
+            employee_key=pl.col("row"),
+            year=0,
+            stream=stream,
+        )
+    return frame
+
+
+def _payload_values(year: pl.Expr, effective: pl.Expr) -> dict[str, pl.Expr]:
+    """Every payload column's value from the row's draws (each kept only where its event type
+    has that column: :func:`_owned`)."""
+    d0, d1, d2, _ = (pl.col(f"d{s}").cast(pl.Int64) for s in range(4))
+    cents = 3_000_000 + d1 % 20_000_000
+    units = 100 + d2 % 1400
+    is_hce = d2 % 5 == 0
+    return {
         "job_level": (d1 % 4 + 1).cast(pl.Int16),
         "annual_compensation": _money(cents),
         "birth_date": pl.date(year - 22 - d2 % 40, 1, 1) + pl.duration(days=d0 % 365),
@@ -117,6 +133,11 @@ def synthetic_events(n: int, *, seed: int = 0, scenario_id: str = "synthetic") -
         "applicable_limit": _money(pl.lit(2_350_000)),
         "current_amount": _money(d1 % 2_350_000),
     }
+
+
+def _owned(values: dict[str, pl.Expr]) -> list[pl.Expr]:
+    """The envelope's values as they are; a payload column's only on rows of the event types
+    that carry it (null elsewhere)."""
     owner = {
         col: event_type for event_type, cols in PAYLOAD_COLUMNS_BY_TYPE.items() for col in cols
     }
@@ -129,5 +150,4 @@ def synthetic_events(n: int, *, seed: int = 0, scenario_id: str = "synthetic") -
         users = [t for t, cols in PAYLOAD_COLUMNS_BY_TYPE.items() if name in cols]
         assert name in shared and owner[name] in users
         exprs.append(pl.when(pl.col("event_type").is_in(users)).then(expr).alias(name))
-    frame = frame.with_columns(exprs)
-    return conform(frame.drop("row", "employee_key", "d0", "d1", "d2", "d3").collect())
+    return exprs

@@ -28,13 +28,20 @@ def _event(frame: pl.LazyFrame, where: str, event_type: str, sub: int = 1) -> pl
     )
 
 
+KEYS = ["employee_key", "employee_id", "id_prefix", "event_type", *ORDER_COLUMNS]
+
+
 def _parts(year_frame: pl.LazyFrame, config: Config, year: int) -> list[pl.LazyFrame]:
+    """The year's events of types 1-7, one frame per kind (in the type codes' order)."""
+    return [*_workforce_parts(year_frame, config, year), *_plan_parts(year_frame, config, year)]
+
+
+def _workforce_parts(year_frame: pl.LazyFrame, config: Config, year: int) -> list[pl.LazyFrame]:
+    """Hires, terminations, promotions, merit raises."""
     comp = config.compensation
-    keys = ["employee_key", "employee_id", "id_prefix", "event_type", *ORDER_COLUMNS]
+    keys = KEYS
     promotion_day = cal.on_month_day(year, comp.promotion_date)
     merit_day = cal.on_month_day(year, comp.merit_date)
-    escalation_day = cal.on_month_day(year, config.escalation.date)
-    zero = rate(pl.lit(0))
     return [
         _event(year_frame, "is_new_hire", "hire").select(
             *keys,
@@ -65,6 +72,15 @@ def _parts(year_frame: pl.LazyFrame, config: Config, year: int) -> list[pl.LazyF
             rate(pl.col("merit_units")).alias("merit_rate"),
             rate(pl.lit(units(comp.cola_rate))).alias("cola_rate"),
         ),
+    ]
+
+
+def _plan_parts(year_frame: pl.LazyFrame, config: Config, year: int) -> list[pl.LazyFrame]:
+    """Plan entries, enrolments (auto, opt-out, voluntary), deferral escalations."""
+    keys = KEYS
+    escalation_day = cal.on_month_day(year, config.escalation.date)
+    zero = rate(pl.lit(0))
+    return [
         _event(year_frame, "becomes_eligible", "eligibility").select(
             *keys,
             pl.col("plan_entry_date").alias("effective_date"),
