@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import polars as pl
@@ -40,7 +41,6 @@ def synthesize_census(employees: int, seed: int, start_year: int, config: Config
     c_date = census_date(start_year)
     cy = c_date.year
     levels = config.levels
-    voluntary = config.enrollment.voluntary.deferral_rates
     frame = pl.LazyFrame().select(pl.int_range(1, employees + 1, dtype=pl.Int64).alias("k"))
     frame = draws.with_base(frame, prefix_hash(seed, 0), "k", 0)
     frame = draws.with_streams(frame, CENSUS_STREAMS)
@@ -78,13 +78,6 @@ def synthesize_census(employees: int, seed: int, start_year: int, config: Config
         ).alias("hire_date"),
         ((pay_min + draws.bounded("u_pay", pay_span)) * 100).alias("compensation_cents"),
     )
-    entry = cal.plan_entry(config, pl.col("birth_date"), pl.col("hire_date"))
-    participates = (entry <= c_date) & draws.happens(
-        "u_participates", units(config.census.initial_participation_rate)
-    )
-    rate = draws.weighted(
-        "u_rate", [units(c.rate) for c in voluntary], [units(c.weight) for c in voluntary]
-    )
     frame = frame.select(
         pl.format("E{}", pl.col("k").cast(pl.String).str.pad_start(7, "0")).alias("employee_id"),
         pl.col("k").alias("employee_key"),
@@ -93,6 +86,20 @@ def synthesize_census(employees: int, seed: int, start_year: int, config: Config
         pl.lit(None, dtype=pl.Date).alias("termination_date"),
         "job_level",
         "compensation_cents",
-        pl.when(participates).then(rate).otherwise(0).cast(pl.Int32).alias("deferral_units"),
+        _deferral_units(config, c_date).alias("deferral_units"),
     )
     return frame.collect().cast(dict(CENSUS_SCHEMA))  # type: ignore[arg-type]
+
+
+def _deferral_units(config: Config, c_date: dt.date) -> pl.Expr:
+    """A participant's rate, for those in the plan at the census date who participate (streams
+    108 and 109); 0 for everyone else."""
+    voluntary = config.enrollment.voluntary.deferral_rates
+    entry = cal.plan_entry(config, pl.col("birth_date"), pl.col("hire_date"))
+    participates = (entry <= c_date) & draws.happens(
+        "u_participates", units(config.census.initial_participation_rate)
+    )
+    rate = draws.weighted(
+        "u_rate", [units(c.rate) for c in voluntary], [units(c.weight) for c in voluntary]
+    )
+    return pl.when(participates).then(rate).otherwise(0).cast(pl.Int32)

@@ -132,3 +132,24 @@ def test_the_shared_layers_import_no_engine_store_or_command() -> None:
             "planalign_core.simulate",
         ):
             assert _edges(graph, layer, banned) == [], (layer, banned)
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def test_units_stay_small() -> None:
+    """No module over 400 lines, no function over 60, in planalign_core: a unit that grows past
+    them is split where the split has a name."""
+    too_long = []
+    for path in sorted((REPO / "planalign_core").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        name = str(path.relative_to(REPO))
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            too_long.append(f"{name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{name}: {node.name} {length} lines")
+    assert too_long == []

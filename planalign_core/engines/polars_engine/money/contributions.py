@@ -155,14 +155,13 @@ def segment_amounts(segments: pl.LazyFrame, rules: YearRules) -> pl.LazyFrame:
     ).drop("__up", "__n")
 
 
-def annual(people: pl.DataFrame, amounts: pl.LazyFrame, rules: YearRules) -> pl.LazyFrame:
-    """Per employee: pay, deferrals by source, employer money after 415(c), reach days."""
-    days = rules.days
-    lim = rules.limits
-    # Segments are sorted by employee and date: each employee's totals are running values
-    # read on its last segment (a limit is reached in one segment at most).
+def _segment_totals(amounts: pl.LazyFrame) -> pl.LazyFrame:
+    """Per employee, from its segments: the cumulative amounts at year end, the payroll match
+    (``match0``), the days the 401(a)(17) and 402(g) limits were reached, the segment count.
+    Segments are sorted by employee and date: each employee's totals are running values read on
+    its last segment (a limit is reached in one segment at most)."""
     last = (pl.col(KEY) != pl.col(KEY).shift(-1)).fill_null(True)
-    totals = (
+    return (
         amounts.with_columns(
             group_cum_sum(pl.col("seg_match")).alias("__match"),
             *[
@@ -192,6 +191,13 @@ def annual(people: pl.DataFrame, amounts: pl.LazyFrame, rules: YearRules) -> pl.
             "segments",
         )
     )
+
+
+def annual(people: pl.DataFrame, amounts: pl.LazyFrame, rules: YearRules) -> pl.LazyFrame:
+    """Per employee: pay, deferrals by source, employer money after 415(c), reach days."""
+    days = rules.days
+    lim = rules.limits
+    totals = _segment_totals(amounts)
     frame = people.lazy().join(totals, on=KEY, how="left", maintain_order="left")
     zero = lit64(0)
     frame = frame.with_columns(

@@ -135,6 +135,34 @@ def segment_rows(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.Dat
     )
 
 
+def _friday_cents() -> dict[str, pl.Expr]:
+    """A Friday's money columns in cents: the employer money and its vested part switch on the
+    day the year's employer money is credited (``__credited``) and on the service anniversary
+    (``__after``)."""
+    credited, after = pl.col("__credited"), pl.col("__after")
+    employee = pl.col("employee_start") + pl.col("ytd_deferrals")
+    employer = pl.when(credited).then(pl.col("employer_after")).otherwise(pl.col("employer_before"))
+    vested_employer = (
+        pl.when(credited & after)
+        .then(pl.col("vested_employer_11"))
+        .when(credited)
+        .then(pl.col("vested_employer_10"))
+        .when(after)
+        .then(pl.col("vested_employer_01"))
+        .otherwise(pl.col("vested_employer_00"))
+    )
+    return {
+        "ytd_deferrals": pl.col("ytd_deferrals"),
+        "ytd_employer_contributions": pl.when(credited)
+        .then(pl.col("employer_flows"))
+        .otherwise(lit64(0)),
+        "employee_balance": employee,
+        "employer_balance": employer,
+        "total_balance": employee + employer,
+        "vested_balance": employee + vested_employer,
+    }
+
+
 def expand(segments: pl.DataFrame) -> pl.DataFrame:
     """The weekly rows of :func:`segment_rows`' segments, in the table's layout (the Polars
     translation of the stored view; a test holds them equal)."""
@@ -158,30 +186,10 @@ def expand(segments: pl.DataFrame) -> pl.DataFrame:
             (pl.col("__day") >= pl.col("vesting_from").cast(pl.Int64)).alias("__after"),
         )
     )
-    credited, after = pl.col("__credited"), pl.col("__after")
-    employee = pl.col("employee_start") + pl.col("ytd_deferrals")
-    employer = pl.when(credited).then(pl.col("employer_after")).otherwise(pl.col("employer_before"))
-    vested_employer = (
-        pl.when(credited & after)
-        .then(pl.col("vested_employer_11"))
-        .when(credited)
-        .then(pl.col("vested_employer_10"))
-        .when(after)
-        .then(pl.col("vested_employer_01"))
-        .otherwise(pl.col("vested_employer_00"))
-    )
-    cents = {
-        "ytd_deferrals": pl.col("ytd_deferrals"),
-        "ytd_employer_contributions": pl.when(credited)
-        .then(pl.col("employer_flows"))
-        .otherwise(lit64(0)),
-        "employee_balance": employee,
-        "employer_balance": employer,
-        "total_balance": employee + employer,
-        "vested_balance": employee + vested_employer,
-    }
+    after = pl.col("__after")
+    cents = _friday_cents()
     return (
-        rows.filter((employee + employer > 0) | (pl.col("deferral_rate_units") > 0))
+        rows.filter((cents["total_balance"] > 0) | (pl.col("deferral_rate_units") > 0))
         .select(
             "scenario_id",
             "plan_design_id",
