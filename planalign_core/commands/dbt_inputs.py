@@ -13,8 +13,9 @@ import argparse
 from pathlib import Path
 
 from planalign_core.commands import COMMAND_HELP
+from planalign_core.commands.run_options import add_run_arguments, run_spec
 from planalign_core.engines.dbt_inputs import RunParameters, input_tables, write_inputs
-from planalign_core.simulate import RunSpec, load_inputs
+from planalign_core.simulate import load_inputs
 from planalign_core.store import Database
 
 NAME = "dbt-inputs"
@@ -28,27 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=Path("planalign_dbt.duckdb"),
         help="DuckDB file dbt builds in (default planalign_dbt.duckdb)",
     )
-    parser.add_argument("--employees", type=int, default=None, help="synthetic census size")
-    parser.add_argument("--census", type=Path, default=None, help="census CSV or Parquet file")
-    parser.add_argument("--config", type=Path, default=None, help="TOML overrides of defaults")
-    parser.add_argument("--years", type=int, default=3, help="years to simulate (default 3)")
-    parser.add_argument("--start-year", type=int, default=2025, help="first simulated year")
-    parser.add_argument("--seed", type=int, default=42, help="random seed (0..2**64-1)")
-    parser.add_argument("--scenario", default="default", help="scenario id (default 'default')")
+    add_run_arguments(parser, years=3)
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = RunSpec(
-        years=args.years,
-        start_year=args.start_year,
-        seed=args.seed,
-        scenario_id=args.scenario,
-        employees=args.employees,
-        census_path=args.census,
-        config_path=args.config,
-        engine="dbt",
-    )
-    config, keys, census, _ = load_inputs(spec)
+    config, keys, census, _ = load_inputs(run_spec(args, engine="dbt"))
     parameters = RunParameters(
         keys.seed, keys.scenario_id, keys.plan_design_id, keys.start_year, keys.years
     )

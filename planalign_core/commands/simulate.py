@@ -9,8 +9,9 @@ from pathlib import Path
 
 from planalign_core import simulate as simulation
 from planalign_core.commands import COMMAND_HELP
+from planalign_core.commands.run_options import add_run_arguments, run_spec
 from planalign_core.engines import ENGINE_NAMES, dbt_driver
-from planalign_core.simulate import RunReport, RunSpec, YearSummary
+from planalign_core.simulate import RunReport, YearSummary
 from planalign_core.store import DEFAULT_DB_PATH
 
 NAME = "simulate"
@@ -19,18 +20,10 @@ BAR_WIDTH = 30
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--employees", type=int, default=None, help="synthetic census size (default 1000)"
-    )
-    parser.add_argument("--years", type=int, default=5, help="years to simulate (default 5)")
-    parser.add_argument("--start-year", type=int, default=2025, help="first simulated year")
-    parser.add_argument("--seed", type=int, default=42, help="random seed (0..2**64-1)")
-    parser.add_argument("--census", type=Path, default=None, help="census CSV or Parquet file")
-    parser.add_argument("--config", type=Path, default=None, help="TOML overrides of defaults")
+    add_run_arguments(parser, years=5)
     parser.add_argument(
         "--db", type=Path, default=DEFAULT_DB_PATH, help=f"DuckDB file (default {DEFAULT_DB_PATH})"
     )
-    parser.add_argument("--scenario", default="default", help="scenario id (default 'default')")
     parser.add_argument(
         "--engine",
         choices=ENGINE_NAMES,
@@ -90,17 +83,7 @@ def summary_table(report: RunReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = RunSpec(
-        years=args.years,
-        start_year=args.start_year,
-        seed=args.seed,
-        scenario_id=args.scenario,
-        employees=args.employees,
-        census_path=args.census,
-        config_path=args.config,
-        engine=args.engine,
-        weekly_snapshots=args.weekly_snapshots,
-    )
+    spec = run_spec(args, engine=args.engine, weekly_snapshots=args.weekly_snapshots)
     started = time.perf_counter()
     progress = Progress(args.years, not args.quiet)
     report = simulation.run(spec, args.db, on_year=progress, on_phase=progress.phase)
