@@ -51,14 +51,18 @@ def event_json(n: int) -> bytes:
     return write_once(cache_dir() / f"event_batch-{n}-{EVENTS_SEED}.json", write).read_bytes()
 
 
-class ValidateBatch:
-    """Pydantic validation of a whole batch through the module-level adapter."""
+class _Conversions:
+    """The sampling of the batch conversions: each size, interleaved in a pull-request check."""
 
     params = [CONVERSION_SIZES]
     param_names = ["events"]
     timeout = 600
     rounds = 2  # interleaved in a pull-request check
     repeat = (2, 4, 2.0)
+
+
+class ValidateBatch(_Conversions):
+    """Pydantic validation of a whole batch through the module-level adapter."""
 
     def setup(self, events: int) -> None:
         skip_slow(events >= 100_000)
@@ -90,14 +94,8 @@ class ValidateBatch:
     track_validate_objects_rate.rounds = 1  # type: ignore[attr-defined]
 
 
-class ColumnarForm:
+class ColumnarForm(_Conversions):
     """Models <-> the wide columnar rows of ``fct_yearly_events``."""
-
-    params = [CONVERSION_SIZES]
-    param_names = ["events"]
-    timeout = 600
-    rounds = 2  # interleaved in a pull-request check
-    repeat = (2, 4, 2.0)
 
     def setup(self, events: int) -> None:
         skip_slow(events >= 100_000)

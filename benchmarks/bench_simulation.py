@@ -213,14 +213,19 @@ class PeakMemoryReference:
         pass
 
 
-class YearStep:
-    """One simulated year of the Polars engine, in memory (no DuckDB)."""
+class _EngineStage:
+    """The sampling of the in-memory engine stages: 10k and 100k (slow) employees, interleaved
+    in a pull-request check."""
 
     params = [[10_000, 100_000]]
     param_names = ["employees"]
     timeout = 300
     rounds = 2  # interleaved in a pull-request check
     repeat = (2, 5, 3.0)
+
+
+class YearStep(_EngineStage):
+    """One simulated year of the Polars engine, in memory (no DuckDB)."""
 
     def setup(self, employees: int) -> None:
         skip_slow(employees >= 100_000)
@@ -232,15 +237,9 @@ class YearStep:
         self.simulate_year(self.state, self.config, self.keys, START_YEAR + 1)
 
 
-class Accumulator:
+class Accumulator(_EngineStage):
     """``int_deferral_rate_state_accumulator`` for one year: last year's rows + this year's
     events."""
-
-    params = [[10_000, 100_000]]
-    param_names = ["employees"]
-    timeout = 300
-    rounds = 2  # interleaved in a pull-request check
-    repeat = (2, 5, 3.0)
 
     def setup(self, employees: int) -> None:
         skip_slow(employees >= 100_000)
