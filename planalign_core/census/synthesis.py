@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from planalign_core.census.schema import CENSUS_SCHEMA, MAX_SYNTHETIC_EMPLOYEES
+from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.errors import CensusError
 from planalign_core.rng import prefix_hash
@@ -88,7 +89,7 @@ def synthesize_census(employees: int, seed: int, start_year: int, config: Config
         "compensation_cents",
         _deferral_units(config, c_date).alias("deferral_units"),
     )
-    return frame.collect().cast(dict(CENSUS_SCHEMA))  # type: ignore[arg-type]
+    return frame.collect(engine=ENGINE).cast(dict(CENSUS_SCHEMA))  # type: ignore[arg-type]
 
 
 def _deferral_units(config: Config, c_date: dt.date) -> pl.Expr:

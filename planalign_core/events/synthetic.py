@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.events.columnar import (
     ENVELOPE_COLUMNS,
     PAYLOAD_COLUMNS_BY_TYPE,
@@ -70,7 +71,7 @@ def synthetic_events(n: int, *, seed: int = 0, scenario_id: str = "synthetic") -
         **_payload_values(year, effective),
     }
     frame = frame.with_columns(_owned(values))
-    return conform(frame.drop("row", "employee_key", "d0", "d1", "d2", "d3").collect())
+    return conform(frame.drop("row", "employee_key", "d0", "d1", "d2", "d3").collect(engine=ENGINE))
 
 
 def _keyed_rows(n: int, seed: int) -> pl.LazyFrame:

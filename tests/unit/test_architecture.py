@@ -153,3 +153,32 @@ def test_units_stay_small() -> None:
                 if length > MAX_FUNCTION_LINES:
                     too_long.append(f"{name}: {node.name} {length} lines")
     assert too_long == []
+
+
+def unnamed_engine_collects(source: str) -> list[int]:
+    """Lines of ``source`` calling ``collect`` or ``collect_all`` without ``engine=``."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            named = any(keyword.arg == "engine" for keyword in node.keywords)
+            if name in ("collect", "collect_all") and not named:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_every_collect_names_its_engine() -> None:
+    """Every lazy query of the package runs on ``planalign_core.collect.ENGINE``: Polars 2's
+    default (streaming) costs a quarter more CPU on the engine's plans."""
+    unnamed = [
+        f"{path.relative_to(REPO)}:{line}"
+        for path in sorted((REPO / "planalign_core").rglob("*.py"))
+        for line in unnamed_engine_collects(path.read_text(encoding="utf-8"))
+    ]
+    assert unnamed == []
+
+
+def test_unnamed_collects_are_found() -> None:
+    """The check above sees a bare ``collect()`` and a bare ``pl.collect_all``."""
+    source = "a = f.collect()\nb = pl.collect_all(x)\nc = f.collect(engine=E)\n"
+    assert unnamed_engine_collects(source) == [1, 2]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.engines.polars_engine.params import RATE
 
 ACCUMULATOR_SCHEMA = pl.Schema(
@@ -120,4 +121,4 @@ def accumulate(
         pl.col("source_event_ids").fill_null(pl.lit([], dtype=pl.List(pl.String))),
         (pl.col("state_version") + pl.col("__applied").fill_null(0)).alias("state_version"),
     )
-    return rows.collect().cast(dict(ACCUMULATOR_SCHEMA)).sort("employee_id")  # type: ignore[arg-type]
+    return rows.collect(engine=ENGINE).cast(dict(ACCUMULATOR_SCHEMA)).sort("employee_id")  # type: ignore[arg-type]

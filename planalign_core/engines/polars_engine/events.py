@@ -10,6 +10,7 @@ import datetime as dt
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine.ids import id_tails
@@ -140,7 +141,7 @@ def _sequence() -> pl.Expr:
 def year_events(year_frame: pl.DataFrame, config: Config, keys: RunKeys, year: int) -> pl.DataFrame:
     """Every event of ``year`` in the ``fct_yearly_events`` layout, ordered by employee and
     ``event_sequence``."""
-    parts = pl.collect_all(_parts(year_frame.lazy(), config, year))
+    parts = pl.collect_all(_parts(year_frame.lazy(), config, year), engine=ENGINE)
     events = pl.concat(parts, how="diagonal")
     events = events.sort(_order_key(year)).with_columns(_sequence().alias("event_sequence"))
     tails = id_tails(events.select("__code", "event_sequence").unique(), year)

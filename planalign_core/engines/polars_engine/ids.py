@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.engines.contract import RunKeys
 from planalign_core.events.identity import derive_event_id, id_head_expr
 from planalign_core.rng import hash_words, split64
@@ -28,7 +29,9 @@ def with_id_prefix(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
     lazy = draws.with_base(lazy, second_chain, "employee_key", None, "__w1")
     lazy = draws.with_streams(lazy, {"__w0": 1}, base)
     head = id_head_expr(pl.col("__w0"), pl.col("__w1"))
-    return lazy.with_columns(head.alias("id_prefix")).drop(base, "__w0", "__w1").collect()
+    return (
+        lazy.with_columns(head.alias("id_prefix")).drop(base, "__w0", "__w1").collect(engine=ENGINE)
+    )
 
 
 def id_tails(pairs: pl.DataFrame, year: int) -> pl.DataFrame:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine.baseline import STATE_SCHEMA
 from planalign_core.engines.polars_engine.params import money, rate
@@ -66,7 +67,7 @@ def snapshot_rows(year_frame: pl.DataFrame, keys: RunKeys, year: int) -> pl.Data
             rate(pl.col("deferral_end")).alias("current_deferral_rate"),
         )
         .sort("employee_key")
-        .collect()
+        .collect(engine=ENGINE)
     )
 
 
@@ -80,5 +81,5 @@ def next_state(year_frame: pl.DataFrame) -> pl.DataFrame:
             for name, dtype in STATE_SCHEMA.items()
         )
         .sort("employee_key")
-        .collect()
+        .collect(engine=ENGINE)
     )

@@ -10,6 +10,7 @@ import datetime as dt
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.engines.contract import HIRE_KEY_BASE, RunKeys
 from planalign_core.engines.polars_engine.ids import with_id_prefix
@@ -159,7 +160,7 @@ def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int
         .then(_reason(units(config.terminations.involuntary_share)))
         .alias("termination_reason"),
     ).drop("__nh_rank", "__birth_year")
-    return with_id_prefix(frame.collect(), keys)
+    return with_id_prefix(frame.collect(engine=ENGINE), keys)
 
 
 def pay_changes(frame: pl.LazyFrame, config: Config, year: int) -> pl.LazyFrame:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine import participation, workforce
@@ -40,7 +41,9 @@ class YearResult:
 
 def year_frame(state: pl.DataFrame, config: Config, keys: RunKeys, year: int) -> pl.DataFrame:
     """Every decision of ``year`` as columns, one row per employee of the year."""
-    experienced = workforce.experienced_terminations(state.lazy(), config, keys, year).collect()
+    experienced = workforce.experienced_terminations(state.lazy(), config, keys, year).collect(
+        engine=ENGINE
+    )
     terminated = int(experienced["terminated"].sum())
     hires, leavers = workforce.hire_counts(experienced.height, terminated, config)
     joined = pl.concat(
@@ -50,7 +53,7 @@ def year_frame(state: pl.DataFrame, config: Config, keys: RunKeys, year: int) ->
     joined = workforce.pay_changes(joined, config, year)
     joined = participation.enrolment(joined, config, year)
     joined = participation.escalation(joined, config, year)
-    return participation.end_of_year(joined, config, year).collect()
+    return participation.end_of_year(joined, config, year).collect(engine=ENGINE)
 
 
 def simulate_year(

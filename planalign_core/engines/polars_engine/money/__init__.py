@@ -14,6 +14,7 @@ from time import perf_counter
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine.money import balances, contributions, hce, timeline
@@ -63,14 +64,14 @@ def money_year(
     )
     extra = people.lazy().select(KEY, "ded_limit")
     segs = timeline.segments(people, workforce_events, extra, year)
-    amounts = contributions.segment_amounts(segs, rules).collect()
+    amounts = contributions.segment_amounts(segs, rules).collect(engine=ENGINE)
     previous = state.lazy().rename({"is_hce": "was_hce"})
     frame = contributions.annual(people, amounts.lazy(), rules).join(
         previous, on=KEY, how="left", maintain_order="left"
     )
     frame = hce.with_hce(frame, rules.lookback_limits.hce_threshold, rules.first)
-    annual = balances.with_balances(frame, config, rules.last).collect()
-    changes = vesting_changes(people.lazy(), config, year).collect()
+    annual = balances.with_balances(frame, config, rules.last).collect(engine=ENGINE)
+    changes = vesting_changes(people.lazy(), config, year).collect(engine=ENGINE)
     events = money_events(
         annual,
         changes=changes,

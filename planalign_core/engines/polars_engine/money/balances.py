@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine.money.common import KEY, lit64, rhu
 from planalign_core.engines.polars_engine.money.vesting import vested_on
@@ -112,7 +113,7 @@ def next_state(annual: pl.DataFrame) -> pl.DataFrame:
             pl.col("W").alias("earned"),
             "is_hce",
         )
-        .collect()
+        .collect(engine=ENGINE)
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine.ids import id_tails
@@ -186,7 +187,7 @@ def money_events(
         _vesting(changes.lazy(), config),
         _hce(lazy, rules.first),
     ]
-    events = pl.concat(pl.collect_all(parts), how="diagonal")
+    events = pl.concat(pl.collect_all(parts, engine=ENGINE), how="diagonal")
     events = _numbered(events, workforce_events, rules.year)
     tails = id_tails(events.select("__code", "event_sequence").unique(), rules.year)
     events = events.join(tails, on=["__code", "event_sequence"], how="left", maintain_order="left")

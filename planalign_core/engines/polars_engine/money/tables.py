@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine.money.balances import SOURCES
 from planalign_core.engines.polars_engine.money.common import KEY, lit64
@@ -67,7 +68,7 @@ def contributions_table(annual: pl.DataFrame, rules: YearRules, keys: RunKeys) -
             pl.col("is_hce"),
             pl.lit(rules.estimated).alias("irs_limits_estimated"),
         )
-        .collect()
+        .collect(engine=ENGINE)
     )
 
 
@@ -95,4 +96,4 @@ def balances_table(annual: pl.DataFrame, rules: YearRules, keys: RunKeys) -> pl.
         )
         for s in SOURCES
     ]
-    return pl.concat(pl.collect_all(parts)).sort(KEY, "__sub").drop(KEY, "__sub")
+    return pl.concat(pl.collect_all(parts, engine=ENGINE)).sort(KEY, "__sub").drop(KEY, "__sub")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.engines.polars_engine.money.common import KEY, year_bounds
 from planalign_core.engines.polars_engine.params import rate_units
 from planalign_core.rules import calendar as cal
@@ -53,7 +54,7 @@ def people(year_frame: pl.DataFrame, year: int) -> pl.DataFrame:
         )
         .with_columns((pl.col("x") - pl.col("s")).alias("n"))
         .sort(KEY)
-        .collect()
+        .collect(engine=ENGINE)
     )
 
 

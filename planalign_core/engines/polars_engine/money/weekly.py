@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from planalign_core.collect import ENGINE
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys, WeeklyTables
 from planalign_core.engines.polars_engine.money import MoneyYear
@@ -131,7 +132,7 @@ def segment_rows(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.Dat
             pl.col("__flows").alias("employer_flows"),
             *[pl.col(f"__v_{c}{a}").alias(f"vested_employer_{c}{a}") for c in "01" for a in "01"],
         )
-        .collect()
+        .collect(engine=ENGINE)
     )
 
 
@@ -206,7 +207,7 @@ def expand(segments: pl.DataFrame) -> pl.DataFrame:
                 .otherwise(pl.col("vest_before_units"))
             ).alias("vested_percentage"),
         )
-        .collect()
+        .collect(engine=ENGINE)
     )
 
 
@@ -276,7 +277,7 @@ def closing_rows(money_year: MoneyYear, keys: RunKeys) -> pl.DataFrame:
         rate(pl.col("__rate")).alias("current_deferral_rate"),
         *[money(pl.col(c)).alias(c) for c in MONEY_COLUMNS],
         rate(pl.col("__vest")).alias("vested_percentage"),
-    ).collect()
+    ).collect(engine=ENGINE)
 
 
 def expand_tables(tables: WeeklyTables) -> pl.DataFrame:
