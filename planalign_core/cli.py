@@ -80,6 +80,64 @@ def _machine_error(exc: BaseException) -> str | None:
     return None
 
 
+# How long the main thread has, after Ctrl-C or SIGTERM, to end the run cleanly (the goal is
+# 2 s: docs/troubleshooting.md, "Interrupting a run").
+INTERRUPT_DEADLINE_SECONDS = 1.5
+_EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+class InterruptDeadline:
+    """Ctrl-C and SIGTERM end the process within :data:`INTERRUPT_DEADLINE_SECONDS`.
+
+    Python runs a signal's handler in the main thread between bytecodes, so a Polars query or
+    a DuckDB statement under way holds the clean exit back until it returns. The C-level
+    handler writes the signal's number to a pipe (``signal.set_wakeup_fd``) at once; a daemon
+    thread reading it waits the deadline for the main thread to finish, and past it prints the
+    same line, removes what the run registered (``planalign_core.cleanup``) and ends the
+    process (``os._exit``): nothing is committed then, so nothing is written.
+    """
+
+    def __init__(self, command: str, seconds: float = INTERRUPT_DEADLINE_SECONDS) -> None:
+        self.command = command
+        self.seconds = seconds
+        self._finished = threading.Event()
+        self._writer = -1
+        self._previous = -1
+
+    def __enter__(self) -> InterruptDeadline:
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        reader, self._writer = os.pipe()
+        os.set_blocking(self._writer, False)
+        self._previous = signal.set_wakeup_fd(self._writer, warn_on_full_buffer=False)
+        name = "planalign-interrupt-deadline"
+        threading.Thread(target=self._watch, args=(reader,), name=name, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._finished.set()
+        if self._writer >= 0:
+            signal.set_wakeup_fd(self._previous)
+            os.close(self._writer)  # the watcher reads end-of-file and stops
+
+    def _watch(self, reader: int) -> None:
+        with os.fdopen(reader, "rb", buffering=0) as pipe:
+            while byte := pipe.read(1):
+                if byte[0] in _EXIT_CODES:
+                    self._expire(_EXIT_CODES[signal.Signals(byte[0])])
+                    return
+
+    def _expire(self, code: int) -> None:
+        if self._finished.wait(self.seconds):
+            return
+        from planalign_core import cleanup  # noqa: PLC0415 - only when the deadline passes
+
+        cleanup.remove_registered()
+        print(f"planalign {self.command}: interrupted, nothing written", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors the user can fix are printed, not raised; planalign's warnings
     are printed as one line each, on every run (never deduplicated away). Ctrl-C and SIGTERM
@@ -96,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     previous = _install(signal.SIGTERM, _on_sigterm)
     try:
-        with warnings.catch_warnings():
+        with InterruptDeadline(args.command), warnings.catch_warnings():
             warnings.simplefilter("always", PlanalignWarning)
             warnings.showwarning = show
             code: int = args.run(args)

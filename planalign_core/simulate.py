@@ -25,6 +25,7 @@ import polars as pl
 import psutil
 
 import planalign_core
+from planalign_core import cleanup
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import Config, config_hash, config_json, load_config
 from planalign_core.engines import ENGINE_NAMES, dbt_driver, polars_engine
@@ -320,12 +321,13 @@ def _new_file_removed_on_failure(path: Path) -> Iterator[None]:
     """A run that fails leaves the file as it was: the transaction undoes its rows, and a file
     the run created (a full disk, Ctrl-C) is removed with its write-ahead log."""
     existed = path.exists()
+    leftovers = () if existed else (path, path.with_name(path.name + ".wal"))
     try:
-        yield
+        with cleanup.registered(*leftovers):  # removed by the CLI's interrupt deadline too
+            yield
     except BaseException:
-        if not existed:
-            for leftover in (path, path.with_name(path.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
         raise
 
 

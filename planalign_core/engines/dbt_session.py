@@ -18,6 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from planalign_core import cleanup
 from planalign_core.errors import PlanalignError
 
 PROJECT_ENV = "PLANALIGN_DBT_PROJECT_DIR"
@@ -256,7 +257,9 @@ def scratch_workdir() -> Path:
         pid = leftover.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)) and leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=root))
+    workdir = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=root))
+    cleanup.register(workdir)  # the CLI's interrupt deadline removes it too
+    return workdir
 
 
 def _alive(pid: int) -> bool:

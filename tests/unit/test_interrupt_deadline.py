@@ -1,0 +1,97 @@
+"""The CLI's interrupt deadline (``cli.InterruptDeadline``): a main thread that cannot end the
+run within the deadline after Ctrl-C or SIGTERM is ended at it, having removed what the run
+registered (``planalign_core.cleanup``); one that ends in time is left alone."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from planalign_core import cleanup
+from planalign_core.cli import InterruptDeadline
+
+# A program whose main thread is held past the deadline after the signal: its handler sleeps,
+# as a Polars query or a DuckDB statement under way holds Python's handlers back.
+_HELD = textwrap.dedent(
+    """
+    import signal, sys, time
+    from pathlib import Path
+    from planalign_core import cleanup
+    from planalign_core.cli import InterruptDeadline
+
+    def slow(signum, frame):
+        time.sleep(60)
+
+    signal.signal(signal.SIGINT, slow)
+    signal.signal(signal.SIGTERM, slow)
+    partial, kept = Path(sys.argv[1]), Path(sys.argv[2])
+    with InterruptDeadline("simulate", seconds=float(sys.argv[3])):
+        partial.write_text("uncommitted")
+        cleanup.register(partial)
+        print("under way", flush=True)
+        time.sleep(60)
+    print("not interrupted")
+    """
+)
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_held_main_thread_is_ended_at_the_deadline(
+    tmp_path: Path, signum: int, code: int
+) -> None:
+    """Exit 130 (143) about the deadline after the signal, the line printed, the registered
+    file removed and an unregistered one kept."""
+    partial, kept = tmp_path / "new.duckdb", tmp_path / "existing.duckdb"
+    kept.write_text("committed before")
+    process = subprocess.Popen(
+        [sys.executable, "-c", _HELD, str(partial), str(kept), "0.5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == "under way\n"
+    sent = time.perf_counter()
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=30)
+    took = time.perf_counter() - sent
+    assert process.returncode == code, err
+    assert err.strip() == "planalign simulate: interrupted, nothing written"
+    assert 0.5 <= took < 20, took  # the deadline, then no more than process start-up slack
+    assert not partial.exists()
+    assert kept.read_text() == "committed before"
+
+
+def test_a_main_thread_that_ends_in_time_is_left_alone(tmp_path: Path) -> None:
+    """The run handles Ctrl-C itself before the deadline: the process goes on, and what was
+    registered is the run's to clean (still registered while inside)."""
+    path = tmp_path / "scratch"
+    path.mkdir()
+    with pytest.raises(KeyboardInterrupt), InterruptDeadline("simulate", seconds=0.2):
+        cleanup.register(path)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # the handler raises KeyboardInterrupt here
+    time.sleep(0.5)  # past the deadline: an os._exit would have ended this test's process
+    assert path.is_dir()
+    cleanup.forget(path)
+
+
+def test_removal_takes_files_and_folders_newest_first(tmp_path: Path) -> None:
+    """Registered files and folders are removed, missing ones skipped, forgotten ones kept."""
+    folder, file, gone, forgotten = (tmp_path / n for n in ("dir", "f", "gone", "kept"))
+    folder.mkdir()
+    (folder / "inner").write_text("x")
+    file.write_text("x")
+    forgotten.write_text("x")
+    for path in (folder, file, gone, forgotten):
+        cleanup.register(path)
+    cleanup.forget(forgotten)
+    assert cleanup.remove_registered() == [file, folder]
+    assert not folder.exists() and not file.exists() and forgotten.exists()
