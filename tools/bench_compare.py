@@ -9,6 +9,9 @@ Kinds come from the benchmark's name and unit (docs/benchmarks.md, "Writing a be
 - ``peakmem_*`` (and ``mem_*``): memory, larger is worse;
 - ``track_*`` whose unit ends in ``/s``: throughput, smaller is worse;
 - ``track_*`` in seconds (or bytes): judged as a time (or a memory);
+- ``track_*`` in ``instructions`` (a count valgrind makes; ``benchmarks/bench_instructions.py``):
+  judged as a time, against the time threshold; deterministic, so any change of
+  ``COUNT_FLOOR`` or more is shown without the p-value a sampled time needs;
 - any other ``track_*``: an output; any change is shown beside the timings.
 
 A verdict is made in two stages (docs/benchmarks.md, "How a verdict is made"):
@@ -46,6 +49,8 @@ from tools.bench_stats import mann_whitney_p
 
 TIME_UNITS = frozenset({"seconds", "second", "s", "ms", "milliseconds"})
 MEMORY_UNITS = frozenset({"bytes", "B", "MiB", "GiB", "MB", "GB"})
+COUNT_UNITS = frozenset({"instructions"})
+COUNT_FLOOR = 0.02  # the same code counts within ~0.2 %, +0.6 % beside a busy loop
 OUTPUT_TOLERANCE = 1e-12  # relative: outputs are exact for a seed, this only absorbs float repr
 SCREEN_ALPHA = 0.05  # stage 1: what an improvement must reach; stage 2 controls the family
 FAMILY_ALPHA = 0.05  # stage 2: the chance of a false regression in one whole check, at most
@@ -55,13 +60,19 @@ REPORT_ALPHA = 0.05  # reachable with 4 samples a side (2 / C(8, 4) = 0.029)
 
 class Kind(Enum):
     TIME = "time"
+    INSTRUCTIONS = "instructions"
     MEMORY = "memory"
     THROUGHPUT = "throughput"
     OUTPUT = "output"
 
 
 # The users' thresholds: the relative change beyond which a result is a regression.
-LIMITS: Mapping[Kind, float] = {Kind.TIME: 0.15, Kind.MEMORY: 0.20, Kind.THROUGHPUT: 0.10}
+LIMITS: Mapping[Kind, float] = {
+    Kind.TIME: 0.15,
+    Kind.INSTRUCTIONS: 0.15,  # a time's stand-in: the time threshold
+    Kind.MEMORY: 0.20,
+    Kind.THROUGHPUT: 0.10,
+}
 
 
 class Verdict(Enum):
@@ -150,6 +161,8 @@ def kind_of(name: str, unit: str | None) -> Kind:
             return Kind.THROUGHPUT
         if unit in TIME_UNITS:
             return Kind.TIME
+        if unit in COUNT_UNITS:
+            return Kind.INSTRUCTIONS
         return Kind.MEMORY if unit in MEMORY_UNITS else Kind.OUTPUT
     return Kind.TIME
 
@@ -211,7 +224,9 @@ def judge(kind: Kind, before: Measurement | None, after: Measurement | None) -> 
         return Verdict.CANDIDATE  # past the limit: stage 2 decides, on fresh data
     if better:
         return Verdict.NOISE if p is not None and p >= SCREEN_ALPHA else Verdict.IMPROVEMENT
-    if p is not None and p < REPORT_ALPHA and abs(math.log(ratio)) >= math.log1p(REPORT_FLOOR):
+    counted = kind is Kind.INSTRUCTIONS and abs(math.log(ratio)) >= math.log1p(COUNT_FLOOR)
+    sampled_change = p is not None and p < REPORT_ALPHA
+    if counted or (sampled_change and abs(math.log(ratio)) >= math.log1p(REPORT_FLOOR)):
         slower = ratio < 1 if kind is Kind.THROUGHPUT else ratio > 1
         return Verdict.SLOWER if slower else Verdict.FASTER
     return Verdict.SAME

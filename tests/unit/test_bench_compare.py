@@ -35,6 +35,7 @@ def sampled(samples: list[float]) -> Measurement:
         ("bench_x.peakmem_reference", "bytes", Kind.MEMORY),
         ("bench_x.Cli.track_cli_seconds", "seconds", Kind.TIME),
         ("bench_x.Run.track_rss_growth", "bytes", Kind.MEMORY),
+        ("bench_x.Engine.track_engine_instructions", "instructions", Kind.INSTRUCTIONS),
     ],
 )
 def test_kind_comes_from_prefix_and_unit(name: str, unit: str | None, kind: Kind) -> None:
@@ -54,6 +55,10 @@ def test_kind_comes_from_prefix_and_unit(name: str, unit: str | None, kind: Kind
         (Kind.THROUGHPUT, 1000.0, 910.0, Verdict.SAME),  # inside -10 %
         (Kind.THROUGHPUT, 1000.0, 890.0, Verdict.CANDIDATE),  # smaller is worse
         (Kind.THROUGHPUT, 1000.0, 2000.0, Verdict.IMPROVEMENT),
+        (Kind.INSTRUCTIONS, 1e9, 1.14e9, Verdict.SLOWER),  # inside +15 %, but shown
+        (Kind.INSTRUCTIONS, 1e9, 1.16e9, Verdict.CANDIDATE),
+        (Kind.INSTRUCTIONS, 1e9, 1.015e9, Verdict.SAME),  # under the 2 % floor: load's effect
+        (Kind.INSTRUCTIONS, 1e9, 0.95e9, Verdict.FASTER),
         (Kind.OUTPUT, 0.25, 0.25, Verdict.SAME),
         (Kind.OUTPUT, 0.25, 0.2501, Verdict.OUTPUT_CHANGED),  # any change, either direction
     ],
@@ -62,7 +67,8 @@ def test_users_limits_and_directions(
     kind: Kind, before: float, after: float, verdict: Verdict
 ) -> None:
     """Time +15 %, memory +20 %, throughput -10 % (smaller is worse), outputs: any change.
-    Single-sample results pass the screen on the limit alone."""
+    Single-sample results pass the screen on the limit alone; an instruction count, judged as
+    a time, is also shown when it moved by 2 % or more (load moves it by under 1 %)."""
     assert judge(kind, single(before), single(after)) is verdict
 
 
