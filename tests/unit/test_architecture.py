@@ -182,3 +182,48 @@ def test_unnamed_collects_are_found() -> None:
     """The check above sees a bare ``collect()`` and a bare ``pl.collect_all``."""
     source = "a = f.collect()\nb = pl.collect_all(x)\nc = f.collect(engine=E)\n"
     assert unnamed_engine_collects(source) == [1, 2]
+
+
+# Where the rules are translated: a number of the rules typed here (a rate scale, a limit, an
+# age) would be a second copy of docs/rules.md and the packaged configuration.
+RULE_PACKAGES = ("engines", "rules", "history", "census", "store")
+
+
+def typed_numbers(source: str) -> list[str]:
+    """Numeric literals of four or more digits in ``source`` outside module-level constants
+    (an UPPER_CASE name is where a number is given its one name)."""
+    tree = ast.parse(source)
+    named: set[int] = set()
+    for node in tree.body:
+        targets = (
+            node.targets if isinstance(node, ast.Assign)
+            else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )  # fmt: skip
+        if targets and all(isinstance(t, ast.Name) and t.id.isupper() for t in targets):
+            named.update(id(sub) for sub in ast.walk(node))
+    return [
+        f"{node.lineno}: {node.value}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and type(node.value) in (int, float)
+        and abs(node.value) >= 1000
+        and id(node) not in named
+    ]
+
+
+def test_no_rule_number_is_typed_in_python() -> None:
+    """The Python twin of test_dbt_project's check: the engines, rules, history, census and
+    store name every number of four or more digits once, as a module constant."""
+    found = [
+        f"{path.relative_to(REPO)}:{where}"
+        for package in RULE_PACKAGES
+        for path in sorted((REPO / "planalign_core" / package).rglob("*.py"))
+        for where in typed_numbers(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_typed_numbers_are_found() -> None:
+    """A literal in an expression is found; one given a constant's name is not."""
+    source = "RATE_SCALE = 10_000\n\ndef f(x):\n    return x * 10_000 + 2\n"
+    assert typed_numbers(source) == ["4: 10000"]
