@@ -74,12 +74,16 @@ from benchmarks import BENCH_THREADS
 from planalign_core import simulate
 spec = simulate.RunSpec(years=5, start_year=START_YEAR, seed=SEED,
                         census_path=census_file(5000), weekly_snapshots=False)
-db = scratch_dir("planalign-drill-") / "drill.duckdb"  # where the benchmark writes
+import shutil
+scratch = scratch_dir("planalign-drill-")  # where the benchmark writes; in RAM: removed after
 walls = []
-for _ in range(int(sys.argv[2]) + 1):
-    start = time.perf_counter()
-    simulate.run(spec, db, threads=BENCH_THREADS)
-    walls.append(time.perf_counter() - start)
+try:
+    for _ in range(int(sys.argv[2]) + 1):
+        start = time.perf_counter()
+        simulate.run(spec, scratch / "drill.duckdb", threads=BENCH_THREADS)
+        walls.append(time.perf_counter() - start)
+finally:
+    shutil.rmtree(scratch, ignore_errors=True)
 print(json.dumps(walls[1:]))
 """
 
