@@ -12,7 +12,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dbt,bench]" --group dev
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dbt,bench,sweep]" --group dev
 	touch $(STAMP)
 
 ## The project's main job (see README, "Benchmarks"): run the asv suite over the last COMMITS
