@@ -35,6 +35,11 @@ class StoreError(PlanalignError):
     """The DuckDB file cannot be used (locked, missing table, incompatible layout)."""
 
 
+class SweepError(PlanalignError):
+    """A sweep cannot start or go on (bad seeds or scenario, an output folder made from other
+    inputs, failed runs); the message names the scenario, seed or manifest field."""
+
+
 class PlanalignWarning(UserWarning):
     """Something the user should know that does not stop the run; the CLI prints it."""
 
