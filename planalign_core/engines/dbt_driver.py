@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from planalign_core import cleanup
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys, RunOutput, WeeklyTables, YearOutput
 from planalign_core.engines.dbt_inputs import input_tables, write_inputs
@@ -199,6 +200,7 @@ def run_years(
         if session is not None:
             session.close()
         shutil.rmtree(workdir, ignore_errors=True)
+        cleanup.forget(workdir)
         raise
     connection = duckdb.connect(str(database))
     try:
@@ -273,6 +275,7 @@ def _years(
     finally:
         session.close()
         shutil.rmtree(workdir, ignore_errors=True)
+        cleanup.forget(workdir)
 
 
 # --- the engine interface of ``planalign_core.simulate`` --------------------------------------
