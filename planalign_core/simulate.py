@@ -161,13 +161,24 @@ def summarise(result: YearOutput) -> YearSummary:
     )
 
 
-def _metadata(report: RunReport, spec: RunSpec, started: datetime) -> pl.DataFrame:
+def new_report(config: Config, keys: RunKeys, census: pl.DataFrame, source: str) -> RunReport:
+    """A run's report before anything ran: what ``run_metadata`` records of its inputs."""
+    report = RunReport(keys, config_hash(config), source, census.height)
+    report.config_json = config_json(config)
+    report.irs_limits_estimated = any(
+        year_limits(config, y).estimated for y in range(keys.start_year - 1, keys.last_year + 1)
+    )
+    return report
+
+
+def metadata_frame(report: RunReport, engine: str, started: datetime) -> pl.DataFrame:
+    """The run's ``run_metadata`` row (also what ``planalign dbt-inputs`` records)."""
     keys = report.keys
     return pl.DataFrame(
         {
             "scenario_id": [keys.scenario_id],
             "plan_design_id": [keys.plan_design_id],
-            "engine": [spec.engine],
+            "engine": [engine],
             "seed": pl.Series([keys.seed], dtype=pl.UInt64),
             "start_year": pl.Series([keys.start_year], dtype=pl.Int32),
             "years": pl.Series([keys.years], dtype=pl.Int32),
@@ -290,11 +301,7 @@ def run(
         else "synthesising the census"
     )
     config, keys, census, source = load_inputs(spec)
-    report = RunReport(keys, config_hash(config), source, census.height)
-    report.config_json = config_json(config)
-    report.irs_limits_estimated = any(
-        year_limits(config, y).estimated for y in range(keys.start_year - 1, keys.last_year + 1)
-    )
+    report = new_report(config, keys, census, source)
     report.timings["inputs"] = time.perf_counter() - clock
     phase(
         f"dbt: writing the inputs, parsing the project, building {keys.start_year}"
@@ -382,5 +389,5 @@ def _store(
         report.wall_seconds = time.perf_counter() - clock
         report.peak_rss_bytes = peak_rss_bytes()
         db.replace_scenario_rows(
-            METADATA_TABLE, _metadata(report, spec, started_at), keys.scenario_id
+            METADATA_TABLE, metadata_frame(report, spec.engine, started_at), keys.scenario_id
         )

@@ -25,6 +25,8 @@ from planalign_core.engines.contract import HIRE_KEY_BASE, RunKeys
 from planalign_core.events import identity
 from planalign_core.events.columnar import EVENT_TYPE_CODES
 from planalign_core.store import Database
+from planalign_core.store.snapshots import view_sql
+from planalign_core.store.tables import CLOSINGS_TABLE, SEGMENTS_TABLE, SNAPSHOTS_VIEW
 
 INPUT_SCHEMA = "planalign_inputs"
 _RATE_CHECK = get_args(Rate)[2]  # the "at most 4 places" validator every rate field carries
@@ -188,6 +190,34 @@ def input_tables(
         "event_types": event_types(),
         "rng_constants": rng_constants(),
     }
+
+
+# run_metadata columns no process measures when dbt builds by hand: null, not made up;
+# events_written is counted by the build's on-run-end hook.
+UNMEASURED = ("wall_seconds", "timings", "events_written", "peak_rss_bytes")
+
+
+def output_views() -> pl.DataFrame:
+    """The package's views over the output tables, one row each: its name, its statement and the
+    tables it reads (comma-separated). The on-run-end hook of a hand build creates each one
+    whose tables exist (dbt/macros/finish.sql): the SQL stays the package's, written once."""
+    return pl.DataFrame(
+        {
+            "name": [SNAPSHOTS_VIEW],
+            "sql": [view_sql()],
+            "reads": [f"{SEGMENTS_TABLE},{CLOSINGS_TABLE}"],
+        }
+    )
+
+
+def hand_build_tables(metadata: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """What a build by hand needs besides :func:`input_tables` to leave a file that
+    ``planalign history`` reads: the ``run_metadata`` row (its unmeasured figures null) and
+    :func:`output_views`. ``planalign simulate`` writes neither: it stores its own."""
+    if metadata.height != 1:
+        raise ValueError(f"run_metadata must be one row, got {metadata.height}")
+    nulls = [pl.lit(None, dtype=metadata.schema[name]).alias(name) for name in UNMEASURED]
+    return {"run_metadata": metadata.with_columns(nulls), "output_views": output_views()}
 
 
 def write_inputs(db: Database, tables: Mapping[str, pl.DataFrame]) -> None:

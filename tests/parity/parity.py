@@ -85,23 +85,29 @@ def _show(frame: pl.DataFrame, key: tuple[str, ...]) -> str:
 
 
 def table_difference(
-    name: str, polars: pl.DataFrame, dbt: pl.DataFrame, key: tuple[str, ...]
+    name: str,
+    polars: pl.DataFrame,
+    dbt: pl.DataFrame,
+    key: tuple[str, ...],
+    labels: tuple[str, str] = ("polars", "dbt"),
 ) -> str | None:
-    """None when the tables hold the same rows; otherwise what differs, first rows shown."""
+    """None when the tables hold the same rows; otherwise what differs, first rows shown
+    (``labels`` name the two sides)."""
+    left, right = labels
     if dict(polars.schema) != dict(dbt.schema):
         only_p = {c: str(t) for c, t in polars.schema.items() if dbt.schema.get(c) != t}
         only_d = {c: str(t) for c, t in dbt.schema.items() if polars.schema.get(c) != t}
-        return f"{name}: schemas differ: polars {only_p} vs dbt {only_d}"
+        return f"{name}: schemas differ: {left} {only_p} vs {right} {only_d}"
     dbt = dbt.select(polars.columns)
     only_polars = polars.join(dbt, on=polars.columns, how="anti", nulls_equal=True)
     only_dbt = dbt.join(polars, on=polars.columns, how="anti", nulls_equal=True)
     if not only_polars.height and not only_dbt.height and polars.height == dbt.height:
         return None
     return (
-        f"{name}: {polars.height} rows (polars) vs {dbt.height} (dbt); "
-        f"{only_polars.height} only in polars, {only_dbt.height} only in dbt\n"
-        f"first rows only in polars:\n{_show(only_polars, key)}\n"
-        f"first rows only in dbt:\n{_show(only_dbt, key)}"
+        f"{name}: {polars.height} rows ({left}) vs {dbt.height} ({right}); "
+        f"{only_polars.height} only in {left}, {only_dbt.height} only in {right}\n"
+        f"first rows only in {left}:\n{_show(only_polars, key)}\n"
+        f"first rows only in {right}:\n{_show(only_dbt, key)}"
     )
 
 

@@ -134,3 +134,29 @@ def test_write_inputs_creates_the_source_schema(tmp_path: Path) -> None:
             stored = db.query(f'SELECT * FROM planalign_inputs."{name}"')
             assert stored.height == frame.height, name
         assert db.scalar("SELECT seed FROM planalign_inputs.run_parameters") == 7
+
+
+def test_a_hand_build_records_the_metadata_row_with_its_unmeasured_figures_null() -> None:
+    metadata = pl.DataFrame(
+        {
+            "scenario_id": ["s"],
+            "wall_seconds": pl.Series([Decimal("1.5")], dtype=pl.Decimal(18, 6)),
+            "timings": ["{}"],
+            "events_written": pl.Series([3], dtype=pl.Int64),
+            "peak_rss_bytes": pl.Series([9], dtype=pl.Int64),
+        }
+    )
+    tables = dbt_inputs.hand_build_tables(metadata)
+    stored = tables["run_metadata"]
+    assert stored.schema == metadata.schema
+    assert stored.select(dbt_inputs.UNMEASURED).null_count().row(0) == (1, 1, 1, 1)
+    assert stored["scenario_id"].to_list() == ["s"]
+    views = tables["output_views"].row(0, named=True)
+    assert views["name"] == "fct_participant_balance_snapshots"
+    assert views["sql"].startswith('CREATE OR REPLACE VIEW "fct_participant_balance_snapshots"')
+    assert set(views["reads"].split(",")) == {
+        "int_balance_snapshot_segments",
+        "int_balance_snapshot_closings",
+    }
+    with pytest.raises(ValueError, match="one row"):
+        dbt_inputs.hand_build_tables(pl.concat([metadata, metadata]))
