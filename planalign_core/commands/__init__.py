@@ -25,6 +25,8 @@ COMMAND_HELP: dict[str, str] = {
     "export": "Write a table of a run (events or any other) to JSON lines, JSON or Parquet.",
     "config": "Show the effective configuration, each value with its source (default or file).",
     "dbt-inputs": "Write a run's inputs into a DuckDB file for 'dbt build' by hand (README).",
+    "sweep": "Run scenarios x seeds of one census on Dask distributed into Parquet (resumable).",
+    "sweep-report": "Percentiles across seeds per scenario and year of a sweep; fan charts.",
 }
 
 
