@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,14 +81,16 @@ def connect(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     count = default_workers() if workers is None else workers
     if count < 1:
         raise SweepError(f"--workers: must be at least 1, got {count}")
-    cluster = distributed.LocalCluster(
-        n_workers=count,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=DASHBOARD_ADDRESS,
-        silence_logs=logging.ERROR,
-        env=WORKER_ENV,
-    )
+    with warnings.catch_warnings():  # the dashboard's port moves when taken; its link says where
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        cluster = distributed.LocalCluster(
+            n_workers=count,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=DASHBOARD_ADDRESS,
+            silence_logs=logging.ERROR,
+            env=WORKER_ENV,
+        )
     with cluster, distributed.Client(cluster) as client:
         yield client
 
