@@ -44,6 +44,7 @@ bench-preview: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check planalign_core tests benchmarks tools
 	$(BIN)/ruff format --check planalign_core tests benchmarks tools
+	$(BIN)/sqlfluff lint --processes 0 --disable-progress-bar dbt/models dbt/tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

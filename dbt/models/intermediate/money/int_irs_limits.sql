@@ -34,7 +34,7 @@ span as (
 -- V(y) for y > Z, unrounded to the increment (whole cents)
 projected as (
     select p.limit_year
-        {%- for name in limits %}, p.{{ name }} as {{ name }}{% endfor %}
+        {%- for name in limits %}, p.{{ name }}{% endfor %}
     from published as p
     inner join span on p.limit_year = span.last_published
 

@@ -142,8 +142,6 @@ segment_amounts as (
     inner join split as d on d.employee_key = s.employee_key
 ),
 
-
-
 payroll_match as (
     select m.employee_key, {{ match_formula('m.deferral', 'm.pay', rs) }} as formula
     from segment_amounts as m
