@@ -133,7 +133,7 @@ class InterruptDeadline:
         from planalign_core import cleanup  # noqa: PLC0415 - only when the deadline passes
 
         cleanup.remove_registered()
-        print(f"planalign {self.command}: interrupted, nothing written", file=sys.stderr)
+        print(f"planalign {self.command}: {interrupted(self.command)}", file=sys.stderr)
         sys.stderr.flush()
         os._exit(code)
 
@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         signalled = isinstance(exc, Terminated)
-        return _fail(args, "interrupted, nothing written", 143 if signalled else 130)
+        return _fail(args, interrupted(args.command), 143 if signalled else 130)
     except BrokenPipeError:  # ``planalign config show | head``: the reader left, not a fault
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
@@ -176,6 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         _install(signal.SIGTERM, previous)
     return code
+
+
+def interrupted(command: str) -> str:
+    """What an interrupted command says: a command that keeps what it finished (a sweep's
+    runs) says so in its module's ``INTERRUPTED``."""
+    message: str = getattr(command_module(command), "INTERRUPTED", "interrupted, nothing written")
+    return message
 
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:

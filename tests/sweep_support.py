@@ -35,10 +35,11 @@ def serial_sweep(plan: SweepPlan, out: Path) -> None:
         run_pair(job(plan, manifest, out, scenarios[name], seed))
 
 
-def read_sweep(out: Path) -> dict[str, pl.DataFrame]:
-    """Every table of every finished pair, in a stable order (all rows, all columns but the
-    run's wall times and memory: ``run_metadata``'s volatile columns)."""
-    runs = layout.finished_runs(out)
+def read_sweep(out: Path, seeds: tuple[int, ...] | None = None) -> dict[str, pl.DataFrame]:
+    """Every table of every finished pair (of ``seeds`` only, when given), in a stable order
+    (all rows, all columns but the run's wall times and memory: ``run_metadata``'s volatile
+    columns)."""
+    runs = [(s, n) for s, n in layout.finished_runs(out) if seeds is None or n in seeds]
     tables = {}
     with duckdb.connect() as connection:
         for table in layout.TABLES:

@@ -15,6 +15,8 @@ from planalign_core.sweep.runner import Outcome, run_sweep
 
 NAME = "sweep"
 HELP = COMMAND_HELP[NAME]
+# Ctrl-C or SIGTERM: the runs finished so far are stored (each file and marker is complete).
+INTERRUPTED = "interrupted; the finished runs are kept: the same command goes on from them"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -95,6 +95,14 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 process.kill()
 
 
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seeds 1-8 of the growth scenario, run one after the other in this process."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    serial_sweep(growth_plan(tuple(range(1, 9))), out)
+    return out
+
+
 def growth_plan(seeds: tuple[int, ...]) -> SweepPlan:
     return make_plan(seeds, [GROWTH], years=2, start_year=2025, employees=200, census_path=None)
 
@@ -105,8 +113,9 @@ def sweep_cli(out: Path, seeds: str, cluster: Cluster) -> list[str]:
             "--scheduler", cluster.address]  # fmt: skip
 
 
-def test_a_sweep_through_a_running_scheduler(cluster: Cluster, tmp_path: Path) -> None:
-    serial_sweep(growth_plan((1, 2, 3, 4)), tmp_path / "reference")
+def test_a_sweep_through_a_running_scheduler(
+    cluster: Cluster, reference: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     done = subprocess.run(
         [BIN / "planalign", *sweep_cli(out, "1-4", cluster)],
@@ -115,7 +124,7 @@ def test_a_sweep_through_a_running_scheduler(cluster: Cluster, tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert "4 run(s) done" in done.stdout
     assert "4/4 runs, 0 failed" in done.stderr and "on 2 Dask worker(s)" in done.stderr
-    assert differing(read_sweep(out), read_sweep(tmp_path / "reference")) == []
+    assert differing(read_sweep(out), read_sweep(reference, (1, 2, 3, 4))) == []
     assert leftovers(out) == []
 
 
@@ -140,7 +149,7 @@ def _erred_attempts(cluster: Cluster, scenario: str, seed: int) -> int:
 
 
 def test_a_failing_pair_is_retried_reported_and_redone_alone(
-    cluster: Cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cluster: Cluster, reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
     assert main(sweep_cli(out, "1-2", cluster)) == 0
@@ -160,13 +169,40 @@ def test_a_failing_pair_is_retried_reported_and_redone_alone(
     blocker.unlink()
     outcome = run_sweep(growth_plan((1, 2, 3, 4)), out, scheduler=cluster.address, stream=None)
     assert (outcome.skipped, [r.seed for r in outcome.results]) == (3, [3])
-    serial_sweep(growth_plan((1, 2, 3, 4)), tmp_path / "reference")
-    assert differing(read_sweep(out), read_sweep(tmp_path / "reference")) == []
+    assert differing(read_sweep(out), read_sweep(reference, (1, 2, 3, 4))) == []
 
 
-def test_a_killed_worker_does_not_stop_the_sweep(cluster: Cluster, tmp_path: Path) -> None:
+def test_an_interrupted_sweep_keeps_its_finished_runs_and_goes_on(
+    cluster: Cluster, reference: Path, tmp_path: Path
+) -> None:
+    """SIGTERM mid-sweep: exit 143 saying the finished runs are kept; the same command then
+    runs only the others, and the folder equals the reference."""
+    out = tmp_path / "out"
+    sweep = subprocess.Popen(
+        [BIN / "planalign", *sweep_cli(out, "1-8", cluster)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not layout.finished_runs(out) and sweep.poll() is None:
+        assert time.monotonic() < deadline, "no run finished"
+        time.sleep(0.05)
+    sweep.send_signal(signal.SIGTERM)
+    _stdout, stderr = sweep.communicate(timeout=60)
+    assert sweep.returncode == 143, stderr
+    assert "interrupted; the finished runs are kept" in stderr
+    kept = len(layout.finished_runs(out))
+    assert 1 <= kept < 8
+    outcome = run_sweep(growth_plan(tuple(range(1, 9))), out, scheduler=cluster.address,
+                        stream=None)  # fmt: skip
+    # a task under way when the client left may finish on its worker: kept too
+    assert outcome.skipped >= kept and outcome.skipped + len(outcome.results) == 8
+    assert differing(read_sweep(out), read_sweep(reference)) == []
+
+
+def test_a_killed_worker_does_not_stop_the_sweep(
+    cluster: Cluster, reference: Path, tmp_path: Path
+) -> None:
     """Runs last in the module: it kills one of the module's workers."""
-    seeds = tuple(range(1, 9))
     out = tmp_path / "out"
     sweep = subprocess.Popen(
         [BIN / "planalign", *sweep_cli(out, "1-8", cluster)],
@@ -188,8 +224,7 @@ def test_a_killed_worker_does_not_stop_the_sweep(cluster: Cluster, tmp_path: Pat
     assert sweep.returncode == 0, stderr
     assert 1 <= finished_at_kill < 8  # killed mid-sweep
     assert "0 failed, of 8" in stdout
-    serial_sweep(growth_plan(seeds), tmp_path / "reference")
-    assert differing(read_sweep(out), read_sweep(tmp_path / "reference")) == []
+    assert differing(read_sweep(out), read_sweep(reference)) == []
     assert leftovers(out) == []
 
 
@@ -220,12 +255,13 @@ def _plotted(path: Path) -> int:
     )  # fmt: skip
 
 
-def test_the_report_page_shows_its_fan_charts_in_headless_chromium(tmp_path: Path) -> None:
+def test_the_report_page_shows_its_fan_charts_in_headless_chromium(
+    reference: Path, tmp_path: Path
+) -> None:
     browser = find_browser()
     if browser is None:
         pytest.skip("no headless Chromium here (`.ci/run` installs Debian's chromium)")
-    serial_sweep(small_plan((1, 2, 3), employees=120), tmp_path / "out")
-    assert main(["sweep-report", str(tmp_path / "out"), "--out", str(tmp_path / "report")]) == 0
+    assert main(["sweep-report", str(reference), "--out", str(tmp_path / "report")]) == 0
     page = tmp_path / "report" / "report.html"
     bare = tmp_path / "bare.html"  # the same page without its pictures: the control
     text = page.read_text(encoding="utf-8")
