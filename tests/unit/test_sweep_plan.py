@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,20 @@ def test_progress_counts_and_estimates_from_its_own_pace() -> None:
     assert progress.eta(progress.started + 6) == pytest.approx(6 / 2 * 4)
     line = progress.line(progress.started + 6)
     assert "6/10 runs (4 already done), 0 failed" in line and "ETA 12 s" in line
+
+
+def test_dask_and_matplotlib_load_only_when_a_sweep_runs_or_charts() -> None:
+    """``planalign simulate``'s start-up is not slowed: neither the CLI's parser (any command)
+    nor the sweep's modules up to the cluster import Dask or matplotlib."""
+    script = (
+        "import sys\n"
+        "from planalign_core.cli import build_parser\n"
+        "for name in ('simulate', 'sweep', 'sweep-report'):\n"
+        "    build_parser([name])\n"
+        "import planalign_core.sweep.runner, planalign_core.sweep.report\n"
+        "print(sorted(m for m in ('dask', 'distributed', 'matplotlib') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
