@@ -87,6 +87,8 @@ def test_inputs_are_checked_before_anything_runs(tmp_path: Path) -> None:
         check(missing)
     with pytest.raises(Exception, match="--years"):
         check(make_plan((1,), [], years=0, start_year=2025, employees=10, census_path=None))
+    with pytest.raises(Exception, match="--employees must be in 1"):
+        check(make_plan((1,), [], years=1, start_year=2025, employees=0, census_path=None))
 
 
 def _manifest(census_file: Path | None = None, config: Path | None = None) -> Manifest:
