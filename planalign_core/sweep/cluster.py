@@ -5,8 +5,9 @@ Dask is imported here, inside the functions, and only the sweep command reaches 
 
 - Without ``--scheduler`` a :class:`LocalCluster` is started: one worker process per core
   (``--workers`` to change), one thread each, and one Polars thread each
-  (``POLARS_MAX_THREADS=1``): a sweep's parallelism is its runs, and a worker that also spread
-  each run over every core would only compete with the others.
+  (``POLARS_MAX_THREADS=1``), and each run without the engine's money thread
+  (``task.run_pair``: ``overlap=False``): a sweep's parallelism is its runs, and a worker that
+  also spread each run over more cores would only compete with the others.
 - With ``--scheduler tcp://HOST:PORT`` the client connects to a running cluster; its workers
   need this planalign installed and the census, configurations and output folder at the same
   paths (a shared file system). A worker with several threads still runs one pair at a time

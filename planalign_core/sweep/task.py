@@ -165,7 +165,7 @@ def run_pair(job: PairJob) -> PairResult:
             )
         report = new_report(config, keys, census, source)
         report.timings["inputs"] = time.perf_counter() - clock
-        engine = polars_engine.run(census, config, keys, weekly=True)
+        engine = polars_engine.run(census, config, keys, weekly=True, overlap=False)
         with TableFiles(out, job.scenario, job.seed) as files:
             _write_years(engine, files, report)
             report.wall_seconds = time.perf_counter() - clock

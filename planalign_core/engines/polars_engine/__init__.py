@@ -8,10 +8,11 @@ snapshot and the deferral-rate accumulator rows. Storage is the caller's busines
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from time import perf_counter
+from typing import Any
 
 import polars as pl
 
@@ -55,9 +56,16 @@ class EngineRun:
     years: Iterator[EngineYear]
 
 
-def run(census: pl.DataFrame, config: Config, keys: RunKeys, *, weekly: bool = True) -> RunOutput:
+def run(
+    census: pl.DataFrame,
+    config: Config,
+    keys: RunKeys,
+    *,
+    weekly: bool = True,
+    overlap: bool = True,
+) -> RunOutput:
     """The run as the engine contract has it (what ``simulate`` stores)."""
-    engine = run_years(census, config, keys, weekly=weekly)
+    engine = run_years(census, config, keys, weekly=weekly, overlap=overlap)
     return RunOutput(engine.baseline, (_output(year) for year in engine.years))
 
 
@@ -84,15 +92,22 @@ def _output(year: EngineYear) -> YearOutput:
 
 
 def run_years(
-    census: pl.DataFrame, config: Config, keys: RunKeys, *, weekly: bool = True
+    census: pl.DataFrame,
+    config: Config,
+    keys: RunKeys,
+    *,
+    weekly: bool = True,
+    overlap: bool = True,
 ) -> EngineRun:
     """The baseline now, and a lazy iterator over the simulated years (with the weekly balance
-    snapshots unless ``weekly`` is false)."""
+    snapshots unless ``weekly`` is false). ``overlap=False`` keeps the run on one thread: a
+    sweep runs one run per core, where the second thread only competes with another run."""
     frame = baseline(census, config, keys.start_year)
     table = baseline_table(frame, keys)
     state = initial_state(frame, keys)
     money = initial_money_state(state, keys.start_year)
-    return EngineRun(table, _years(state, table, config, keys, money=money, weekly=weekly))
+    years = _years(state, table, config, keys, money=money, weekly=weekly, overlap=overlap)
+    return EngineRun(table, years)
 
 
 def _years(
@@ -103,6 +118,7 @@ def _years(
     *,
     money: pl.DataFrame,
     weekly: bool,
+    overlap: bool,
 ) -> Iterator[EngineYear]:
     """The years in order. A year's money needs its workforce and the previous year's money;
     the next year's workforce needs only this year's workforce, so it is computed while a
@@ -112,9 +128,10 @@ def _years(
     clock = perf_counter()
     ahead = workforce_year(state, config, keys, keys.start_year)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="planalign-money") as pool:
+        submit = pool.submit if overlap else _done_now
         for year in range(keys.start_year, keys.last_year + 1):
             frame, workforce = ahead
-            computing = pool.submit(with_money, frame, workforce, money, config, keys)
+            computing = submit(with_money, frame, workforce, money, config, keys)
             if year < keys.last_year:
                 ahead = workforce_year(workforce.state, config, keys, year + 1)
             result = computing.result()
@@ -138,6 +155,13 @@ def _years(
             clock = perf_counter()
             if result.money is not None:
                 money = result.money.state
+
+
+def _done_now(work: Callable[..., YearResult], *args: Any) -> Future[YearResult]:
+    """``work`` run in this thread, as a finished future (the run without the overlap)."""
+    future: Future[YearResult] = Future()
+    future.set_result(work(*args))
+    return future
 
 
 __all__ = ["EngineRun", "EngineYear", "RunKeys", "run", "run_years"]
