@@ -22,8 +22,9 @@ A verdict is made in two stages (docs/benchmarks.md, "How a verdict is made"):
    improvement must also be significant;
 2. **confirm** (:func:`confirm`): the candidates alone are measured again in fresh, interleaved
    processes; a candidate is a regression only if it passes its limit again and, where it has
-   samples, differs at ``FAMILY_ALPHA`` divided by the number of candidates (Bonferroni: fresh
-   data, so the screen's choice does not bias the test).
+   samples, differs at Holm's step-down level over the candidates (family-wise error
+   ``FAMILY_ALPHA``, as Bonferroni, with more power; fresh data, so the screen's choice does
+   not bias the test).
 
 A sampled time that moved by at least ``REPORT_FLOOR`` with ``p < REPORT_ALPHA`` but stays within
 its limit is reported as a measured change, never failed: the table shows what changed even when
@@ -239,27 +240,52 @@ def confirm(
 ) -> list[Row]:
     """Stage 2: settle every candidate with its fresh measurement (``before``/``after``).
 
-    Each candidate must pass its limit again; one with samples must also differ at
-    ``FAMILY_ALPHA / k`` for ``k`` candidates. A candidate with no fresh result (its re-run
-    failed) stays a regression: a check never passes for want of data.
+    Each candidate must pass its limit again; one with samples must also differ at Holm's
+    level (:func:`holm_passed`: ``FAMILY_ALPHA / k`` for the smallest p of ``k`` candidates,
+    ``/ (k - 1)`` for the next, ...). A candidate with no fresh result (its re-run failed)
+    stays a regression: a check never passes for want of data.
     """
-    candidates = [row for row in rows if row.verdict is Verdict.CANDIDATE]
-    level = FAMILY_ALPHA / max(len(candidates), 1)
+    fresh = {
+        row.name: (before.get(row.name), after.get(row.name))
+        for row in rows
+        if row.verdict is Verdict.CANDIDATE
+    }
+    p_values = {
+        name: p_value(old, new)
+        for name, (old, new) in fresh.items()
+        if old is not None and new is not None
+    }
+    significant = holm_passed(p_values, len(fresh))
     settled = []
     for row in rows:
         if row.verdict is not Verdict.CANDIDATE:
             settled.append(row)
             continue
-        old, new = before.get(row.name), after.get(row.name)
+        old, new = fresh[row.name]
         ratio = ratio_of(old, new)
         if old is None or new is None or ratio is None:
             settled.append(replace(row, verdict=Verdict.REGRESSION))
             continue
-        p = p_value(old, new)
-        worse = direction(row.kind, ratio)[0] and (p is None or p < level)
+        p = p_values[row.name]
+        worse = direction(row.kind, ratio)[0] and (p is None or row.name in significant)
         verdict = Verdict.REGRESSION if worse else Verdict.UNCONFIRMED
         settled.append(replace(row, verdict=verdict, confirmed_ratio=ratio, confirmed_p=p))
     return settled
+
+
+def holm_passed(p_values: Mapping[str, float | None], family: int) -> set[str]:
+    """The names whose p-value Holm's step-down rejects at ``FAMILY_ALPHA`` over ``family``
+    tests: the smallest p against alpha / family, the next against alpha / (family - 1), and
+    so on until one fails. The same family-wise error as Bonferroni (alpha / family for
+    all), more power when one candidate is clearly slower: the others then face a milder
+    level."""
+    ordered = sorted((p, name) for name, p in p_values.items() if p is not None)
+    passed = set()
+    for rank, (p, name) in enumerate(ordered):
+        if p >= FAMILY_ALPHA / max(family - rank, 1):
+            break
+        passed.add(name)
+    return passed
 
 
 def load_measurements(

@@ -6,7 +6,16 @@ import math
 
 import pytest
 
-from tools.bench_compare import Kind, Measurement, Verdict, compare, confirm, judge, kind_of
+from tools.bench_compare import (
+    Kind,
+    Measurement,
+    Verdict,
+    compare,
+    confirm,
+    holm_passed,
+    judge,
+    kind_of,
+)
 from tools.bench_pr import EXIT_FAILED, EXIT_OK, EXIT_REGRESSION, markdown, verdict_status
 
 NAN = math.nan
@@ -144,6 +153,32 @@ def test_confirmation_divides_the_level_among_the_candidates() -> None:
     )
     one = confirm(rows[:1], fresh_before, fresh_after)  # alone, 0.029 < 0.05: confirmed
     assert one[0].verdict is Verdict.REGRESSION
+
+
+def test_holm_steps_down_from_the_smallest_p() -> None:
+    """Two candidates at p = 0.02 and 0.041: Bonferroni (0.025 each) confirms only the first;
+    Holm confirms it (0.02 < 0.05 / 2) and then the second (0.041 < 0.05 / 1)."""
+    assert holm_passed({"a": 0.02, "b": 0.041}, 2) == {"a", "b"}
+    assert holm_passed({"a": 0.02, "b": 0.06}, 2) == {"a"}
+    assert holm_passed({"a": 0.026, "b": 0.041}, 2) == set()  # the first step is Bonferroni's
+    assert holm_passed({"a": 0.03, "b": 0.03}, 2) == set()  # 0.03 >= 0.025: it stops at once
+    assert holm_passed({"a": 0.02, "b": None}, 3) == set()  # the family counts every candidate
+    assert holm_passed({"a": 0.01, "b": None}, 3) == {"a"}
+
+
+def test_holm_in_the_confirmation_confirms_one_clear_of_two() -> None:
+    base = [1.0, 1.01, 1.02, 1.03]
+    names = ["b.S.time_a", "b.S.time_b"]
+    bench = {name: {"unit": "seconds"} for name in names}
+    rows = compare(bench, {n: sampled(base) for n in names},
+                   {n: sampled([2 * x for x in base]) for n in names})  # fmt: skip
+    fresh_before = {n: sampled([*base, 1.04, 1.05]) for n in names}
+    fresh_after = {  # a: fully separated, 6 v 6 (p = 0.002); b: the limit passed, p >= 0.05
+        "b.S.time_a": sampled([2 * x for x in [*base, 1.04, 1.05]]),
+        "b.S.time_b": sampled([0.9, 1.02, 1.3, 1.3, 1.3, 1.3]),
+    }
+    settled = confirm(rows, fresh_before, fresh_after)
+    assert [row.verdict for row in settled] == [Verdict.REGRESSION, Verdict.UNCONFIRMED]
 
 
 def test_a_candidate_without_a_fresh_result_stays_a_regression() -> None:
