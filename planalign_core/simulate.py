@@ -13,7 +13,6 @@ import platform
 import resource
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +44,7 @@ from planalign_core.store.tables import (
     SEGMENTS_TABLE,
     SNAPSHOT_TABLE,
 )
+from planalign_core.store.writer import ScenarioWriter
 
 DEFAULT_EMPLOYEES = 1000
 MAX_YEARS = 100
@@ -201,71 +201,6 @@ def metadata_frame(report: RunReport, engine: str, started: datetime) -> pl.Data
     )
 
 
-class ScenarioWriter:
-    """Writes one scenario's rows on a background thread, in submission order.
-
-    The first write of a table in the run replaces the scenario's rows
-    (``Database.replace_scenario_rows``); later writes append. DuckDB and Polars both release
-    the GIL, so a year is computed while the one before is stored. Each frame is submitted as
-    it comes: buffering rows into larger inserts held them twice (Polars now, DuckDB later)
-    and, at 5k employees, kept every write until after the last year was computed (1.55 s
-    for 5k x 5 buffered up to 250k rows, 1.4 s writing each year as it completes; the same at
-    100k). Every DuckDB call happens on the writer thread, one at a time, inside the caller's
-    transaction; the first failure is re-raised by the next :meth:`write` or by :meth:`wait`.
-    """
-
-    def __init__(self, db: Database, scenario_id: str) -> None:
-        self.db = db
-        self.scenario_id = scenario_id
-        self.seconds = 0.0
-        self._started: set[str] = set()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planalign-writer")
-        self._pending: list[Future[None]] = []
-
-    def write(self, table: str, frame: pl.DataFrame) -> None:
-        """Submit ``frame``'s rows for storing in ``table``."""
-        failed = next((f for f in self._pending if f.done() and f.exception()), None)
-        if failed is not None:  # stop computing years that can no longer be stored
-            failed.result()
-        self._pending.append(self._pool.submit(self._write, table, frame))
-
-    @property
-    def submitted(self) -> int:
-        """How many writes were submitted so far."""
-        return len(self._pending)
-
-    def backlog(self, at_most: int) -> None:
-        """Wait until at most ``at_most`` submitted writes are unfinished. The run calls it
-        after submitting a year, with that year's number of writes: the year before must be
-        stored before the next one is computed, so when storing is slower than computing
-        (1M employees) frames do not pile up in memory, a year's worth at most."""
-        unfinished = [f for f in self._pending if not f.done()]
-        for future in unfinished[: max(0, len(unfinished) - at_most)]:
-            future.result()
-
-    def _write(self, table: str, frame: pl.DataFrame) -> None:
-        started = time.perf_counter()
-        if table in self._started:
-            self.db.append(table, frame)
-        else:
-            self.db.replace_scenario_rows(table, frame, self.scenario_id)
-            self._started.add(table)
-        self.seconds += time.perf_counter() - started
-
-    def abandon(self) -> None:
-        """The run failed: cancel the writes not started, let the one under way finish (the
-        caller rolls back)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def wait(self) -> None:
-        """Block until every write is done; raise the first failure."""
-        try:
-            for future in self._pending:
-                future.result()
-        finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _store_weekly(
     tables: Callable[[], WeeklyTables], seconds: float, writer: ScenarioWriter
 ) -> float:
@@ -273,10 +208,26 @@ def _store_weekly(
     segments holding Fridays and the closing rows; the view of the table's name expands them
     on read). Returns ``seconds`` plus the seconds spent computing them."""
     started = time.perf_counter()
-    weekly = tables()
-    writer.write(SEGMENTS_TABLE, weekly.segments)
-    writer.write(CLOSINGS_TABLE, weekly.closings)
+    for table, frame in weekly_frames(tables()):
+        writer.write(table, frame)
     return seconds + time.perf_counter() - started
+
+
+def year_frames(year: YearOutput) -> Iterator[tuple[str, pl.DataFrame]]:
+    """A year's tables, named, in the order every store writes them (this file and the
+    sweep's Parquet files); the weekly snapshots come from :func:`weekly_frames`."""
+    yield EVENTS_TABLE, year.events
+    yield SNAPSHOT_TABLE, year.snapshot
+    yield ACCUMULATOR_TABLE, year.accumulator
+    if year.contributions is not None and year.balances is not None:
+        yield CONTRIBUTIONS_TABLE, year.contributions
+        yield BALANCES_TABLE, year.balances
+
+
+def weekly_frames(weekly: WeeklyTables) -> Iterator[tuple[str, pl.DataFrame]]:
+    """A year's compact weekly snapshots, named, in storage order."""
+    yield SEGMENTS_TABLE, weekly.segments
+    yield CLOSINGS_TABLE, weekly.closings
 
 
 def run(
@@ -357,12 +308,9 @@ def _store(
             writer.write(BASELINE_TABLE, engine.baseline)
             for year in engine.years:
                 submitted = writer.submitted
-                writer.write(EVENTS_TABLE, year.events)
-                writer.write(SNAPSHOT_TABLE, year.snapshot)
-                writer.write(ACCUMULATOR_TABLE, year.accumulator)
-                if year.contributions is not None and year.balances is not None:
-                    writer.write(CONTRIBUTIONS_TABLE, year.contributions)
-                    writer.write(BALANCES_TABLE, year.balances)
+                for table, frame in year_frames(year):
+                    writer.write(table, frame)
+                if year.contributions is not None:
                     report.timings[f"money_{year.year}"] = year.money_seconds
                 if year.weekly is not None:
                     report.timings[f"weekly_{year.year}"] = _store_weekly(

@@ -34,18 +34,10 @@ from planalign_core.simulate import (
     metadata_frame,
     new_report,
     peak_rss_bytes,
+    weekly_frames,
+    year_frames,
 )
-from planalign_core.store.tables import (
-    ACCUMULATOR_TABLE,
-    BALANCES_TABLE,
-    BASELINE_TABLE,
-    CLOSINGS_TABLE,
-    CONTRIBUTIONS_TABLE,
-    EVENTS_TABLE,
-    METADATA_TABLE,
-    SEGMENTS_TABLE,
-    SNAPSHOT_TABLE,
-)
+from planalign_core.store.tables import BASELINE_TABLE, METADATA_TABLE
 from planalign_core.sweep import layout
 from planalign_core.sweep.manifest import code_sha256, file_sha256
 
@@ -180,20 +172,16 @@ def run_pair(job: PairJob) -> PairResult:
 
 
 def _write_years(engine: RunOutput, files: TableFiles, report: RunReport) -> None:
-    """The tables in ``simulate``'s order, a year at a time (its ``_store`` without DuckDB)."""
+    """The tables in ``simulate``'s order (its ``year_frames``), a year at a time."""
     files.write(BASELINE_TABLE, engine.baseline)
     for year in engine.years:
-        files.write(EVENTS_TABLE, year.events)
-        files.write(SNAPSHOT_TABLE, year.snapshot)
-        files.write(ACCUMULATOR_TABLE, year.accumulator)
-        if year.contributions is not None and year.balances is not None:
-            files.write(CONTRIBUTIONS_TABLE, year.contributions)
-            files.write(BALANCES_TABLE, year.balances)
+        for table, frame in year_frames(year):
+            files.write(table, frame)
+        if year.contributions is not None:
             report.timings[f"money_{year.year}"] = year.money_seconds
         if year.weekly is not None:
-            weekly = year.weekly()
-            files.write(SEGMENTS_TABLE, weekly.segments)
-            files.write(CLOSINGS_TABLE, weekly.closings)
+            for table, frame in weekly_frames(year.weekly()):
+                files.write(table, frame)
         report.events_written += year.events.height
         report.timings[f"year_{year.year}"] = year.seconds
         report.timings[f"accumulator_{year.year}"] = year.accumulator_seconds

@@ -12,10 +12,10 @@ import polars as pl
 import pytest
 
 import planalign_core.engines.polars_engine as engine
-import planalign_core.simulate as simulate_module
 from planalign_core import __version__
 from planalign_core.cli import main
 from planalign_core.config import config_hash, load_config
+from planalign_core.store.writer import ScenarioWriter
 
 TABLES = (
     "int_baseline_workforce",
@@ -143,15 +143,13 @@ def test_a_failure_mid_run_leaves_the_file_as_it_was(
     before = dump(db)
     real = engine.workforce_year
     stored: list[str] = []
-    real_write = simulate_module.ScenarioWriter._write
+    real_write = ScenarioWriter._write
 
-    def recording_write(
-        self: simulate_module.ScenarioWriter, table: str, frame: pl.DataFrame
-    ) -> None:
+    def recording_write(self: ScenarioWriter, table: str, frame: pl.DataFrame) -> None:
         real_write(self, table, frame)
         stored.append(table)
 
-    monkeypatch.setattr(simulate_module.ScenarioWriter, "_write", recording_write)
+    monkeypatch.setattr(ScenarioWriter, "_write", recording_write)
 
     def failing(*args: object, **kwargs: object) -> object:
         if args[3] == 2028:  # (state, config, keys, year)
