@@ -91,3 +91,16 @@ def test_priority_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     assert asvtool.priority() == -5
     expected = "niceness -5" if os.geteuid() == 0 else "needs root or CAP_SYS_NICE"
     assert expected in asvtool.priority_note()
+
+
+def test_the_calibration_reads_amounts_off_the_measured_curve() -> None:
+    """Sub-linear like the drill's (54 MB -> +12.9 %, 134 MB -> +19.1 %): inside the probes the
+    amount is interpolated, past them the last segment's slope carries on (a line through the
+    origin gave 160 MB for 25 %, which measured about +20 %)."""
+    points = {54: 0.129, 134: 0.191}
+    assert bench_drill.amount_for(0.10, points) == int(0.10 / 0.129 * 54)
+    assert bench_drill.amount_for(0.16, points) == int(54 + (0.16 - 0.129) * 80 / 0.062)
+    assert bench_drill.amount_for(0.25, points) == int(134 + (0.25 - 0.191) * 80 / 0.062)
+    assert bench_drill.amount_for(0.25, points) > 160
+    # a noisy, non-monotonic curve still gives an amount past the largest measured slowdown
+    assert bench_drill.amount_for(0.25, {54: 0.2, 134: 0.15}) > 134
