@@ -343,7 +343,7 @@ def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, c
         f" confirmation pass: {'off' if args.no_confirm else 'on'}",
         f"- calibration (quiet 5k x 5 pipeline, wall {cal['base_wall_s']:.3f} s): "
         + ", ".join(
-            f"{size} % = {info['rounds']} bytes hashed a call (measured: x{info['measured_ratio']:.3f})"
+            f"{size} % = {info['rounds']} bytes a call (measured: x{info['measured_ratio']:.3f})"
             for size, info in cal["sizes"].items()
         )
         if cal["sizes"]
