@@ -49,9 +49,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-## The whole test suite: lint, types, then pytest (slow end-to-end tests included).
+## The whole test suite: lint, types, then pytest (slow end-to-end tests included) on every
+## core: a test module's tests stay on one worker (--dist loadfile: they share its fixtures).
 test: lint typecheck
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
