@@ -33,6 +33,22 @@ def _check_bands(bands: Sequence[Any], bound: str) -> None:
         raise ValueError(f"{bound} must increase strictly from one entry to the next")
 
 
+def _ordered(low: str, high: str, message: str = "{low} exceeds {high}") -> Any:
+    """An ``after`` model validator: the key ``low`` must not exceed the key ``high``. Each
+    section that bounds a range by two keys (ages, pay, limits) checks it through this one
+    comparison; ``message`` may name the values (``{low_value}``, ``{high_value}``)."""
+
+    def check(model: _Model) -> _Model:
+        low_value, high_value = getattr(model, low), getattr(model, high)
+        if low_value > high_value:
+            raise ValueError(
+                message.format(low=low, high=high, low_value=low_value, high_value=high_value)
+            )
+        return model
+
+    return model_validator(mode="after")(check)
+
+
 def _check_weights(weights: Sequence[Decimal], what: str) -> None:
     if sum(weights, Decimal(0)) != 1:
         raise ValueError(f"{what} must sum to exactly 1 (they sum to {sum(weights, Decimal(0))})")
@@ -51,13 +67,8 @@ class Level(_Model):
     census_age_max: Years
     census_max_tenure: Years
 
-    @model_validator(mode="after")
-    def _ranges(self) -> Level:
-        if self.pay_min > self.pay_max:
-            raise ValueError(f"pay_min ({self.pay_min}) exceeds pay_max ({self.pay_max})")
-        if self.census_age_min > self.census_age_max:
-            raise ValueError("census_age_min exceeds census_age_max")
-        return self
+    _pay = _ordered("pay_min", "pay_max", "{low} ({low_value}) exceeds {high} ({high_value})")
+    _ages = _ordered("census_age_min", "census_age_max")
 
 
 class CensusSettings(_Model):
@@ -69,11 +80,7 @@ class Hiring(_Model):
     age_min: int = Field(ge=16, le=100, strict=True)
     age_max: int = Field(ge=16, le=100, strict=True)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Hiring:
-        if self.age_min > self.age_max:
-            raise ValueError("age_min exceeds age_max")
-        return self
+    _ages = _ordered("age_min", "age_max")
 
 
 class TenureBand(_Model):
@@ -211,14 +218,11 @@ class PublishedLimits(_Model):
     annual_additions_415c: Dollars
     hce_threshold: Dollars
 
-    @model_validator(mode="after")
-    def _additions_cover_deferrals(self) -> PublishedLimits:
-        if self.annual_additions_415c < self.deferral_402g:
-            raise ValueError(
-                f"annual_additions_415c ({self.annual_additions_415c}) is below "
-                f"deferral_402g ({self.deferral_402g})"
-            )
-        return self
+    _additions_cover_deferrals = _ordered(
+        "deferral_402g",
+        "annual_additions_415c",
+        "{high} ({high_value}) is below {low} ({low_value})",
+    )
 
 
 class Limits(_Model):
@@ -237,11 +241,7 @@ class Limits(_Model):
             raise ValueError(f"years must be consecutive and increasing, got {years}")
         return rows
 
-    @model_validator(mode="after")
-    def _ages(self) -> Limits:
-        if self.catch_up_60_63_min_age > self.catch_up_60_63_max_age:
-            raise ValueError("catch_up_60_63_min_age exceeds catch_up_60_63_max_age")
-        return self
+    _ages = _ordered("catch_up_60_63_min_age", "catch_up_60_63_max_age")
 
 
 class MatchTier(_Model):
