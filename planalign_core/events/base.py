@@ -3,9 +3,11 @@ the envelope (a termination cannot precede the hire date it carries, ...)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 FROZEN = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
@@ -17,6 +19,20 @@ def field_error(field: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(
         "planalign_field", "{field}: {detail}", {"field": field, "detail": message}
     )
+
+
+def field_check(field: str, fails: Callable[[Any, Any], bool], other: str, message: str) -> Any:
+    """An ``after`` model validator comparing two fields of a payload: when
+    ``fails(payload.field, payload.other)``, a :func:`field_error` naming ``payload.field``.
+    The payloads that order two of their fields (pay after a raise, a level moved up, a rate
+    within its cap, a year-to-date sum) state the rule in one line through it."""
+
+    def check(payload: PayloadBase) -> PayloadBase:
+        if fails(getattr(payload, field), getattr(payload, other)):
+            raise field_error(f"payload.{field}", message)
+        return payload
+
+    return model_validator(mode="after")(check)
 
 
 class PayloadBase(BaseModel):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from operator import lt
 from typing import Literal
 
 from pydantic import model_validator
 
-from planalign_core.events.base import PayloadBase, field_error
+from planalign_core.events.base import PayloadBase, field_check, field_error
 from planalign_core.events.types import (
     ContributionSource,
     EmployerSource,
@@ -27,11 +28,7 @@ class ContributionPayload(PayloadBase):
     ytd_amount: Money
     limit_applied: LimitType | None = None
 
-    @model_validator(mode="after")
-    def _ytd_covers_amount(self) -> ContributionPayload:
-        if self.ytd_amount < self.amount:
-            raise field_error("payload.ytd_amount", "must be at least amount")
-        return self
+    _ytd_covers_amount = field_check("ytd_amount", lt, "amount", "must be at least amount")
 
 
 class VestingPayload(PayloadBase):

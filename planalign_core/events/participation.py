@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from operator import gt, le
 from typing import Literal
 
 from pydantic import model_validator
 
-from planalign_core.events.base import PayloadBase, field_error
+from planalign_core.events.base import PayloadBase, field_check, field_error
 from planalign_core.events.types import EligibilityRule, EnrollmentSource, Rate
 
 
@@ -51,10 +52,5 @@ class DeferralEscalationPayload(PayloadBase):
     new_rate: Rate
     rate_cap: Rate
 
-    @model_validator(mode="after")
-    def _increases_within_cap(self) -> DeferralEscalationPayload:
-        if self.new_rate <= self.previous_rate:
-            raise field_error("payload.new_rate", "must be above previous_rate")
-        if self.new_rate > self.rate_cap:
-            raise field_error("payload.new_rate", "must not exceed rate_cap")
-        return self
+    _increases = field_check("new_rate", le, "previous_rate", "must be above previous_rate")
+    _within_cap = field_check("new_rate", gt, "rate_cap", "must not exceed rate_cap")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from operator import le, lt
+from typing import Any, Literal
 
-from pydantic import model_validator
-
-from planalign_core.events.base import PayloadBase, field_error
+from planalign_core.events.base import PayloadBase, field_check, field_error
 from planalign_core.events.types import JobLevel, Money, Rate, TerminationReason
+
+
+def _no_pay_cut() -> Any:
+    """The validator of both pay changes (promotion, merit): the new pay is never lower."""
+    message = "must not be below previous_compensation"
+    return field_check("new_compensation", lt, "previous_compensation", message)
 
 
 class HirePayload(PayloadBase):
@@ -45,13 +50,8 @@ class PromotionPayload(PayloadBase):
     previous_compensation: Money
     new_compensation: Money
 
-    @model_validator(mode="after")
-    def _moves_up(self) -> PromotionPayload:
-        if self.to_level <= self.from_level:
-            raise field_error("payload.to_level", "must be above from_level")
-        if self.new_compensation < self.previous_compensation:
-            raise field_error("payload.new_compensation", "must not be below previous_compensation")
-        return self
+    _moves_up = field_check("to_level", le, "from_level", "must be above from_level")
+    _not_a_cut = _no_pay_cut()
 
 
 class MeritPayload(PayloadBase):
@@ -63,8 +63,4 @@ class MeritPayload(PayloadBase):
     merit_rate: Rate
     cola_rate: Rate
 
-    @model_validator(mode="after")
-    def _not_a_cut(self) -> MeritPayload:
-        if self.new_compensation < self.previous_compensation:
-            raise field_error("payload.new_compensation", "must not be below previous_compensation")
-        return self
+    _not_a_cut = _no_pay_cut()
