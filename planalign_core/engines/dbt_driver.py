@@ -51,16 +51,15 @@ from planalign_core.store.tables import (
     ACCUMULATOR_TABLE,
     BALANCES_TABLE,
     BASELINE_TABLE,
-    CLOSINGS_TABLE,
     CONTRIBUTIONS_TABLE,
-    EVENTS_TABLE,
-    SEGMENTS_TABLE,
     SNAPSHOT_TABLE,
     SNAPSHOTS_VIEW,
+    WEEKLY_SNAPSHOT_TABLES,
+    YEAR_TABLES,
 )
 
 YEAR_LOOP_SELECTOR = "tag:year_loop"
-WEEKLY_MODELS = (SEGMENTS_TABLE, CLOSINGS_TABLE)
+WEEKLY_MODELS = WEEKLY_SNAPSHOT_TABLES
 MONEY_MODELS = ("int_money_segments", "int_money_year", CONTRIBUTIONS_TABLE, BALANCES_TABLE)
 
 
@@ -238,14 +237,7 @@ def _years(
             try:
                 starting, leavers, hires, hires_leaving = _year_counts(connection, year)
                 events, snapshot, accumulator, contributions, balances = (
-                    _read(connection, table, year)
-                    for table in (
-                        EVENTS_TABLE,
-                        SNAPSHOT_TABLE,
-                        ACCUMULATOR_TABLE,
-                        CONTRIBUTIONS_TABLE,
-                        BALANCES_TABLE,
-                    )
+                    _read(connection, table, year) for table in YEAR_TABLES
                 )
                 tables, snapshots = None, None
                 if weekly:

@@ -19,6 +19,12 @@ METADATA_TABLE = "run_metadata"
 SNAPSHOTS_VIEW = "fct_participant_balance_snapshots"
 SEGMENTS_TABLE = "int_balance_snapshot_segments"
 CLOSINGS_TABLE = "int_balance_snapshot_closings"
+# The groups both engines and the stores name a run's tables by (one list, never retyped): a
+# year's tables in the order every store writes them (the money tables last), the weekly
+# snapshots' compact tables, and every table of one run as ``planalign simulate`` stores it.
+YEAR_TABLES = (EVENTS_TABLE, SNAPSHOT_TABLE, ACCUMULATOR_TABLE, CONTRIBUTIONS_TABLE, BALANCES_TABLE)
+WEEKLY_SNAPSHOT_TABLES = (SEGMENTS_TABLE, CLOSINGS_TABLE)
+RUN_TABLES = (BASELINE_TABLE, *YEAR_TABLES, *WEEKLY_SNAPSHOT_TABLES, METADATA_TABLE)
 
 _SIMPLE_TYPES: dict[type[pl.DataType], str] = {
     pl.String: "VARCHAR",

@@ -15,31 +15,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from planalign_core.store.tables import (
-    ACCUMULATOR_TABLE,
-    BALANCES_TABLE,
-    BASELINE_TABLE,
-    CLOSINGS_TABLE,
-    CONTRIBUTIONS_TABLE,
-    EVENTS_TABLE,
-    METADATA_TABLE,
-    SEGMENTS_TABLE,
-    SNAPSHOT_TABLE,
-)
+from planalign_core.store.tables import RUN_TABLES
 
 # The tables of one run, as ``planalign simulate`` stores them (the weekly snapshots in their
 # compact form: the view fct_participant_balance_snapshots is built over them when read).
-TABLES = (
-    BASELINE_TABLE,
-    EVENTS_TABLE,
-    SNAPSHOT_TABLE,
-    ACCUMULATOR_TABLE,
-    CONTRIBUTIONS_TABLE,
-    BALANCES_TABLE,
-    SEGMENTS_TABLE,
-    CLOSINGS_TABLE,
-    METADATA_TABLE,
-)
+TABLES = RUN_TABLES
 PART = "part.parquet"
 DONE = "_done"
 TEMPORARY = ".tmp-"  # in the name of a file being written; no reader's glob (*.parquet) sees it
