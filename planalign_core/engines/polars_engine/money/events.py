@@ -84,6 +84,11 @@ def _compliance(annual: pl.LazyFrame, rules: YearRules) -> list[pl.LazyFrame]:
             money(pl.col(amount)).alias("current_amount"),
         )
 
+    def reached(kind: str, day: str, limit: int, amount: str) -> pl.LazyFrame:
+        """A fixed limit of the year, reached on the day in column ``day`` (null: never)."""
+        on = pl.col(day)
+        return part(kind, on.is_not_null(), on, pl.lit(limit, dtype=pl.Int64), amount)
+
     lim = rules.limits
     return [
         part(
@@ -93,20 +98,8 @@ def _compliance(annual: pl.LazyFrame, rules: YearRules) -> list[pl.LazyFrame]:
             pl.col("catch_up_limit"),
             "catch_up",
         ),
-        part(
-            "401a17_compensation",
-            pl.col("reach_401a17").is_not_null(),
-            pl.col("reach_401a17"),
-            pl.lit(lim.compensation_401a17, dtype=pl.Int64),
-            "P",
-        ),
-        part(
-            "402g_deferral",
-            pl.col("reach_402g").is_not_null(),
-            pl.col("reach_402g"),
-            pl.lit(lim.deferral_402g, dtype=pl.Int64),
-            "pre_tax",
-        ),
+        reached("401a17_compensation", "reach_401a17", lim.compensation_401a17, "P"),
+        reached("402g_deferral", "reach_402g", lim.deferral_402g, "pre_tax"),
         part(
             "415c_annual_additions",
             (pl.col("A0") > 0) & (pl.col("A0") >= pl.col("L415")),
