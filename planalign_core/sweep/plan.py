@@ -165,13 +165,7 @@ def job(plan: SweepPlan, manifest: Manifest, out: Path, scenario: Scenario, seed
     the sweep started (a census or configuration edited, another planalign on the worker)."""
     return PairJob(
         out=str(out),
-        scenario=scenario.name,
-        seed=seed,
-        years=plan.years,
-        start_year=plan.start_year,
-        employees=plan.employees,
-        census_path=None if plan.census_path is None else str(plan.census_path),
-        config_path=None if scenario.config_path is None else str(scenario.config_path),
+        spec=plan.spec(scenario, seed),
         fingerprint=pair_fingerprint(manifest, scenario.name),
         code_sha256=manifest.fixed["code_sha256"],
         census_sha256=manifest.fixed["census"]["sha256"],

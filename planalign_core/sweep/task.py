@@ -50,31 +50,23 @@ PARQUET_OPTIONS = {"compression": "zstd", "use_dictionary": False}
 
 @dataclass(frozen=True)
 class PairJob:
-    """Everything a worker needs for one pair (plain values: it is pickled to the worker)."""
+    """Everything a worker needs for one pair (plain values: it is pickled to the worker): the
+    run itself as the :class:`RunSpec` the plan describes, and what its inputs must still be."""
 
     out: str
-    scenario: str
-    seed: int
-    years: int
-    start_year: int
-    employees: int | None
-    census_path: str | None
-    config_path: str | None
+    spec: RunSpec
     fingerprint: str
     code_sha256: str
     census_sha256: str | None
     config_hash: str
 
-    def spec(self) -> RunSpec:
-        return RunSpec(
-            years=self.years,
-            start_year=self.start_year,
-            seed=self.seed,
-            scenario_id=self.scenario,
-            employees=self.employees,
-            census_path=None if self.census_path is None else Path(self.census_path),
-            config_path=None if self.config_path is None else Path(self.config_path),
-        )
+    @property
+    def scenario(self) -> str:
+        return self.spec.scenario_id
+
+    @property
+    def seed(self) -> int:
+        return self.spec.seed
 
 
 @dataclass(frozen=True)
@@ -137,8 +129,9 @@ def check_inputs(job: PairJob) -> None:
             f"(source SHA-256 {code_sha256()[:12]}, the sweep's {job.code_sha256[:12]}): "
             "install the same version on every worker"
         )
-    if job.census_path is not None and file_sha256(Path(job.census_path)) != job.census_sha256:
-        raise SweepError(f"census {job.census_path} changed since the sweep started")
+    census = job.spec.census_path
+    if census is not None and file_sha256(census) != job.census_sha256:
+        raise SweepError(f"census {census} changed since the sweep started")
 
 
 def run_pair(job: PairJob) -> PairResult:
@@ -149,10 +142,10 @@ def run_pair(job: PairJob) -> PairResult:
         check_inputs(job)
         out = Path(job.out)
         layout.remove_leftovers(out, job.scenario, job.seed)
-        config, keys, census, source = load_inputs(job.spec())
+        config, keys, census, source = load_inputs(job.spec)
         if config_hash(config) != job.config_hash:
             raise SweepError(
-                f"scenario {job.scenario!r}: configuration {job.config_path} changed since "
+                f"scenario {job.scenario!r}: configuration {job.spec.config_path} changed since "
                 "the sweep started"
             )
         report = new_report(config, keys, census, source)
