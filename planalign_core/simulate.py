@@ -152,9 +152,9 @@ def summarise(result: YearOutput) -> YearSummary:
     )
     return YearSummary(
         year=result.year,
-        start_headcount=result.start_headcount,
-        hires=result.hires,
-        terminations=result.experienced_terminations + result.new_hire_terminations,
+        start_headcount=result.counts.start_headcount,
+        hires=result.counts.hires,
+        terminations=result.counts.experienced_terminations + result.counts.new_hire_terminations,
         end_headcount=active.height,
         participants=enrolled.height,
         deferral_units_total=int(total_units.item() or 0),

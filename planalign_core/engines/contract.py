@@ -2,7 +2,8 @@
 
 Neither engine imports the other; both import this module. A run's identity (:class:`RunKeys`),
 one year's outputs (:class:`YearOutput`: the tables ``simulate`` stores and the figures of the
-CLI summary) and a prepared run (:class:`RunOutput`: the baseline now, the years on demand).
+CLI summary, :class:`YearCounts`) and a prepared run (:class:`RunOutput`: the baseline now,
+the years on demand).
 The table names live with the store (``planalign_core.store.tables``).
 """
 
@@ -57,6 +58,17 @@ class WeeklyTables:
 
 
 @dataclass(frozen=True)
+class YearCounts:
+    """A year's headcount figures (the CLI summary's): each engine counts them once, into this,
+    and its year, the contract's :class:`YearOutput` and the summary carry them as they are."""
+
+    start_headcount: int
+    experienced_terminations: int
+    hires: int
+    new_hire_terminations: int
+
+
+@dataclass(frozen=True)
 class YearOutput:
     """One simulated year, as a run stores and summarises it."""
 
@@ -68,10 +80,7 @@ class YearOutput:
     balances: pl.DataFrame | None
     # Computes (or hands over) the year's compact weekly snapshots; None when not asked for.
     weekly: Callable[[], WeeklyTables] | None
-    start_headcount: int
-    experienced_terminations: int
-    hires: int
-    new_hire_terminations: int
+    counts: YearCounts
     seconds: float  # the wall time this year took to be ready
     accumulator_seconds: float
     money_seconds: float

@@ -27,7 +27,13 @@ import polars as pl
 
 from planalign_core import cleanup
 from planalign_core.config import Config
-from planalign_core.engines.contract import RunKeys, RunOutput, WeeklyTables, YearOutput
+from planalign_core.engines.contract import (
+    RunKeys,
+    RunOutput,
+    WeeklyTables,
+    YearCounts,
+    YearOutput,
+)
 from planalign_core.engines.dbt_inputs import input_tables, write_inputs
 from planalign_core.engines.dbt_session import (
     CACHE_ENV,
@@ -76,10 +82,7 @@ class DbtYear:
     balances: pl.DataFrame
     weekly_tables: WeeklyTables | None  # the compact form (what a run stores)
     weekly: pl.DataFrame | None  # the rows of the view over it, when asked for
-    start_headcount: int
-    experienced_terminations: int
-    hires: int
-    new_hire_terminations: int
+    counts: YearCounts
     invocation: Invocation
 
     @property
@@ -128,8 +131,8 @@ def year_args(
     return (command, *select, *exclude, "--vars", json.dumps({"simulation_year": year}))
 
 
-def _year_counts(connection: duckdb.DuckDBPyConnection, year: int) -> tuple[int, int, int, int]:
-    """(start headcount, experienced terminations, hires, new-hire terminations)."""
+def _year_counts(connection: duckdb.DuckDBPyConnection, year: int) -> YearCounts:
+    """The year's headcount figures, from its snapshot rows."""
     row = connection.execute(
         f"""
         SELECT
@@ -141,7 +144,7 @@ def _year_counts(connection: duckdb.DuckDBPyConnection, year: int) -> tuple[int,
         """,
         [year],
     ).fetchall()[0]
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+    return YearCounts(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
 def _read(connection: duckdb.DuckDBPyConnection, table: str, year: int | None) -> pl.DataFrame:
@@ -235,7 +238,7 @@ def _years(
             # shares its database instance.
             connection = duckdb.connect(str(session.database))
             try:
-                starting, leavers, hires, hires_leaving = _year_counts(connection, year)
+                counts = _year_counts(connection, year)
                 events, snapshot, accumulator, contributions, balances = (
                     _read(connection, table, year) for table in YEAR_TABLES
                 )
@@ -256,10 +259,7 @@ def _years(
                 balances,
                 tables,
                 snapshots,
-                starting,
-                leavers,
-                hires,
-                hires_leaving,
+                counts,
                 invocation,
             )
         if tests:
@@ -292,10 +292,7 @@ def _output(year: DbtYear) -> YearOutput:
         contributions=year.contributions,
         balances=year.balances,
         weekly=None if tables is None else (lambda: tables),
-        start_headcount=year.start_headcount,
-        experienced_terminations=year.experienced_terminations,
-        hires=year.hires,
-        new_hire_terminations=year.new_hire_terminations,
+        counts=year.counts,
         seconds=year.invocation.wall_seconds,
         accumulator_seconds=nodes.get(ACCUMULATOR_TABLE, 0.0),
         money_seconds=sum(nodes.get(name, 0.0) for name in MONEY_MODELS),

@@ -20,7 +20,7 @@ def test_headcount_is_conserved(scenario: Scenario) -> None:
         events = result.events
         hires = events.filter(pl.col("event_type") == "hire").height
         terminations = events.filter(pl.col("event_type") == "termination").height
-        assert result.start_headcount == start
+        assert result.counts.start_headcount == start
         assert start - terminations + hires == result.end_headcount
         active = result.snapshot.filter(pl.col("employment_status") == "active").height
         assert active == result.end_headcount
@@ -38,15 +38,16 @@ def test_growth_target_is_met_as_stated(scenario: Scenario) -> None:
     r = units(config.terminations.new_hire_rate)
     for year in run.years:
         res = year.result
-        s, t = res.start_headcount, res.experienced_terminations
+        counts = res.counts
+        s, t = counts.start_headcount, counts.experienced_terminations
         target = (s * (10_000 + g) + 5_000) // 10_000
         needed = target - (s - t)
         if needed <= 0:
-            assert (res.hires, res.new_hire_terminations, res.end_headcount) == (0, 0, s - t)
+            assert (counts.hires, counts.new_hire_terminations, res.end_headcount) == (0, 0, s - t)
         else:
             hires = -(-needed * 10_000 // (10_000 - r))
-            assert res.hires == hires
-            assert res.new_hire_terminations == hires - needed
+            assert counts.hires == hires
+            assert counts.new_hire_terminations == hires - needed
             assert res.end_headcount == target
 
 
@@ -68,7 +69,8 @@ def test_new_hire_ids_and_keys_follow_the_rules(scenario: Scenario) -> None:
     run = simulate(scenario)
     for year in run.years:
         hires = year.result.events.filter(pl.col("event_type") == "hire")
-        expected = [f"NH{year.result.year}_{i:07d}" for i in range(1, year.result.hires + 1)]
+        count = year.result.counts.hires
+        expected = [f"NH{year.result.year}_{i:07d}" for i in range(1, count + 1)]
         assert sorted(hires["employee_id"].to_list()) == expected
 
 

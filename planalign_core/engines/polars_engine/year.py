@@ -13,7 +13,7 @@ import polars as pl
 
 from planalign_core.collect import ENGINE
 from planalign_core.config import Config
-from planalign_core.engines.contract import RunKeys
+from planalign_core.engines.contract import RunKeys, YearCounts
 from planalign_core.engines.polars_engine import participation, workforce
 from planalign_core.engines.polars_engine.events import year_events
 from planalign_core.engines.polars_engine.money import MoneyYear, money_year
@@ -28,10 +28,7 @@ class YearResult:
     events: pl.DataFrame
     snapshot: pl.DataFrame
     state: pl.DataFrame
-    start_headcount: int
-    experienced_terminations: int
-    hires: int
-    new_hire_terminations: int
+    counts: YearCounts
     money: MoneyYear | None = None
 
     @property
@@ -80,20 +77,17 @@ def workforce_year(
     frame = year_frame(state, config, keys, year)
     events = year_events(frame, config, keys, year)
     new_hire = pl.col("is_new_hire")
-    counts = frame.select(
+    leavers, hires, hires_leaving = frame.select(
         (~new_hire & pl.col("terminated")).sum().alias("experienced_terminations"),
         new_hire.sum().alias("hires"),
         (new_hire & pl.col("terminated")).sum().alias("new_hire_terminations"),
-    ).row(0, named=True)
+    ).row(0)
     result = YearResult(
         year=year,
         events=events,
         snapshot=snapshot_rows(frame, keys, year),
         state=next_state(frame),
-        start_headcount=state.height,
-        experienced_terminations=int(counts["experienced_terminations"]),
-        hires=int(counts["hires"]),
-        new_hire_terminations=int(counts["new_hire_terminations"]),
+        counts=YearCounts(state.height, int(leavers), int(hires), int(hires_leaving)),
     )
     return frame, result
 
