@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from .common import CPU_TIMER, SEED, per_process, require, scratch_dir, skip_slow
+from .common import CPU_TIMER, SEED, RunReader, per_process, require, scratch_dir, skip_slow
 from .runs import (
     DBT_SIZES,
     SMALL,
@@ -158,15 +158,13 @@ class EngineCli:
     track_cli_peak_rss.unit = "bytes"  # type: ignore[attr-defined]
 
 
-class DbtTimeSplit:
+class DbtTimeSplit(RunReader):
     """Where the dbt engine's time goes in that 5k x 5 run (``EngineCli``'s, from its run
     metadata): dbt's own overhead summed over the year invocations, the SQL dbt reports running
     for them, and start-up + parse."""
 
     params = [[CLI_EMPLOYEES], [CLI_YEARS]]
     param_names = ["employees", "years"]
-    timeout = 900
-    rounds = 1
     setup_cache = engine_runs
 
     def setup(self, runs: dict[str, Any], employees: int, years: int) -> None:

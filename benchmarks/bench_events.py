@@ -13,7 +13,15 @@ from typing import Any
 
 import polars as pl
 
-from .common import CPU_TIMER, best_rate, cache_dir, require, skip_slow, write_once
+from .common import (
+    CPU_TIMER,
+    Interleaved,
+    best_rate,
+    cache_dir,
+    require,
+    skip_slow,
+    write_once,
+)
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
@@ -51,13 +59,12 @@ def event_json(n: int) -> bytes:
     return write_once(cache_dir() / f"event_batch-{n}-{EVENTS_SEED}.json", write).read_bytes()
 
 
-class _Conversions:
+class _Conversions(Interleaved):
     """The sampling of the batch conversions: each size, interleaved in a pull-request check."""
 
     params = [CONVERSION_SIZES]
     param_names = ["events"]
     timeout = 600
-    rounds = 2  # interleaved in a pull-request check
     repeat = (2, 4, 2.0)
 
 

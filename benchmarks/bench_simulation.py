@@ -29,6 +29,8 @@ from .common import (
     CPU_TIMER,
     SEED,
     WALL_TIMER,
+    Interleaved,
+    RunReader,
     SlowCall,
     require,
     scratch_dir,
@@ -175,13 +177,11 @@ class LargeRun:
     track_peak_rss.unit = "bytes"  # type: ignore[attr-defined]
 
 
-class SimulateOutputs:
+class SimulateOutputs(RunReader):
     """What the simulation produces, so a commit that changes results shows in the history."""
 
     params = [[SMALL], [YEARS]]
     param_names = ["employees", "years"]
-    timeout = 900
-    rounds = 1
     setup_cache = polars_runs
 
     def setup(self, runs: dict[str, Any], employees: int, years: int) -> None:
@@ -213,14 +213,13 @@ class PeakMemoryReference:
         pass
 
 
-class _EngineStage:
+class _EngineStage(Interleaved):
     """The sampling of the in-memory engine stages: 10k and 100k (slow) employees, interleaved
     in a pull-request check."""
 
     params = [[10_000, 100_000]]
     param_names = ["employees"]
     timeout = 300
-    rounds = 2  # interleaved in a pull-request check
     repeat = (2, 5, 3.0)
 
 

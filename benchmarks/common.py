@@ -146,6 +146,23 @@ class SlowCall:
     warmup_time = 0.0
 
 
+class Interleaved:
+    """Timing settings for a sampled benchmark that judges a pull request: two rounds (two
+    processes per commit), so that ``asv continuous`` interleaves the commits and a load that
+    comes and goes falls on both (docs/benchmarks.md, "How a verdict is made")."""
+
+    rounds = 2
+
+
+class RunReader:
+    """Settings for a benchmark that reads a whole run of ``runs.py`` (its ``setup_cache``):
+    asv makes the cache again for every round of a pull-request check, so one round is the
+    budget, and the run may take minutes."""
+
+    rounds = 1
+    timeout = 900
+
+
 def write_once(path: Path, write: Callable[[Path], object]) -> Path:
     """``path``, written by ``write(partial)`` the first time and renamed into place, so that a
     process stopped midway (or one beside it) never leaves or reads a half-written file."""
