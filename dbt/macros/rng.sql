@@ -75,3 +75,20 @@
 {% macro bounded(u, n, rng) -%}
     cast(({{ u }}) * {{ u64(n) }} // {{ u64(rng.two_pow_32) }} as bigint)
 {%- endmacro %}
+
+{#- `relation`'s employees with the hashes their draws and event ids start from: key_hash and
+    id_hash fold the run's two heads with employee_key, year_hash folds key_hash with the year.
+    A subquery for a from clause, each hash in its own query layer (mix32 above). -#}
+{% macro planalign_hashed(relation, year, rng) -%}
+    (
+        select keyed.*, {{ hash_word('keyed.key_hash', year, rng) }} as year_hash
+        from (
+            select
+                employee.*,
+                {{ key_hash('run.run_hash', 'employee.employee_key', rng) }} as key_hash,
+                {{ key_hash('run.id_run_hash', 'employee.employee_key', rng) }} as id_hash
+            from {{ relation }} as employee
+            cross join {{ ref('int_run') }} as run
+        ) as keyed
+    )
+{%- endmacro %}

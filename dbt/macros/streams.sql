@@ -25,3 +25,11 @@
     {%- endif -%}
     {{ streams[decision] }}
 {%- endmacro %}
+
+{#- One draw column per decision, u_<decision>, from the employee-year's hash: the draws of a
+    model listed by decision, never spelled out one by one. -#}
+{% macro draws(year_hash, decisions, rng) -%}
+    {%- for decision in decisions %}
+    {{ draw(year_hash, stream(decision), rng) }} as u_{{ decision }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

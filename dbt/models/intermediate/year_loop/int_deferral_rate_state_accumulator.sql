@@ -21,28 +21,14 @@ year_events as (
 ),
 
 starting as (
-    select
-        baseline.employee_id,
-        baseline.deferral_rate as current_deferral_rate,
-        baseline.census_date as effective_date,
-        'baseline' as source_type,
-        0 as state_version
-    from {{ ref('int_baseline_workforce') }} as baseline
-    cross join run
-    where baseline.is_active and run.start_year = {{ year }}
-    {%- if is_incremental() %}
-
-    union all
-
-    select
-        previous.employee_id,
-        previous.current_deferral_rate,
-        previous.effective_date,
-        previous.source_type,
-        previous.state_version
-    from {{ this }} as previous
-    where previous.simulation_year = {{ year - 1 }} and previous.is_active
-    {%- endif %}
+    {{- planalign_entering_state(year,
+        ['employee_id', 'current_deferral_rate', 'effective_date', 'source_type', 'state_version'],
+        first_year={
+            'current_deferral_rate': 'baseline.deferral_rate',
+            'effective_date': 'baseline.census_date',
+            'source_type': "'baseline'",
+            'state_version': '0',
+        }) }}
 
     union all
 

@@ -10,10 +10,6 @@
 
 with
 
-run as (
-    select * from {{ ref('int_run') }}
-),
-
 cfg as (
     select * from {{ ref('stg_planalign__config') }}
 ),
@@ -44,24 +40,15 @@ segments as (
 
 -- earned pay of the look-back year and HCE status entering the year
 previous as (
-    select
-        baseline.employee_key,
-        {{ rhu(
-            'cast(baseline.annual_compensation * 100 as bigint) * (baseline.census_date - greatest('
-            ~ year_start('year(baseline.census_date)') ~ ', baseline.hire_date) + 1)',
-            days_in_year('year(baseline.census_date)')) }} as lookback_cents,
-        false as was_hce
-    from {{ ref('int_baseline_workforce') }} as baseline
-    cross join run
-    where baseline.is_active and run.start_year = {{ year }}
-    {%- if is_incremental() %}
-
-    union all
-
-    select previous.employee_key, previous.earned_cents, previous.is_hce
-    from {{ this }} as previous
-    where previous.simulation_year = {{ year - 1 }}
-    {%- endif %}
+    {{- planalign_entering_state(year, ['employee_key', 'lookback_cents', 'was_hce'],
+        first_year={
+            'lookback_cents': rhu(
+                'cast(baseline.annual_compensation * 100 as bigint) * (baseline.census_date - greatest('
+                ~ year_start('year(baseline.census_date)') ~ ', baseline.hire_date) + 1)',
+                days_in_year('year(baseline.census_date)')),
+            'was_hce': 'false',
+        },
+        carried={'lookback_cents': 'earned_cents', 'was_hce': 'is_hce'}, active_only=false) }}
 ),
 
 annual as (

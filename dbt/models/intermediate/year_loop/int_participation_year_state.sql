@@ -9,10 +9,6 @@
 
 with
 
-run as (
-    select * from {{ ref('int_run') }}
-),
-
 cfg as (
     select * from {{ ref('stg_planalign__config') }}
 ),
@@ -43,30 +39,14 @@ workforce as (
 
 -- Participation entering the year.
 entering as (
-    select
-        baseline.employee_key,
-        baseline.is_eligible,
-        baseline.is_enrolled,
-        cast(baseline.deferral_rate * {{ rng.rate_scale }} as integer) as deferral_units,
-        case when baseline.is_enrolled then run.start_year - 1 end as enrollment_year,
-        false as escalation_opted_out
-    from {{ ref('int_baseline_workforce') }} as baseline
-    cross join run
-    where baseline.is_active and run.start_year = {{ year }}
-    {%- if is_incremental() %}
-
-    union all
-
-    select
-        previous.employee_key,
-        previous.is_eligible,
-        previous.is_enrolled,
-        previous.deferral_units,
-        previous.enrollment_year,
-        previous.escalation_opted_out
-    from {{ this }} as previous
-    where previous.simulation_year = {{ year - 1 }} and previous.is_active
-    {%- endif %}
+    {{- planalign_entering_state(year,
+        ['employee_key', 'is_eligible', 'is_enrolled', 'deferral_units', 'enrollment_year',
+         'escalation_opted_out'],
+        first_year={
+            'deferral_units': 'cast(baseline.deferral_rate * ' ~ rng.rate_scale ~ ' as integer)',
+            'enrollment_year': 'case when baseline.is_enrolled then run.start_year - 1 end',
+            'escalation_opted_out': 'false',
+        }) }}
 ),
 
 people as (
@@ -85,11 +65,8 @@ people as (
         coalesce(e.deferral_units, 0) as start_deferral_units,
         e.enrollment_year as start_enrollment_year,
         coalesce(e.escalation_opted_out, false) as start_escalation_opted_out,
-        {{ draw('w.year_hash', stream('auto_opt_out'), rng) }} as u_opt_out,
-        {{ draw('w.year_hash', stream('voluntary_enrollment'), rng) }} as u_enrolls,
-        {{ draw('w.year_hash', stream('voluntary_enrollment_date'), rng) }} as u_enroll_day,
-        {{ draw('w.year_hash', stream('voluntary_deferral_rate'), rng) }} as u_rate,
-        {{ draw('w.year_hash', stream('escalation_opt_out'), rng) }} as u_escalation_opt_out
+        {{- draws('w.year_hash', ['auto_opt_out', 'voluntary_enrollment', 'voluntary_enrollment_date',
+                                  'voluntary_deferral_rate', 'escalation_opt_out'], rng) }}
     from workforce as w
     left join entering as e on e.employee_key = w.employee_key
 ),
@@ -122,7 +99,7 @@ opt_out as (
     select
         a.*,
         a.auto_enrolled
-            and {{ happens('a.u_opt_out', 'cfg.auto_opt_out_rate', rng) }}
+            and {{ happens('a.u_auto_opt_out', 'cfg.auto_opt_out_rate', rng) }}
             and {{ active_on('a.opt_out_on', 'a.hire_date', 'a.termination_date') }}
             as opts_out
     from auto_enrolment as a
@@ -157,22 +134,22 @@ voluntary as (
     select
         v.*,
         -- the window lies in the year for candidates only: others get a dummy bound of 1
-        {{ add_days('v.window_start', bounded('v.u_enroll_day',
+        {{ add_days('v.window_start', bounded('v.u_voluntary_enrollment_date',
             'case when v.is_candidate then (cal.year_end - v.window_start) + 1 else 1 end', rng)) }}
             as voluntary_on,
         choice.value as chosen_rate
     from voluntary_odds as v
     cross join calendar as cal
     inner join rate_choices as choice
-        on {{ bounded('v.u_rate', rng.rate_scale, rng) }} >= choice.cum_lo
-        and {{ bounded('v.u_rate', rng.rate_scale, rng) }} < choice.cum_hi
+        on {{ bounded('v.u_voluntary_deferral_rate', rng.rate_scale, rng) }} >= choice.cum_lo
+        and {{ bounded('v.u_voluntary_deferral_rate', rng.rate_scale, rng) }} < choice.cum_hi
 ),
 
 voluntary_outcomes as (
     select
         v.*,
         v.is_candidate
-            and {{ happens('v.u_enrolls', 'v.enrol_rate', rng) }}
+            and {{ happens('v.u_voluntary_enrollment', 'v.enrol_rate', rng) }}
             and {{ active_on('v.voluntary_on', 'v.hire_date', 'v.termination_date') }}
             as voluntary_enrolled
     from voluntary as v

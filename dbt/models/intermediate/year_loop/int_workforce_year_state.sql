@@ -9,10 +9,6 @@
 
 with
 
-run as (
-    select * from {{ ref('int_run') }}
-),
-
 cfg as (
     select * from {{ ref('stg_planalign__config') }}
 ),
@@ -43,58 +39,20 @@ calendar as (
 
 -- The state entering the year.
 entering as (
-    select
-        baseline.employee_key,
-        baseline.employee_id,
-        baseline.birth_date,
-        baseline.hire_date,
-        baseline.plan_entry_date,
-        baseline.job_level,
-        cast(baseline.annual_compensation * 100 as bigint) as compensation_cents
-    from {{ ref('int_baseline_workforce') }} as baseline
-    cross join run
-    where baseline.is_active and run.start_year = {{ year }}
-    {%- if is_incremental() %}
-
-    union all
-
-    select
-        previous.employee_key,
-        previous.employee_id,
-        previous.birth_date,
-        previous.hire_date,
-        previous.plan_entry_date,
-        previous.job_level,
-        previous.compensation_cents
-    from {{ this }} as previous
-    where previous.simulation_year = {{ year - 1 }} and previous.is_active
-    {%- endif %}
-),
-
-experienced_keys as (
-    select
-        entering.*,
-        {{ key_hash('run.run_hash', 'entering.employee_key', rng) }} as key_hash,
-        {{ key_hash('run.id_run_hash', 'entering.employee_key', rng) }} as id_hash
-    from entering
-    cross join run
-),
-
-experienced_year as (
-    select *, {{ hash_word('key_hash', year, rng) }} as year_hash from experienced_keys
+    {{- planalign_entering_state(year,
+        ['employee_key', 'employee_id', 'birth_date', 'hire_date', 'plan_entry_date',
+         'job_level', 'compensation_cents'],
+        first_year={'compensation_cents': 'cast(baseline.annual_compensation * 100 as bigint)'}) }}
 ),
 
 experienced as (
     select
         e.*,
-        {{ draw('e.year_hash', stream('experienced_termination'), rng) }} as u_terminates,
-        {{ draw('e.year_hash', stream('experienced_termination_date'), rng) }} as u_term_day,
-        {{ draw('e.year_hash', stream('termination_reason'), rng) }} as u_reason,
-        {{ draw('e.year_hash', stream('promotion'), rng) }} as u_promotion,
-        {{ draw('e.year_hash', stream('merit_spread'), rng) }} as u_merit,
+        {{- draws('e.year_hash', ['experienced_termination', 'experienced_termination_date',
+                                  'termination_reason', 'promotion', 'merit_spread'], rng) }},
         {{ age('e.birth_date', 'cal.year_start') }} as age_at_start,
         {{ age('e.hire_date', 'cal.year_start') }} as tenure_at_start
-    from experienced_year as e
+    from {{ planalign_hashed('entering', year, rng) }} as e
     cross join calendar as cal
 ),
 
@@ -119,12 +77,13 @@ experienced_outcomes as (
         t.*,
         false as is_new_hire,
         case
-            when {{ happens('t.u_terminates', 't.termination_rate', rng) }}
-                then {{ add_days('cal.year_start', bounded('t.u_term_day', 'cal.year_days', rng)) }}
+            when {{ happens('t.u_experienced_termination', 't.termination_rate', rng) }}
+                then {{ add_days('cal.year_start',
+                                 bounded('t.u_experienced_termination_date', 'cal.year_days', rng)) }}
         end as termination_date,
         case
             when t.retires then 'retirement'
-            when {{ happens('t.u_reason', 'cfg.involuntary_share', rng) }} then 'involuntary'
+            when {{ happens('t.u_termination_reason', 'cfg.involuntary_share', rng) }} then 'involuntary'
             else 'voluntary'
         end as reason_if_terminated
     from termination_odds as t
@@ -177,55 +136,37 @@ hire_keys as (
     from hire_ordinals as h
 ),
 
-hire_hashes as (
-    select
-        h.*,
-        {{ key_hash('run.run_hash', 'h.employee_key', rng) }} as key_hash,
-        {{ key_hash('run.id_run_hash', 'h.employee_key', rng) }} as id_hash
-    from hire_keys as h
-    cross join run
-),
-
-hire_year as (
-    select *, {{ hash_word('key_hash', year, rng) }} as year_hash from hire_hashes
-),
-
 hire_draws as (
     select
         h.*,
-        {{ draw('h.year_hash', stream('hire_date'), rng) }} as u_hire_day,
-        {{ draw('h.year_hash', stream('hire_job_level'), rng) }} as u_level,
-        {{ draw('h.year_hash', stream('hire_age'), rng) }} as u_age,
-        {{ draw('h.year_hash', stream('hire_birth_day'), rng) }} as u_birth_day,
-        {{ draw('h.year_hash', stream('hire_pay'), rng) }} as u_pay,
-        {{ draw('h.year_hash', stream('new_hire_termination_rank'), rng) }} as u_rank,
-        {{ draw('h.year_hash', stream('new_hire_termination_date'), rng) }} as u_term_day,
-        {{ draw('h.year_hash', stream('termination_reason'), rng) }} as u_reason
-    from hire_year as h
+        {{- draws('h.year_hash', ['hire_date', 'hire_job_level', 'hire_age', 'hire_birth_day',
+                                  'hire_pay', 'new_hire_termination_rank',
+                                  'new_hire_termination_date', 'termination_reason'], rng) }}
+    from {{ planalign_hashed('hire_keys', year, rng) }} as h
 ),
 
 hire_attributes as (
     select
         h.*,
-        {{ add_days('cal.year_start', bounded('h.u_hire_day', 'cal.year_days', rng)) }} as hire_date,
+        {{ add_days('cal.year_start', bounded('h.u_hire_date', 'cal.year_days', rng)) }} as hire_date,
         cast(choice.value as smallint) as job_level,
         cfg.hiring_age_min
-            + {{ bounded('h.u_age', 'cfg.hiring_age_max - cfg.hiring_age_min + 1', rng) }} as age
+            + {{ bounded('h.u_hire_age', 'cfg.hiring_age_max - cfg.hiring_age_min + 1', rng) }} as age
     from hire_draws as h
     cross join calendar as cal
     cross join cfg
     inner join hire_levels as choice
-        on {{ bounded('h.u_level', rng.rate_scale, rng) }} >= choice.cum_lo
-        and {{ bounded('h.u_level', rng.rate_scale, rng) }} < choice.cum_hi
+        on {{ bounded('h.u_hire_job_level', rng.rate_scale, rng) }} >= choice.cum_lo
+        and {{ bounded('h.u_hire_job_level', rng.rate_scale, rng) }} < choice.cum_hi
 ),
 
 hire_people as (
     select
         h.*,
         {{ add_days(year_start(year ~ ' - h.age'),
-                    bounded('h.u_birth_day', days_in_year(year ~ ' - h.age'), rng)) }} as birth_date,
+                    bounded('h.u_hire_birth_day', days_in_year(year ~ ' - h.age'), rng)) }} as birth_date,
         lv.pay_min_cents
-            + 100 * {{ bounded('h.u_pay', '(lv.pay_max_cents - lv.pay_min_cents) // 100 + 1', rng) }}
+            + 100 * {{ bounded('h.u_hire_pay', '(lv.pay_max_cents - lv.pay_min_cents) // 100 + 1', rng) }}
             as compensation_cents
     from hire_attributes as h
     inner join levels as lv on lv.job_level = h.job_level
@@ -235,7 +176,7 @@ hire_people as (
 hire_ranked as (
     select
         h.*,
-        row_number() over (order by h.u_rank, h.employee_key) as leave_rank
+        row_number() over (order by h.u_new_hire_termination_rank, h.employee_key) as leave_rank
     from hire_people as h
 ),
 
@@ -246,10 +187,11 @@ hire_outcomes as (
         case
             when h.leave_rank <= n.hires_leaving
                 then {{ add_days('h.hire_date',
-                                 bounded('h.u_term_day', '(cal.year_end - h.hire_date) + 1', rng)) }}
+                                 bounded('h.u_new_hire_termination_date',
+                                         '(cal.year_end - h.hire_date) + 1', rng)) }}
         end as termination_date,
         case
-            when {{ happens('h.u_reason', 'cfg.involuntary_share', rng) }} then 'involuntary'
+            when {{ happens('h.u_termination_reason', 'cfg.involuntary_share', rng) }} then 'involuntary'
             else 'voluntary'
         end as reason_if_terminated
     from hire_ranked as h
@@ -296,7 +238,7 @@ merit as (
                 then greatest(
                     0,
                     lv.merit_rate
-                        + {{ bounded('p.u_merit', '2 * cfg.merit_spread + 1', rng) }}
+                        + {{ bounded('p.u_merit_spread', '2 * cfg.merit_spread + 1', rng) }}
                         - cfg.merit_spread)
         end as merit_units,
         cfg.cola_rate as cola_units
