@@ -63,3 +63,18 @@ select
 from identified as i
 cross join run
 {% endmacro %}
+
+{#- The columns every per-type event model starts with, in the layout
+    planalign_sequenced_events unions: the employee-year (from the row aliased `row`), the
+    hashes of its id (from the workforce row aliased `keys`), the type, the date and the order
+    within a day. -#}
+{% macro event_columns(event_type, effective_date, row='w', keys='w', sub_order=1) -%}
+    {{ row }}.simulation_year,
+    {{ row }}.employee_key,
+    {{ row }}.employee_id,
+    {{ keys }}.key_hash,
+    {{ keys }}.id_hash,
+    '{{ event_type }}' as event_type,
+    {{ effective_date }} as effective_date,
+    {{ sub_order }} as sub_order
+{%- endmacro %}

@@ -48,14 +48,7 @@ checks as (
 )
 
 select
-    c.simulation_year,
-    c.employee_key,
-    c.employee_id,
-    w.key_hash,
-    w.id_hash,
-    'compliance' as event_type,
-    c.effective_date,
-    c.sub_order,
+    {{ event_columns('compliance', 'c.effective_date', row='c', sub_order='c.sub_order') }},
     c.limit_type,
     {{ money('c.limit_cents') }} as applicable_limit,
     {{ money('c.amount_cents') }} as current_amount

@@ -41,14 +41,7 @@ sources as (
 )
 
 select
-    s.simulation_year,
-    s.employee_key,
-    s.employee_id,
-    w.key_hash,
-    w.id_hash,
-    'contribution' as event_type,
-    s.last_active_date as effective_date,
-    s.sub_order,
+    {{ event_columns('contribution', 's.last_active_date', row='s', sub_order='s.sub_order') }},
     s.source as contribution_source,
     {{ money('s.amount_cents') }} as amount,
     {{ money('s.amount_cents') }} as ytd_amount,

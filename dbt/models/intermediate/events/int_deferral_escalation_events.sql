@@ -1,13 +1,6 @@
 {#- Deferral-escalation events: effective on date(Y, escalation.date). -#}
 select
-    p.simulation_year,
-    p.employee_key,
-    p.employee_id,
-    w.key_hash,
-    w.id_hash,
-    'deferral_escalation' as event_type,
-    p.escalation_date as effective_date,
-    1 as sub_order,
+    {{ event_columns('deferral_escalation', 'p.escalation_date', row='p') }},
     {{ rate('p.start_deferral_units') }} as previous_rate,
     {{ rate('p.escalated_units') }} as new_rate,
     {{ rate('p.escalation_cap_units') }} as rate_cap

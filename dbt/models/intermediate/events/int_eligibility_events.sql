@@ -1,13 +1,6 @@
 {#- Eligibility events: effective on the plan entry date. -#}
 select
-    p.simulation_year,
-    p.employee_key,
-    p.employee_id,
-    w.key_hash,
-    w.id_hash,
-    'eligibility' as event_type,
-    w.plan_entry_date as effective_date,
-    1 as sub_order,
+    {{ event_columns('eligibility', 'w.plan_entry_date', row='p') }},
     cfg.eligibility_rule,
     w.plan_entry_date
 from {{ ref('int_participation_year_state') }} as p

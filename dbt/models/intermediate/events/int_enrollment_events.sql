@@ -1,5 +1,11 @@
 {#- Enrollment events: auto-enrolment (on the entry date), its opt-out (rates 0) and voluntary
     enrolment. Within a day, an opt-out sorts after the enrolment it undoes (sub_order 2). -#}
+{#- (enrollment_source, the participation flag, the date, sub_order, the rate in units) -#}
+{%- set enrollments = [
+    ('auto', 'auto_enrolled', 'plan_entry_date', 1, 'auto_rate_units'),
+    ('opt_out', 'opts_out', 'opt_out_date', 2, '0'),
+    ('voluntary', 'voluntary_enrolled', 'voluntary_date', 1, 'voluntary_rate_units'),
+] %}
 with
 
 participation as (
@@ -10,42 +16,25 @@ participation as (
 ),
 
 enrollments as (
+    {%- for source, flag, date, sub_order, rate_units in enrollments %}
     select
-        simulation_year, employee_key, employee_id, key_hash, id_hash,
-        plan_entry_date as effective_date, 1 as sub_order,
-        auto_rate_units as rate_units, 'auto' as enrollment_source
-    from participation
-    where auto_enrolled
+        p.*,
+        p.{{ date }} as effective_date,
+        {{ sub_order }} as sub_order,
+        {{ rate_units }} as rate_units,
+        '{{ source }}' as enrollment_source
+    from participation as p
+    where p.{{ flag }}
+    {%- if not loop.last %}
 
     union all
-
-    select
-        simulation_year, employee_key, employee_id, key_hash, id_hash,
-        opt_out_date as effective_date, 2 as sub_order,
-        0 as rate_units, 'opt_out' as enrollment_source
-    from participation
-    where opts_out
-
-    union all
-
-    select
-        simulation_year, employee_key, employee_id, key_hash, id_hash,
-        voluntary_date as effective_date, 1 as sub_order,
-        voluntary_rate_units as rate_units, 'voluntary' as enrollment_source
-    from participation
-    where voluntary_enrolled
+    {%- endif %}
+    {%- endfor %}
 )
 
 select
-    simulation_year,
-    employee_key,
-    employee_id,
-    key_hash,
-    id_hash,
-    'enrollment' as event_type,
-    effective_date,
-    sub_order,
-    {{ rate('rate_units') }} as pre_tax_rate,
+    {{ event_columns('enrollment', 'e.effective_date', row='e', keys='e', sub_order='e.sub_order') }},
+    {{ rate('e.rate_units') }} as pre_tax_rate,
     {{ rate(0) }} as roth_rate,
-    enrollment_source
-from enrollments
+    e.enrollment_source
+from enrollments as e

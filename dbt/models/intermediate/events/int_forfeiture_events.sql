@@ -1,13 +1,7 @@
 {#- Forfeiture events: a leaver's unvested employer money, per source, on its termination date. -#}
 select
-    b.simulation_year,
-    w.employee_key,
-    b.employee_id,
-    w.key_hash,
-    w.id_hash,
-    'forfeiture' as event_type,
-    w.termination_date as effective_date,
-    case b.source when 'employer_match' then 1 when 'true_up' then 2 else 3 end as sub_order,
+    {{ event_columns('forfeiture', 'w.termination_date',
+        sub_order="case b.source when 'employer_match' then 1 when 'true_up' then 2 else 3 end") }},
     b.source as forfeiture_source,
     b.forfeitures as amount
 from {{ ref('int_participant_balances') }} as b

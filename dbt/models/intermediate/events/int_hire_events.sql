@@ -1,13 +1,6 @@
 {#- Hire events of every simulated year (rules, "Events"): effective on the hire date. -#}
 select
-    w.simulation_year,
-    w.employee_key,
-    w.employee_id,
-    w.key_hash,
-    w.id_hash,
-    'hire' as event_type,
-    w.hire_date as effective_date,
-    1 as sub_order,
+    {{ event_columns('hire', 'w.hire_date') }},
     w.start_job_level as job_level,
     {{ money('w.start_compensation_cents') }} as annual_compensation,
     w.birth_date

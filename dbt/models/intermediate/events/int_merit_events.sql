@@ -1,13 +1,6 @@
 {#- Merit events: effective on date(Y, compensation.merit_date), from the pay after promotion. -#}
 select
-    w.simulation_year,
-    w.employee_key,
-    w.employee_id,
-    w.key_hash,
-    w.id_hash,
-    'merit' as event_type,
-    {{ date_in_year('w.simulation_year', 'cfg.merit_month_day') }} as effective_date,
-    1 as sub_order,
+    {{ event_columns('merit', date_in_year('w.simulation_year', 'cfg.merit_month_day')) }},
     {{ money('w.promoted_compensation_cents') }} as previous_compensation,
     {{ money('w.compensation_cents') }} as new_compensation,
     {{ rate('w.merit_units') }} as merit_rate,

@@ -1,13 +1,6 @@
 {#- Promotion events: effective on date(Y, compensation.promotion_date). -#}
 select
-    w.simulation_year,
-    w.employee_key,
-    w.employee_id,
-    w.key_hash,
-    w.id_hash,
-    'promotion' as event_type,
-    {{ date_in_year('w.simulation_year', 'cfg.promotion_month_day') }} as effective_date,
-    1 as sub_order,
+    {{ event_columns('promotion', date_in_year('w.simulation_year', 'cfg.promotion_month_day')) }},
     w.start_job_level as from_level,
     w.job_level as to_level,
     {{ money('w.start_compensation_cents') }} as previous_compensation,

@@ -14,14 +14,7 @@ anniversaries as (
 )
 
 select
-    a.simulation_year,
-    a.employee_key,
-    a.employee_id,
-    a.key_hash,
-    a.id_hash,
-    'vesting' as event_type,
-    a.anniversary_date as effective_date,
-    1 as sub_order,
+    {{ event_columns('vesting', 'a.anniversary_date', row='a', keys='a') }},
     cfg.vesting_schedule,
     cast(a.years_of_service as smallint) as years_of_service,
     {{ rate('before.vested_units') }} as previous_vested_percentage,

@@ -2,12 +2,6 @@
     "Event identity"): event_sequence numbers an employee's events of a year by date, then type
     code, then sub-order. Built once per year (the per-type event views are filtered to it); the
     deferral-rate accumulator and the money read this, never fct_yearly_events. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    tags=['year_loop'],
-    pre_hook="{{ planalign_clear_from_year() }}",
-) }}
 {%- set year = planalign_year(var('simulation_year', none)) -%}
 {{ planalign_sequenced_events([
     'int_hire_events', 'int_termination_events', 'int_promotion_events', 'int_merit_events',
