@@ -33,34 +33,8 @@ segments as (
     select * from {{ ref('int_money_segments') }} where simulation_year = {{ year }}
 ),
 
-balances as (
-    select
-        employee_id,
-        source,
-        cast(beginning_balance * 100 as bigint) as beginning_cents,
-        cast(contributions * 100 as bigint) as contribution_cents,
-        cast(investment_return * 100 as bigint) as return_cents,
-        cast(forfeitures * 100 as bigint) as forfeiture_cents
-    from {{ ref('int_participant_balances') }}
-    where simulation_year = {{ year }}
-),
-
 accounts as (
-    select
-        employee_id,
-        coalesce(sum(beginning_cents) filter (where source not in ('{{ employer_sources | join("', '") }}')), 0)
-            as employee_beginning,
-        coalesce(sum(return_cents) filter (where source not in ('{{ employer_sources | join("', '") }}')), 0)
-            as employee_return,
-        sum(beginning_cents + contribution_cents) as held_cents
-        {%- for source in employer_sources %}
-        {%- for amount in ['beginning', 'contribution', 'return', 'forfeiture'] %},
-        coalesce(sum({{ amount }}_cents) filter (where source = '{{ source }}'), 0)
-            as {{ source }}_{{ amount }}
-        {%- endfor %}
-        {%- endfor %}
-    from balances
-    group by employee_id
+    select * from {{ ref('int_participant_accounts') }} where simulation_year = {{ year }}
 ),
 
 -- every employee of the year, with zeros where it has no money

@@ -28,29 +28,8 @@ segments as (
     select * from {{ ref('int_money_segments') }} where simulation_year = {{ year }}
 ),
 
-balances as (
-    select
-        employee_id,
-        source,
-        cast(beginning_balance * 100 as bigint) as beginning_cents,
-        cast(contributions * 100 as bigint) as contribution_cents
-    from {{ ref('int_participant_balances') }}
-    where simulation_year = {{ year }}
-),
-
 accounts as (
-    select
-        employee_id,
-        coalesce(sum(beginning_cents) filter (where source not in ('{{ employer_sources | join("', '") }}')), 0)
-            as employee_beginning
-        {%- for source in employer_sources %}
-        {%- for amount in ['beginning', 'contribution'] %},
-        coalesce(sum({{ amount }}_cents) filter (where source = '{{ source }}'), 0)
-            as {{ source }}_{{ amount }}
-        {%- endfor %}
-        {%- endfor %}
-    from balances
-    group by employee_id
+    select * from {{ ref('int_participant_accounts') }} where simulation_year = {{ year }}
 ),
 
 -- per employee: the vested shares before and on/after the year's service anniversary
