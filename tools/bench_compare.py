@@ -14,6 +14,14 @@ Kinds come from the benchmark's name and unit (docs/benchmarks.md, "Writing a be
   ``COUNT_FLOOR`` or more is shown without the p-value a sampled time needs;
 - any other ``track_*``: an output; any change is shown beside the timings.
 
+A throughput is one value per commit (the best of a few calls in one process): judged on it, a
+check failed on identical code whenever one process ran slow (`track_validate_objects_rate`
+0.53 and again 0.61 on a quiet machine, 27 November, while its sampled twin
+`time_validate_objects` measured 0.93 in the same check). So a throughput ``track_<stem>_rate``
+(or ``_throughput``) with a sampled twin ``time_<stem>`` of the same class and parameters is
+judged on the twin's samples, read as rates (:func:`twin_of`, :func:`as_rate`): the same work,
+measured in several processes, with the throughput's limit.
+
 A verdict is made in two stages (docs/benchmarks.md, "How a verdict is made"):
 
 1. **screen** (:func:`judge`): a result past its limit is a *candidate*, on the limit alone.
@@ -131,6 +139,8 @@ class Row:
     p_value: float | None = None
     confirmed_ratio: float | None = None  # stage 2, for candidates only
     confirmed_p: float | None = None
+    twin: str | None = None  # the sampled time that judged this throughput
+    twin_ratio: float | None = None  # its rate ratio (before / after of the twin's times)
 
     @property
     def ratio(self) -> float | None:
@@ -145,6 +155,38 @@ def ratio_of(before: Measurement | None, after: Measurement | None) -> float | N
     if not _number(old) or not _number(new) or old == 0:
         return None
     return float(new) / float(old)  # type: ignore[arg-type]
+
+
+_RATE_LEAF = re.compile(r"\.track_(?P<stem>\w+?)_(?:rate|throughput)(?P<params>\(.*\))?$")
+
+
+def twin_of(name: str) -> str | None:
+    """The sampled time twin's name of a throughput ``Class.track_<stem>_rate(params)``:
+    ``Class.time_<stem>(params)``; None for another name."""
+    match = _RATE_LEAF.search(name)
+    if match is None:
+        return None
+    return f"{name[: match.start()]}.time_{match['stem']}{match['params'] or ''}"
+
+
+def as_rate(measurement: Measurement) -> Measurement:
+    """A time's result read as a rate (1 / seconds): ranks reverse, so a rank test's p is the
+    same, and the ratio of two such rates is the time's before / after."""
+    value = measurement.value
+    rate = 1.0 / value if _number(value) and value else value
+    samples = [1.0 / t for t in measurement.samples or () if t]
+    return Measurement(rate, None, samples or None, measurement.version)
+
+
+def _twins(
+    name: str, kind: Kind, before: Mapping[str, Measurement], after: Mapping[str, Measurement]
+) -> tuple[str, Measurement, Measurement] | None:
+    """A throughput's twin and both commits' twin results as rates, where both are sampled."""
+    twin = twin_of(name) if kind is Kind.THROUGHPUT else None
+    old, new = (before.get(twin), after.get(twin)) if twin else (None, None)
+    if twin is None or old is None or new is None or not (sampled(old) and sampled(new)):
+        return None
+    return twin, as_rate(old), as_rate(new)
 
 
 def _number(value: float | None) -> bool:
@@ -246,9 +288,7 @@ def confirm(
     stays a regression: a check never passes for want of data.
     """
     fresh = {
-        row.name: (before.get(row.name), after.get(row.name))
-        for row in rows
-        if row.verdict is Verdict.CANDIDATE
+        row.name: _fresh(row, before, after) for row in rows if row.verdict is Verdict.CANDIDATE
     }
     p_values = {
         name: p_value(old, new)
@@ -271,6 +311,16 @@ def confirm(
         verdict = Verdict.REGRESSION if worse else Verdict.UNCONFIRMED
         settled.append(replace(row, verdict=verdict, confirmed_ratio=ratio, confirmed_p=p))
     return settled
+
+
+def _fresh(
+    row: Row, before: Mapping[str, Measurement], after: Mapping[str, Measurement]
+) -> tuple[Measurement | None, Measurement | None]:
+    """A candidate's re-measurement: its own, or its twin's read as rates (``row.twin``)."""
+    if row.twin is None:
+        return before.get(row.name), after.get(row.name)
+    old, new = before.get(row.twin), after.get(row.twin)
+    return (as_rate(old) if old else None), (as_rate(new) if new else None)
 
 
 def holm_passed(p_values: Mapping[str, float | None], family: int) -> set[str]:
@@ -334,7 +384,17 @@ def compare(
         kind = kind_of(key, unit)
         old, new = before.get(name), after.get(name)
         p = p_value(old, new) if old is not None and new is not None else None
-        rows.append(Row(name, kind, unit, old, new, judge(kind, old, new), p))
+        twins = _twins(name, kind, before, after) if _status(kind, old, new) is None else None
+        if twins is None:
+            rows.append(Row(name, kind, unit, old, new, judge(kind, old, new), p))
+            continue
+        twin, twin_old, twin_new = twins
+        rows.append(
+            Row(
+                name, kind, unit, old, new, judge(kind, twin_old, twin_new),
+                p_value(twin_old, twin_new), twin=twin, twin_ratio=ratio_of(twin_old, twin_new),
+            )
+        )  # fmt: skip
     return rows
 
 

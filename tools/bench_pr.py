@@ -67,7 +67,11 @@ def limit_text(kind: Kind) -> str:
 
 
 def ratio_text(row: Row) -> str:
-    return "" if row.ratio is None else f"{row.ratio:.2f}"
+    """The ratio; for a throughput judged by its sampled twin, the twin's rate ratio too."""
+    text = "" if row.ratio is None else f"{row.ratio:.2f}"
+    if row.twin is not None and row.twin_ratio is not None:
+        text += f" (judged on {row.twin.split('.')[-1]}: {row.twin_ratio:.2f})"
+    return text
 
 
 def confirmed_text(row: Row) -> str:
@@ -227,7 +231,9 @@ def run(args: argparse.Namespace) -> int:
     candidates = [row.name for row in rows if row.verdict is Verdict.CANDIDATE]
     if candidates and not args.no_confirm:
         print(f"\nConfirming {len(candidates)} candidate(s): {', '.join(candidates)}", flush=True)
-        patterns = [exact(name) for name in candidates]
+        # a throughput judged by its sampled twin is re-measured through the twin alone
+        again = [row.twin or row.name for row in rows if row.verdict is Verdict.CANDIDATE]
+        patterns = [exact(name) for name in dict.fromkeys(again)]
         _, again_before, again_after = measure(
             "confirm", machine, base, head, patterns, "-a", f"rounds={CONFIRM_ROUNDS}"
         )

@@ -15,8 +15,16 @@ from tools.bench_compare import (
     holm_passed,
     judge,
     kind_of,
+    twin_of,
 )
-from tools.bench_pr import EXIT_FAILED, EXIT_OK, EXIT_REGRESSION, markdown, verdict_status
+from tools.bench_pr import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_REGRESSION,
+    markdown,
+    ratio_text,
+    verdict_status,
+)
 
 NAN = math.nan
 
@@ -184,6 +192,56 @@ def test_holm_in_the_confirmation_confirms_one_clear_of_two() -> None:
 def test_a_candidate_without_a_fresh_result_stays_a_regression() -> None:
     rows = screened([1.5 + 0.01 * i for i in range(6)])
     assert confirm(rows, {}, {})[0].verdict is Verdict.REGRESSION
+
+
+def test_a_throughput_names_its_sampled_twin() -> None:
+    assert twin_of("b.Ingest.track_ingest_rate(1000000)") == "b.Ingest.time_ingest(1000000)"
+    assert twin_of("b.V.track_validate_objects_rate(10)") == "b.V.time_validate_objects(10)"
+    assert twin_of("b.KeyedDraw.track_draw_throughput(4)") == "b.KeyedDraw.time_draw(4)"
+    assert twin_of("b.Sweep.track_runs_per_second(2)") is None
+    assert twin_of("b.Ingest.time_ingest(10)") is None
+
+
+RATE = "b.V.track_validate_objects_rate(10000)"
+TWIN = "b.V.time_validate_objects(10000)"
+BENCH = {"b.V.track_validate_objects_rate": {"unit": "events/s"},
+         "b.V.time_validate_objects": {"unit": "seconds"}}  # fmt: skip
+
+
+def test_a_slow_process_does_not_fail_a_throughput_whose_twin_is_unchanged() -> None:
+    """27 November, quiet machine, identical code: the one-process rate measured 0.53, its
+    sampled twin 0.93. The twin's samples judge it: unchanged, not a candidate."""
+    times = [0.080, 0.082, 0.081, 0.083]
+    before = {RATE: single(125_000.0), TWIN: sampled(times)}
+    after = {RATE: single(66_500.0), TWIN: sampled([t * 0.93 for t in times])}
+    row = next(row for row in compare(BENCH, before, after) if row.name == RATE)
+    assert row.ratio == pytest.approx(0.532)
+    assert row.twin == TWIN and row.twin_ratio == pytest.approx(1 / 0.93)
+    assert row.verdict is not Verdict.CANDIDATE and row.verdict is not Verdict.REGRESSION
+    assert ratio_text(row) == "0.53 (judged on time_validate_objects(10000): 1.08)"
+
+
+def test_a_throughput_whose_twin_slowed_is_a_candidate_and_is_confirmed_on_the_twin() -> None:
+    times = [0.080, 0.081, 0.082, 0.083, 0.084, 0.085]
+    before = {RATE: single(125_000.0), TWIN: sampled(times[:4])}
+    after = {RATE: single(124_000.0), TWIN: sampled([t * 1.3 for t in times[:4]])}
+    row = next(row for row in compare(BENCH, before, after) if row.name == RATE)
+    assert row.verdict is Verdict.CANDIDATE  # the rate alone (0.99) would have passed
+    fresh_before, fresh_after = {TWIN: sampled(times)}, {TWIN: sampled([t * 1.3 for t in times])}
+    settled = confirm([row], fresh_before, fresh_after)[0]
+    assert settled.verdict is Verdict.REGRESSION
+    assert settled.confirmed_ratio == pytest.approx(1 / 1.3)
+    assert settled.confirmed_p == pytest.approx(2 / 924)
+    same = confirm([row], fresh_before, {TWIN: sampled(times)})[0]
+    assert same.verdict is Verdict.UNCONFIRMED
+
+
+def test_a_failed_throughput_is_failed_whatever_its_twin() -> None:
+    times = [0.080, 0.081, 0.082, 0.083]
+    before = {RATE: single(125_000.0), TWIN: sampled(times)}
+    after = {RATE: single(None), TWIN: sampled(times)}
+    row = next(row for row in compare(BENCH, before, after) if row.name == RATE)
+    assert row.verdict is Verdict.FAILED and row.twin is None
 
 
 @pytest.mark.parametrize(
