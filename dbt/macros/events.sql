@@ -78,3 +78,11 @@ cross join run
     {{ effective_date }} as effective_date,
     {{ sub_order }} as sub_order
 {%- endmacro %}
+
+{#- The join of an event model's row (aliased `row`) to its employee's workforce row of the
+    same year, aliased `w`: the hashes of the id for event_columns, and any other column of the
+    year's workforce. `key` is the employee column both share. -#}
+{% macro join_year_workforce(row, key='employee_key') -%}
+inner join {{ ref('int_workforce_year_state') }} as w
+    on w.simulation_year = {{ row }}.simulation_year and w.{{ key }} = {{ row }}.{{ key }}
+{%- endmacro %}

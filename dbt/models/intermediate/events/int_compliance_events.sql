@@ -53,5 +53,4 @@ select
     {{ money('c.limit_cents') }} as applicable_limit,
     {{ money('c.amount_cents') }} as current_amount
 from checks as c
-inner join {{ ref('int_workforce_year_state') }} as w
-    on w.simulation_year = c.simulation_year and w.employee_key = c.employee_key
+{{ join_year_workforce('c') }}

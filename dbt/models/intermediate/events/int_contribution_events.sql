@@ -50,6 +50,5 @@ select
         when s.plan_pay_uncapped_cents > s.limit_401a17 then '401a17_compensation'
     end as limit_applied
 from sources as s
-inner join {{ ref('int_workforce_year_state') }} as w
-    on w.simulation_year = s.simulation_year and w.employee_key = s.employee_key
+{{ join_year_workforce('s') }}
 where s.amount_cents > 0

@@ -5,6 +5,5 @@ select
     {{ rate('p.escalated_units') }} as new_rate,
     {{ rate('p.escalation_cap_units') }} as rate_cap
 from {{ ref('int_participation_year_state') }} as p
-inner join {{ ref('int_workforce_year_state') }} as w
-    on w.simulation_year = p.simulation_year and w.employee_key = p.employee_key
+{{ join_year_workforce('p') }}
 where p.escalates

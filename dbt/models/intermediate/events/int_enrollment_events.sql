@@ -11,8 +11,7 @@ with
 participation as (
     select p.*, w.key_hash, w.id_hash, w.plan_entry_date
     from {{ ref('int_participation_year_state') }} as p
-    inner join {{ ref('int_workforce_year_state') }} as w
-        on w.simulation_year = p.simulation_year and w.employee_key = p.employee_key
+    {{ join_year_workforce('p') }}
 ),
 
 enrollments as (

@@ -5,6 +5,5 @@ select
     b.source as forfeiture_source,
     b.forfeitures as amount
 from {{ ref('int_participant_balances') }} as b
-inner join {{ ref('int_workforce_year_state') }} as w
-    on w.simulation_year = b.simulation_year and w.employee_id = b.employee_id
+{{ join_year_workforce('b', key='employee_id') }}
 where b.forfeitures > 0

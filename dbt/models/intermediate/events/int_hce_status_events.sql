@@ -5,6 +5,5 @@ select
     {{ money('m.hce_threshold') }} as hce_threshold,
     {{ money('m.lookback_cents') }} as lookback_compensation
 from {{ ref('int_money_year') }} as m
-inner join {{ ref('int_workforce_year_state') }} as w
-    on w.simulation_year = m.simulation_year and w.employee_key = m.employee_key
+{{ join_year_workforce('m') }}
 where m.hce_changed
