@@ -71,6 +71,14 @@
     ({{ u }} < {{ threshold(rate_units, rng) }})
 {%- endmacro %}
 
+{#- A decision open to the employee of `row` (`open`) that its draw `u` takes (probability
+    `rate_units`) and that finds the employee active on its day `on`. -#}
+{% macro happens_on(open, u, rate_units, on, rng, row) -%}
+    {{ open }}
+            and {{ happens(u, rate_units, rng) }}
+            and {{ active_on(on, row ~ '.hire_date', row ~ '.termination_date') }}
+{%- endmacro %}
+
 {#- A uniform integer in [0, n) from a draw: u * n div 2**32 (1 <= n <= 2**32). -#}
 {% macro bounded(u, n, rng) -%}
     cast(({{ u }}) * {{ u64(n) }} // {{ u64(rng.two_pow_32) }} as bigint)

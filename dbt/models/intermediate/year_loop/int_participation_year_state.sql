@@ -95,29 +95,18 @@ auto_enrolment as (
     cross join calendar as cal
 ),
 
-opt_out as (
-    select
-        a.*,
-        a.auto_enrolled
-            and {{ happens('a.u_auto_opt_out', 'cfg.auto_opt_out_rate', rng) }}
-            and {{ active_on('a.opt_out_on', 'a.hire_date', 'a.termination_date') }}
-            as opts_out
-    from auto_enrolment as a
-    cross join cfg
-),
-
 -- Voluntary enrolment: candidates not enrolled, not auto-enrolled, eligible at start (window
 -- from January 1) or in the year (window from the entry date).
 voluntary_candidates as (
     select
-        o.*,
-        not o.start_is_enrolled
-            and not o.auto_enrolled
-            and (o.start_is_eligible or o.becomes_eligible) as is_candidate,
-        case when o.start_is_eligible then cal.year_start else o.plan_entry_date end
+        a.*,
+        not a.start_is_enrolled
+            and not a.auto_enrolled
+            and (a.start_is_eligible or a.becomes_eligible) as is_candidate,
+        case when a.start_is_eligible then cal.year_start else a.plan_entry_date end
             as window_start,
-        {{ age('o.birth_date', 'greatest(cal.year_start, o.hire_date)') }} as age_at_window
-    from opt_out as o
+        {{ age('a.birth_date', 'greatest(cal.year_start, a.hire_date)') }} as age_at_window
+    from auto_enrolment as a
     cross join calendar as cal
 ),
 
@@ -145,14 +134,17 @@ voluntary as (
         and {{ bounded('v.u_voluntary_deferral_rate', rng.rate_scale, rng) }} < choice.cum_hi
 ),
 
-voluntary_outcomes as (
+-- The auto-enrolled who opt out and the candidates who enrol: each when drawn and still active
+-- on the day.
+enrolment_outcomes as (
     select
         v.*,
-        v.is_candidate
-            and {{ happens('v.u_voluntary_enrollment', 'v.enrol_rate', rng) }}
-            and {{ active_on('v.voluntary_on', 'v.hire_date', 'v.termination_date') }}
-            as voluntary_enrolled
+        {{ happens_on('v.auto_enrolled', 'v.u_auto_opt_out', 'cfg.auto_opt_out_rate',
+            'v.opt_out_on', rng, 'v') }} as opts_out,
+        {{ happens_on('v.is_candidate', 'v.u_voluntary_enrollment', 'v.enrol_rate',
+            'v.voluntary_on', rng, 'v') }} as voluntary_enrolled
     from voluntary as v
+    cross join cfg
 ),
 
 -- Deferral escalation on date(Y, escalation.date) for experienced participants due for it.
@@ -168,7 +160,7 @@ escalation as (
             and v.start_deferral_units < cfg.escalation_cap
             and {{ year }} >= v.start_enrollment_year + cfg.escalation_delay_years
             as escalation_due
-    from voluntary_outcomes as v
+    from enrolment_outcomes as v
     cross join calendar as cal
     cross join cfg
 ),
