@@ -33,6 +33,7 @@ from planalign_core.errors import ConfigError
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules.limits import year_limits
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
+from planalign_core.store.database import RUN_MEMORY_LIMIT
 from planalign_core.store.snapshots import create_snapshots_view
 from planalign_core.store.tables import (
     ACCUMULATOR_TABLE,
@@ -266,7 +267,10 @@ def run(
     )
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with _new_file_removed_on_failure(Path(db_path)), Database(db_path, threads=threads) as db:
+    with (
+        _new_file_removed_on_failure(Path(db_path)),
+        Database(db_path, threads=threads, memory_limit=RUN_MEMORY_LIMIT) as db,
+    ):
         _store(
             db, engine, spec, report,
             started_at=started_at, clock=clock, on_year=on_year, on_phase=phase,

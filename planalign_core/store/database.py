@@ -29,6 +29,13 @@ DEFAULT_DB_PATH = Path("planalign.duckdb")
 # 5k x 5 took 1.35 s with the default and 1.17 s with 16,384 (100k x 5: 9.6 s and 9.4 s), for
 # a file 16-20% larger. Smaller groups also let a point lookup skip more of the file.
 ROW_GROUP_SIZE = 16_384
+# DuckDB's buffer limit while a run stores its tables. By default DuckDB may keep 80 % of RAM
+# in buffers, and it keeps the blocks of a run's rows it has already written to the file: a
+# 100k x 5 run peaked at 1.60-1.62 GiB, with this limit at 1.42-1.45 GiB, in the same time
+# (16.2-17.1 s against 16.3-16.5 s; 5k x 5 1.7-2.2 s against 1.9-2.4 s; alternated, quiet,
+# 27 November: docs/benchmarks.md, "Where the time goes"). Blocks already in the file are
+# dropped from memory, not written again.
+RUN_MEMORY_LIMIT = "256MB"
 
 
 @dataclass(frozen=True)
@@ -68,9 +75,11 @@ class Database:
         *,
         threads: int | None = None,
         read_only: bool = False,
+        memory_limit: str | None = None,
     ) -> None:
         """``read_only`` opens the file for reading only: a copy on read-only storage, or a
-        file another reader holds, can still be queried (``planalign history``)."""
+        file another reader holds, can still be queried (``planalign history``).
+        ``memory_limit`` caps DuckDB's buffers (``RUN_MEMORY_LIMIT`` for a run's writes)."""
         self.path = str(path)
         options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
         try:
@@ -84,6 +93,8 @@ class Database:
             ) from None
         if threads is not None:
             self.execute("SET threads = ?", [int(threads)])
+        if memory_limit is not None:
+            self.execute("SET memory_limit = ?", [memory_limit])
         # Rows carry their own keys; letting DuckDB write in parallel is 3x faster on ingest.
         self.execute("SET preserve_insertion_order = false")
         # Each insert leaves its last row group part-full, and by default the checkpoint at
