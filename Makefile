@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export POLARS_MAX_THREADS ?= 2
 
-.PHONY: history bench-pr bench-drill bench-preview test pytest test-fast lint typecheck venv clean
+.PHONY: history bench-pr bench-drill bench-preview test test-fast lint typecheck venv clean
 
 venv: $(STAMP)
 
@@ -51,14 +51,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-## The whole test suite: lint, types and pytest (slow end-to-end tests included), side by side
-## on every core, each one's output printed whole when it ends (CI: 941 s one after the other).
-test: $(STAMP)
-	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck pytest
-
-## pytest alone, on every core: a test module's tests stay on one worker (--dist loadfile: they
-## share its fixtures).
-pytest: $(STAMP)
+## The whole test suite: lint, types, then pytest (slow end-to-end tests included) on every
+## core: a test module's tests stay on one worker (--dist loadfile: they share its fixtures).
+test: lint typecheck
 	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25
 
 test-fast: $(STAMP)
