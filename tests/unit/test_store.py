@@ -239,3 +239,32 @@ def test_replace_scenario_rows_rejects_changed_layout() -> None:
         with pytest.raises(StoreError, match="column 'value' is BIGINT in the file, VARCHAR"):
             db.replace_scenario_rows("t", changed, "a")
         assert db.query("SELECT value FROM t")["value"].to_list() == [1]
+
+
+def _memory_limit(db: Database) -> str:
+    return str(db.scalar("SELECT current_setting('memory_limit')"))
+
+
+def test_a_run_caps_duckdbs_buffers_while_it_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's connection holds RUN_MEMORY_LIMIT (the 100k x 5 peak: 1.46 GiB, not 1.62),
+    and a connection opened without it keeps DuckDB's default."""
+    from planalign_core import simulate  # noqa: PLC0415
+    from planalign_core.store.database import RUN_MEMORY_LIMIT  # noqa: PLC0415
+
+    with Database(tmp_path / "capped.duckdb", memory_limit=RUN_MEMORY_LIMIT) as capped:
+        wanted = _memory_limit(capped)
+    with Database(tmp_path / "plain.duckdb") as plain:
+        assert _memory_limit(plain) != wanted
+    seen: list[str] = []
+
+    class Recording(Database):
+        def close(self) -> None:
+            seen.append(_memory_limit(self))
+            super().close()
+
+    monkeypatch.setattr(simulate, "Database", Recording)
+    spec = simulate.RunSpec(years=1, start_year=2025, seed=7, employees=40)
+    simulate.run(spec, tmp_path / "run.duckdb")
+    assert seen == [wanted]
