@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from polars.testing import assert_frame_equal
 
 from planalign_core.errors import StoreError
@@ -62,7 +62,13 @@ def with_value(frame: pl.DataFrame, row: int, column: str, value: object) -> pl.
 
 # --- round trip and idempotence (hypothesis, in memory) -------------------------------------
 
+# A fresh DuckDB database an example (about 0.17 s each): 60 examples, not the ci profile's 100,
+# keep these three under 15 s together; the models' own round trip (no DuckDB) runs the
+# profile's count in tests/property/test_event_roundtrip.py.
+IN_DUCKDB = settings(max_examples=60)
 
+
+@IN_DUCKDB
 @given(event_batches())
 def test_rows_round_trip_through_duckdb(batch: Batch) -> None:
     """models -> rows -> DuckDB -> rows -> models is the identity (ids, text, decimals,
@@ -76,6 +82,7 @@ def test_rows_round_trip_through_duckdb(batch: Batch) -> None:
     assert sorted(frame_to_events(back), key=key) == sorted(batch, key=key)
 
 
+@IN_DUCKDB
 @given(event_batches())
 def test_ingesting_twice_adds_nothing(batch: Batch) -> None:
     """The second ingest of a batch inserts 0 and reports every event as already present."""
@@ -88,6 +95,7 @@ def test_ingesting_twice_adds_nothing(batch: Batch) -> None:
     assert count == len(batch)
 
 
+@IN_DUCKDB
 @given(event_batches(), event_batches())
 def test_overlapping_batches_add_only_new_ids(first: Batch, second: Batch) -> None:
     """A batch sharing ids with what is stored inserts exactly the ids not stored yet."""
