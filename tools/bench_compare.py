@@ -36,7 +36,11 @@ A verdict is made in two stages (docs/benchmarks.md, "How a verdict is made"):
 
 A sampled time that moved by at least ``REPORT_FLOOR`` with ``p < REPORT_ALPHA`` but stays within
 its limit is reported as a measured change, never failed: the table shows what changed even when
-the check passes.
+the check passes. Four samples a side rarely reach ``p < 0.05`` (only when every sample of one
+commit lies beyond every sample of the other), so a slowdown that is only *suggested* (at least
+``REPORT_FLOOR``, ``p < SUGGEST_ALPHA``: :attr:`Verdict.SUGGESTED`) is re-measured beside the
+candidates, and shown if the fresh samples bear it out (:func:`confirm`). It never fails a
+check and is not one of the candidates whose family Holm's level counts.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ SCREEN_ALPHA = 0.05  # stage 1: what an improvement must reach; stage 2 controls
 FAMILY_ALPHA = 0.05  # stage 2: the chance of a false regression in one whole check, at most
 REPORT_FLOOR = 0.04  # a measured change smaller than 4 % is not shown
 REPORT_ALPHA = 0.05  # reachable with 4 samples a side (2 / C(8, 4) = 0.029)
+SUGGEST_ALPHA = 0.25  # 4 v 4: p = 0.029, 0.057, 0.114, 0.2, 0.343, ...: 0-3 pairs out of 16
 
 
 class Kind(Enum):
@@ -87,6 +92,7 @@ LIMITS: Mapping[Kind, float] = {
 class Verdict(Enum):
     REGRESSION = "regression"
     CANDIDATE = "to confirm"
+    SUGGESTED = "to re-measure"
     FAILED = "failed"
     UNCONFIRMED = "not confirmed"
     IMPROVEMENT = "improvement"
@@ -268,11 +274,27 @@ def judge(kind: Kind, before: Measurement | None, after: Measurement | None) -> 
     if better:
         return Verdict.NOISE if p is not None and p >= SCREEN_ALPHA else Verdict.IMPROVEMENT
     counted = kind is Kind.INSTRUCTIONS and abs(math.log(ratio)) >= math.log1p(COUNT_FLOOR)
-    sampled_change = p is not None and p < REPORT_ALPHA
-    if counted or (sampled_change and abs(math.log(ratio)) >= math.log1p(REPORT_FLOOR)):
-        slower = ratio < 1 if kind is Kind.THROUGHPUT else ratio > 1
+    moved = abs(math.log(ratio)) >= math.log1p(REPORT_FLOOR)
+    slower = ratio < 1 if kind is Kind.THROUGHPUT else ratio > 1
+    if counted or (moved and p is not None and p < REPORT_ALPHA):
         return Verdict.SLOWER if slower else Verdict.FASTER
+    if moved and slower and p is not None and p < SUGGEST_ALPHA:
+        return Verdict.SUGGESTED  # :func:`confirm` shows it if fresh samples bear it out
     return Verdict.SAME
+
+
+def _settle_suggested(row: Row, old: Measurement | None, new: Measurement | None) -> Row:
+    """A suggested slowdown, re-measured: shown (``SLOWER``) when the fresh samples moved past
+    the floor in the same direction at ``p < REPORT_ALPHA``, else left out (``NOISE``)."""
+    ratio = ratio_of(old, new)
+    p = p_value(old, new) if old is not None and new is not None else None
+    if ratio is None or p is None:
+        return replace(row, verdict=Verdict.NOISE)
+    slower = ratio < 1 if row.kind is Kind.THROUGHPUT else ratio > 1
+    moved = abs(math.log(ratio)) >= math.log1p(REPORT_FLOOR)
+    shown = slower and moved and p < REPORT_ALPHA
+    verdict = Verdict.SLOWER if shown else Verdict.NOISE
+    return replace(row, verdict=verdict, confirmed_ratio=ratio, confirmed_p=p)
 
 
 def confirm(
@@ -285,7 +307,8 @@ def confirm(
     Each candidate must pass its limit again; one with samples must also differ at Holm's
     level (:func:`holm_passed`: ``FAMILY_ALPHA / k`` for the smallest p of ``k`` candidates,
     ``/ (k - 1)`` for the next, ...). A candidate with no fresh result (its re-run failed)
-    stays a regression: a check never passes for want of data.
+    stays a regression: a check never passes for want of data. A suggested slowdown is shown
+    or left out on its fresh samples, outside that family (:func:`_settle_suggested`).
     """
     fresh = {
         row.name: _fresh(row, before, after) for row in rows if row.verdict is Verdict.CANDIDATE
@@ -298,6 +321,9 @@ def confirm(
     significant = holm_passed(p_values, len(fresh))
     settled = []
     for row in rows:
+        if row.verdict is Verdict.SUGGESTED:
+            settled.append(_settle_suggested(row, *_fresh(row, before, after)))
+            continue
         if row.verdict is not Verdict.CANDIDATE:
             settled.append(row)
             continue

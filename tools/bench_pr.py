@@ -229,20 +229,24 @@ def run(args: argparse.Namespace) -> int:
     rows = compare(benchmarks, before, after)
     screened = time.monotonic() - started
     candidates = [row.name for row in rows if row.verdict is Verdict.CANDIDATE]
-    if candidates and not args.no_confirm:
-        print(f"\nConfirming {len(candidates)} candidate(s): {', '.join(candidates)}", flush=True)
+    suggested = [row.name for row in rows if row.verdict is Verdict.SUGGESTED]
+    if (candidates or suggested) and not args.no_confirm:
+        for count, what, names in (
+            (len(candidates), "candidate(s)", candidates),
+            (len(suggested), "suggested slowdown(s) within the limit", suggested),
+        ):
+            if names:
+                print(f"\nRe-measuring {count} {what}: {', '.join(names)}", flush=True)
         # a throughput judged by its sampled twin is re-measured through the twin alone
-        again = [row.twin or row.name for row in rows if row.verdict is Verdict.CANDIDATE]
+        again = [row.twin or row.name for row in rows if row.name in {*candidates, *suggested}]
         patterns = [exact(name) for name in dict.fromkeys(again)]
         _, again_before, again_after = measure(
             "confirm", machine, base, head, patterns, "-a", f"rounds={CONFIRM_ROUNDS}"
         )
         rows = confirm(rows, again_before, again_after)
-    elif candidates:  # --no-confirm: stage 1 alone decides
-        rows = [
-            replace(row, verdict=Verdict.REGRESSION) if row.verdict is Verdict.CANDIDATE else row
-            for row in rows
-        ]
+    elif candidates or suggested:  # --no-confirm: stage 1 alone decides
+        unconfirmed = {Verdict.CANDIDATE: Verdict.REGRESSION, Verdict.SUGGESTED: Verdict.NOISE}
+        rows = [replace(row, verdict=unconfirmed.get(row.verdict, row.verdict)) for row in rows]
     status, message = verdict_status(rows)
     text = markdown(rows, base, head, status, note)
     path = Path(args.markdown)

@@ -117,6 +117,48 @@ def test_a_change_within_the_limit_is_reported_not_failed() -> None:
     assert judge(Kind.TIME, before, two) is Verdict.SAME
 
 
+def test_a_slowdown_within_the_limit_that_four_samples_only_suggest_is_re_measured() -> None:
+    """10 % slower, but the samples overlap (p = 0.2 on 4 a side): re-measured, not yet shown;
+    the same overlap 10 % faster, or 2 % slower, is left alone."""
+    before = sampled([1.0, 1.02, 1.04, 1.15])
+    after = sampled([1.08, 1.12, 1.14, 1.16])
+    assert judge(Kind.TIME, before, after) is Verdict.SUGGESTED
+    assert judge(Kind.TIME, after, before) is Verdict.SAME
+    assert judge(Kind.TIME, before, sampled([1.01, 1.03, 1.05, 1.16])) is Verdict.SAME
+
+
+def suggested_row(kind: Kind = Kind.TIME) -> list:  # type: ignore[type-arg]
+    bench = {"b.S.time_a": {"unit": "seconds"}, "b.S.time_c": {"unit": "seconds"}}
+    base = sampled([1.0, 1.02, 1.04, 1.15])
+    rows = compare(bench, {"b.S.time_a": base, "b.S.time_c": base},
+                   {"b.S.time_a": sampled([1.08, 1.12, 1.14, 1.16]),
+                    "b.S.time_c": sampled([2.0, 2.1, 2.2, 2.3])})  # fmt: skip
+    assert [row.verdict for row in rows] == [Verdict.SUGGESTED, Verdict.CANDIDATE]
+    return rows
+
+
+def test_a_suggested_slowdown_borne_out_by_fresh_samples_is_shown_never_failed() -> None:
+    """Fresh, 6 a side, 10 % slower and fully separated: shown as a change within the limit,
+    and the candidate beside it still faces 0.05 / 1 (the suggestion is not in its family)."""
+    fresh_before = {n: sampled([1.0 + 0.01 * i for i in range(6)]) for n in ("b.S.time_a",)}
+    fresh_before["b.S.time_c"] = sampled([1.0, 1.01, 1.02, 1.03])
+    fresh_after = {
+        "b.S.time_a": sampled([1.1 + 0.01 * i for i in range(6)]),
+        "b.S.time_c": sampled([2.0, 2.01, 2.02, 2.03]),  # p = 0.029: passes 0.05 alone only
+    }
+    settled = confirm(suggested_row(), fresh_before, fresh_after)
+    assert [row.verdict for row in settled] == [Verdict.SLOWER, Verdict.REGRESSION]
+    assert settled[0].confirmed_ratio == pytest.approx(1.13 / 1.03)
+    assert verdict_status(settled[:1])[0] == EXIT_OK
+
+
+def test_a_suggested_slowdown_that_fresh_samples_do_not_bear_out_is_left_out() -> None:
+    same = {"b.S.time_a": sampled([1.0 + 0.01 * i for i in range(6)])}
+    settled = confirm(suggested_row()[:1], same, same)
+    assert settled[0].verdict is Verdict.NOISE
+    assert "b.S.time_a" not in markdown(settled, "a" * 40, "b" * 40, EXIT_OK, None)
+
+
 BENCH = {"b.S.time_a": {"unit": "seconds"}, "b.S.time_b": {"unit": "seconds"}}
 
 
