@@ -124,3 +124,14 @@
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}
+
+{#- The rows of one simulation year of year-loop models, as CTEs: one per keyword argument,
+    in order, `name as (select * from <model> where simulation_year = <year>)` for
+    name='model'; comma-separated, the last without one. -#}
+{% macro planalign_year_ctes(year) -%}
+    {%- for name, model in kwargs.items() %}
+{{ name }} as (
+    select * from {{ ref(model) }} where simulation_year = {{ year }}
+){{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

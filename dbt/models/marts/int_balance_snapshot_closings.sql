@@ -7,9 +7,7 @@
     employer money is credited on the last active day, forfeited on the termination date, and
     the return is credited on December 31. -#}
 {%- set year = planalign_year(var('simulation_year', none)) -%}
-{%- set rng = planalign_rng() -%}
-{%- set rs = rng.rate_scale -%}
-{%- set employer_sources = ['employer_match', 'true_up', 'non_elective'] %}
+{%- set rs = planalign_rng().rate_scale %}
 
 with
 
@@ -17,51 +15,22 @@ vesting as (
     select * from {{ ref('int_vesting_percentages') }}
 ),
 
-workforce as (
-    select * from {{ ref('int_workforce_year_state') }} where simulation_year = {{ year }}
+people as (
+    {{ planalign_snapshot_people(year, planalign_employer_sources()) }}
 ),
 
-participation as (
-    select * from {{ ref('int_participation_year_state') }} where simulation_year = {{ year }}
-),
-
-money as (
-    select * from {{ ref('int_money_year') }} where simulation_year = {{ year }}
-),
-
-segments as (
-    select * from {{ ref('int_money_segments') }} where simulation_year = {{ year }}
-),
-
-accounts as (
-    select * from {{ ref('int_participant_accounts') }} where simulation_year = {{ year }}
-),
-
--- every employee of the year, with zeros where it has no money
-accounts_all as (
-    select
-        w.employee_id,
-        coalesce(a.employee_beginning, 0) as employee_beginning,
-        coalesce(a.employee_return, 0) as employee_return,
-        coalesce(a.held_cents, 0) as held_cents
-        {%- for source in employer_sources %}
-        {%- for amount in ['beginning', 'contribution', 'return', 'forfeiture'] %},
-        coalesce(a.{{ source }}_{{ amount }}, 0) as {{ source }}_{{ amount }}
-        {%- endfor %}
-        {%- endfor %}
-    from workforce as w
-    left join accounts as a on a.employee_id = w.employee_id
-),
+{{ planalign_year_ctes(year, participation='int_participation_year_state',
+    segments='int_money_segments') }},
 
 dates as (
     select employee_key, {{ year_end(year) }} as snapshot_date, 'year_end' as snapshot_type
-    from workforce
+    from people
     where is_active
 
     union all
 
     select employee_key, termination_date, 'termination'
-    from workforce
+    from people
     where not is_active
 ),
 
@@ -69,20 +38,19 @@ dates as (
 evaluated as (
     select
         d.*,
-        w.employee_id,
-        w.hire_date,
-        w.termination_date,
-        m.last_active_date,
-        m.limit_402g + m.catch_up_limit as deferral_cap,
-        p.start_deferral_units,
-        case when d.snapshot_type = 'termination' then m.last_active_date else d.snapshot_date end
+        p.employee_id,
+        p.hire_date,
+        p.termination_date,
+        p.last_active_date,
+        p.deferral_cap,
+        pa.start_deferral_units,
+        case when d.snapshot_type = 'termination' then p.last_active_date else d.snapshot_date end
             as accrual_date,
         case when d.snapshot_type = 'termination' then d.snapshot_date - 1 else d.snapshot_date end
             as vesting_date
     from dates as d
-    inner join workforce as w on w.employee_key = d.employee_key
-    inner join money as m on m.employee_key = d.employee_key
-    inner join participation as p on p.employee_key = d.employee_key
+    inner join people as p on p.employee_key = d.employee_key
+    inner join participation as pa on pa.employee_key = d.employee_key
 ),
 
 accrued as (
@@ -112,7 +80,7 @@ valued as (
         acc.employee_beginning + a.deferrals_cents
             + case when a.snapshot_date = {{ year_end(year) }} then acc.employee_return else 0 end
             as employee_cents
-        {%- for source in employer_sources %},
+        {%- for source in planalign_employer_sources() %},
         acc.{{ source }}_beginning
             + case when coalesce(a.snapshot_date >= a.last_active_date, false)
                 then acc.{{ source }}_contribution else 0 end
@@ -120,12 +88,12 @@ valued as (
             + case when a.snapshot_date = {{ year_end(year) }} then acc.{{ source }}_return else 0 end
             as {{ source }}_cents
         {%- endfor %},
-        {%- for source in employer_sources %}
+        {%- for source in planalign_employer_sources() %}
         case when coalesce(a.snapshot_date >= a.last_active_date, false)
             then acc.{{ source }}_contribution else 0 end {{ "+" if not loop.last }}
         {%- endfor %} as employer_contributions_cents
     from accrued as a
-    inner join accounts_all as acc on acc.employee_id = a.employee_id
+    inner join people as acc on acc.employee_id = a.employee_id
     inner join vesting as v
         on v.years_of_service = greatest(0, {{ age('a.hire_date', 'a.vesting_date') }})
 ),
@@ -133,9 +101,9 @@ valued as (
 totals as (
     select
         v.*,
-        {{ employer_sources | join('_cents + ') }}_cents as employer_cents,
+        {{ planalign_employer_sources() | join('_cents + ') }}_cents as employer_cents,
         v.employee_cents
-            {%- for source in employer_sources %}
+            {%- for source in planalign_employer_sources() %}
             + case
                 when v.closed then v.{{ source }}_cents
                 else {{ rhu('v.' ~ source ~ '_cents * v.vested_units', rs) }}

@@ -6,9 +6,7 @@
     (least(plan_pay_first + plan_pay_step * k, plan_pay_cap) - capped_pay_start); employer money
     credited from the last active day, vesting from the service anniversary. -#}
 {%- set year = planalign_year(var('simulation_year', none)) -%}
-{%- set rng = planalign_rng() -%}
-{%- set rs = rng.rate_scale -%}
-{%- set employer_sources = ['employer_match', 'true_up', 'non_elective'] %}
+{%- set rs = planalign_rng().rate_scale %}
 
 with
 
@@ -16,45 +14,32 @@ vesting as (
     select * from {{ ref('int_vesting_percentages') }}
 ),
 
-workforce as (
-    select * from {{ ref('int_workforce_year_state') }} where simulation_year = {{ year }}
-),
+{{ planalign_year_ctes(year, segments='int_money_segments') }},
 
-money as (
-    select * from {{ ref('int_money_year') }} where simulation_year = {{ year }}
-),
-
-segments as (
-    select * from {{ ref('int_money_segments') }} where simulation_year = {{ year }}
-),
-
-accounts as (
-    select * from {{ ref('int_participant_accounts') }} where simulation_year = {{ year }}
+snapshot_people as (
+    {{ planalign_snapshot_people(year, planalign_employer_sources()) }}
 ),
 
 -- per employee: the vested shares before and on/after the year's service anniversary
 people as (
     select
-        w.employee_key,
-        w.employee_id,
-        m.last_active_date as credited_from,
-        {{ anniversary('w.hire_date', year ~ ' - year(w.hire_date)') }} as vesting_from,
+        p.employee_key,
+        p.employee_id,
+        p.last_active_date as credited_from,
+        {{ anniversary('p.hire_date', year ~ ' - year(p.hire_date)') }} as vesting_from,
         before.vested_units as vest_before_units,
         after.vested_units as vest_after_units,
-        coalesce(a.employee_beginning, 0) as employee_start
-        {%- for source in employer_sources %},
-        coalesce(a.{{ source }}_beginning, 0) as {{ source }}_before,
-        coalesce(a.{{ source }}_beginning, 0) + coalesce(a.{{ source }}_contribution, 0)
-            as {{ source }}_after
+        p.employee_beginning as employee_start
+        {%- for source in planalign_employer_sources() %},
+        p.{{ source }}_beginning as {{ source }}_before,
+        p.{{ source }}_beginning + p.{{ source }}_contribution as {{ source }}_after
         {%- endfor %},
-        m.limit_402g + m.catch_up_limit as deferral_cap
-    from workforce as w
-    inner join money as m on m.employee_key = w.employee_key
-    left join accounts as a on a.employee_id = w.employee_id
+        p.deferral_cap
+    from snapshot_people as p
     inner join vesting as before
-        on before.years_of_service = greatest(0, {{ year }} - year(w.hire_date) - 1)
+        on before.years_of_service = greatest(0, {{ year }} - year(p.hire_date) - 1)
     inner join vesting as after
-        on after.years_of_service = greatest(0, {{ year }} - year(w.hire_date))
+        on after.years_of_service = greatest(0, {{ year }} - year(p.hire_date))
 ),
 
 fridays as (
@@ -96,19 +81,19 @@ select
     cast(p.employee_start as bigint) as employee_start,
     {%- for state in ['before', 'after'] %}
     cast(
-        {%- for source in employer_sources %}
+        {%- for source in planalign_employer_sources() %}
         p.{{ source }}_{{ state }} {{ "+" if not loop.last }}
         {%- endfor %} as bigint) as employer_{{ state }},
     {%- endfor %}
     cast(
-        {%- for source in employer_sources %}
+        {%- for source in planalign_employer_sources() %}
         p.{{ source }}_after - p.{{ source }}_before {{ "+" if not loop.last }}
         {%- endfor %} as bigint) as employer_flows
     {#- vested_employer_<credited><after anniversary>: the four cases of a Friday -#}
     {%- for credited in ['before', 'after'] %}
     {%- for vest in ['before', 'after'] %},
     cast(
-        {%- for source in employer_sources %}
+        {%- for source in planalign_employer_sources() %}
         {{ rhu('p.' ~ source ~ '_' ~ credited ~ ' * p.vest_' ~ vest ~ '_units', rs) }} {{ "+" if not loop.last }}
         {%- endfor %} as bigint)
         as vested_employer_{{ (credited == 'after') | int }}{{ (vest == 'after') | int }}

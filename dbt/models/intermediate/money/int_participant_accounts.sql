@@ -2,8 +2,9 @@
     the employee sources' beginning balance and return, what the employee held in the year
     (beginning balances plus contributions, every source), and each employer source's beginning,
     contribution, return and forfeiture. What the closing and the Friday snapshot rows
-    (int_balance_snapshot_closings, int_balance_snapshot_segments) are computed from. -#}
-{%- set employer_sources = ['employer_match', 'true_up', 'non_elective'] %}
+    (int_balance_snapshot_closings, int_balance_snapshot_segments) are computed from (macro
+    planalign_snapshot_people). -#}
+{%- set employer_sources = planalign_employer_sources() %}
 
 with
 
