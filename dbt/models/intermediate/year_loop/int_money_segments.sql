@@ -13,13 +13,8 @@ limits as (
     select * from {{ ref('int_irs_limits') }} where limit_year = {{ year }}
 ),
 
-workforce as (
-    select * from {{ ref('int_workforce_year_state') }} where simulation_year = {{ year }}
-),
-
-participation as (
-    select * from {{ ref('int_participation_year_state') }} where simulation_year = {{ year }}
-),
+{{ planalign_year_ctes(year, workforce='int_workforce_year_state',
+    participation='int_participation_year_state') }},
 
 events as (
     select *

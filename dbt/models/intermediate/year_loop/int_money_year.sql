@@ -30,13 +30,8 @@ prior_limits as (
     select * from {{ ref('int_irs_limits') }} where limit_year = {{ year - 1 }}
 ),
 
-workforce as (
-    select * from {{ ref('int_workforce_year_state') }} where simulation_year = {{ year }}
-),
-
-segments as (
-    select * from {{ ref('int_money_segments') }} where simulation_year = {{ year }}
-),
+{{ planalign_year_ctes(year, workforce='int_workforce_year_state',
+    segments='int_money_segments') }},
 
 -- earned pay of the look-back year and HCE status entering the year
 previous as (

@@ -22,13 +22,7 @@ vesting as (
     select * from {{ ref('int_vesting_percentages') }}
 ),
 
-workforce as (
-    select * from {{ ref('int_workforce_year_state') }} where simulation_year = {{ year }}
-),
-
-money as (
-    select * from {{ ref('int_money_year') }} where simulation_year = {{ year }}
-),
+{{ planalign_year_ctes(year, workforce='int_workforce_year_state', money='int_money_year') }},
 
 -- every source, in the order of the rules' tables (employee sources are always vested)
 sources as (

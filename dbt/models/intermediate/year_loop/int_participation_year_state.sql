@@ -33,9 +33,7 @@ calendar as (
     from cfg
 ),
 
-workforce as (
-    select * from {{ ref('int_workforce_year_state') }} where simulation_year = {{ year }}
-),
+{{ planalign_year_ctes(year, workforce='int_workforce_year_state') }},
 
 -- Participation entering the year.
 entering as (
