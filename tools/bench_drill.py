@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,6 +333,13 @@ def run_check(clone: Path, base: str, head: str, kind: str, args: argparse.Names
     return Check(kind, done.returncode, seconds, (load_before, os.getloadavg()[0]), rows)
 
 
+def measured_text(info: Mapping[str, Any]) -> str:
+    """A size's calibration: its measured ratio, or that the amount was set without one (a
+    calibration file written by hand, ``--calibration``)."""
+    ratio = info.get("measured_ratio")
+    return "not measured" if ratio is None else f"measured: x{ratio:.3f}"
+
+
 def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, cal: Any) -> str:
     """The drill's report, in Markdown."""
     lines = [
@@ -343,7 +350,7 @@ def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, c
         f" confirmation pass: {'off' if args.no_confirm else 'on'}",
         f"- calibration (quiet 5k x 5 pipeline, wall {cal['base_wall_s']:.3f} s): "
         + ", ".join(
-            f"{size} % = {info['rounds']} bytes a call (measured: x{info['measured_ratio']:.3f})"
+            f"{size} % = {info['rounds']} bytes a call ({measured_text(info)})"
             for size, info in cal["sizes"].items()
         )
         if cal["sizes"]
