@@ -274,13 +274,18 @@ def judge(kind: Kind, before: Measurement | None, after: Measurement | None) -> 
     if better:
         return Verdict.NOISE if p is not None and p >= SCREEN_ALPHA else Verdict.IMPROVEMENT
     counted = kind is Kind.INSTRUCTIONS and abs(math.log(ratio)) >= math.log1p(COUNT_FLOOR)
-    moved = abs(math.log(ratio)) >= math.log1p(REPORT_FLOOR)
-    slower = ratio < 1 if kind is Kind.THROUGHPUT else ratio > 1
+    moved, slower = past_floor(kind, ratio)
     if counted or (moved and p is not None and p < REPORT_ALPHA):
         return Verdict.SLOWER if slower else Verdict.FASTER
     if moved and slower and p is not None and p < SUGGEST_ALPHA:
         return Verdict.SUGGESTED  # :func:`confirm` shows it if fresh samples bear it out
     return Verdict.SAME
+
+
+def past_floor(kind: Kind, ratio: float) -> tuple[bool, bool]:
+    """(moved by at least ``REPORT_FLOOR`` either way, worse) for a ratio of ``kind``."""
+    moved = abs(math.log(ratio)) >= math.log1p(REPORT_FLOOR)
+    return moved, (ratio < 1 if kind is Kind.THROUGHPUT else ratio > 1)
 
 
 def _settle_suggested(row: Row, old: Measurement | None, new: Measurement | None) -> Row:
@@ -290,8 +295,7 @@ def _settle_suggested(row: Row, old: Measurement | None, new: Measurement | None
     p = p_value(old, new) if old is not None and new is not None else None
     if ratio is None or p is None:
         return replace(row, verdict=Verdict.NOISE)
-    slower = ratio < 1 if row.kind is Kind.THROUGHPUT else ratio > 1
-    moved = abs(math.log(ratio)) >= math.log1p(REPORT_FLOOR)
+    moved, slower = past_floor(row.kind, ratio)
     shown = slower and moved and p < REPORT_ALPHA
     verdict = Verdict.SLOWER if shown else Verdict.NOISE
     return replace(row, verdict=verdict, confirmed_ratio=ratio, confirmed_p=p)

@@ -231,12 +231,12 @@ def run(args: argparse.Namespace) -> int:
     candidates = [row.name for row in rows if row.verdict is Verdict.CANDIDATE]
     suggested = [row.name for row in rows if row.verdict is Verdict.SUGGESTED]
     if (candidates or suggested) and not args.no_confirm:
-        for count, what, names in (
-            (len(candidates), "candidate(s)", candidates),
-            (len(suggested), "suggested slowdown(s) within the limit", suggested),
+        for what, names in (
+            ("candidate(s)", candidates),
+            ("suggested slowdown(s) within the limit", suggested),
         ):
             if names:
-                print(f"\nRe-measuring {count} {what}: {', '.join(names)}", flush=True)
+                print(f"\nRe-measuring {len(names)} {what}: {', '.join(names)}", flush=True)
         # a throughput judged by its sampled twin is re-measured through the twin alone
         again = [row.twin or row.name for row in rows if row.name in {*candidates, *suggested}]
         patterns = [exact(name) for name in dict.fromkeys(again)]
