@@ -113,6 +113,14 @@
     {%- endif -%}
 {% endmacro %}
 
+{#- The year a year-loop model that reads its own previous year ({{ this }}) builds:
+    planalign_year, once planalign_require_previous_year has found that year in the table. -#}
+{% macro planalign_loop_year(year=none) %}
+    {%- set chosen = planalign_year(year) -%}
+    {%- do planalign_require_previous_year(chosen) -%}
+    {{ return(chosen) }}
+{% endmacro %}
+
 {#- Guard for a year after the first: it needs the previous year in {{ this }}. -#}
 {% macro planalign_require_previous_year(year) %}
     {%- if execute and not is_incremental() -%}

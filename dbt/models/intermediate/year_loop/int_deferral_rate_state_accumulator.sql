@@ -4,8 +4,7 @@
     the year's new hires, with the enrollment and deferral_escalation events of year N applied
     in event_sequence order. It reads the year's events (int_yearly_events), never
     fct_yearly_events and never the engines' state tables. -#}
-{%- set year = planalign_year(var('simulation_year', none)) -%}
-{{ planalign_require_previous_year(year) }}
+{%- set year = planalign_loop_year(var('simulation_year', none)) -%}
 
 with
 

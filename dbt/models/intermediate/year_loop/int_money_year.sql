@@ -3,10 +3,9 @@
     per segment, true-up, non-elective, 415(c) and its cuts, the days limits were reached, and
     HCE status. Year Y reads its own row of Y - 1 (earned pay and HCE status), or the census pay
     in the first year; amounts come from int_money_segments. -#}
-{%- set year = planalign_year(var('simulation_year', none)) -%}
+{%- set year = planalign_loop_year(var('simulation_year', none)) -%}
 {%- set rng = planalign_rng() -%}
 {%- set rs = rng.rate_scale -%}
-{{ planalign_require_previous_year(year) }}
 
 with
 

@@ -3,10 +3,9 @@
     year's contribution, the return credited on December 31 to employees active then, the
     forfeiture of a leaver's unvested employer money, the ending and the vested balance. -#}
 {{ config(contract={'enforced': true}) }}
-{%- set year = planalign_year(var('simulation_year', none)) -%}
+{%- set year = planalign_loop_year(var('simulation_year', none)) -%}
 {%- set rng = planalign_rng() -%}
 {%- set rs = rng.rate_scale -%}
-{{ planalign_require_previous_year(year) }}
 
 with
 

@@ -3,9 +3,8 @@
     opt-out, voluntary enrolment, deferral escalation) and the state leaving it. Year Y reads
     the rows of Y - 1 that did not terminate ({{ this }}), or the baseline in the first year;
     who is employed, when, and at what pay comes from int_workforce_year_state. -#}
-{%- set year = planalign_year(var('simulation_year', none)) -%}
+{%- set year = planalign_loop_year(var('simulation_year', none)) -%}
 {%- set rng = planalign_rng() -%}
-{{ planalign_require_previous_year(year) }}
 
 with
 

@@ -3,9 +3,8 @@
     the state leaving it (rules, "The simulation year": terminations, hires, new-hire
     terminations, promotions, merit and COLA). Year Y reads the rows of Y - 1 that did not
     terminate ({{ this }}), or the baseline's active rows in the first year. -#}
-{%- set year = planalign_year(var('simulation_year', none)) -%}
+{%- set year = planalign_loop_year(var('simulation_year', none)) -%}
 {%- set rng = planalign_rng() -%}
-{{ planalign_require_previous_year(year) }}
 
 with
 
