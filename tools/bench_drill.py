@@ -6,8 +6,9 @@ commits, on top of ``HEAD``:
 - ``aa``: an empty commit (identical code: any failure is a false alarm);
 - ``slowNN``: ``NN`` % more work in the engine's compute, real CPU work (SHA-256 over a
   buffer inside ``--inject-into``, once per simulated year: native code that releases the GIL,
-  as Polars does), calibrated on this machine so that the 5k x 5 pipeline's wall time grows by
-  ``NN`` %, each amount measured before the checks use it.
+  as Polars does), calibrated on this machine so that the 5k x 5 pipeline's CPU time (the
+  verdict's clock) grows by ``NN`` %, each amount measured before the checks use it (its wall
+  slowdown is measured and reported beside it).
 
 Then it runs ``tools.bench_pr`` ``--checks`` times per commit, the kinds interleaved (aa, slow25,
 slow10, aa, ...) so that a load change hits every kind alike, optionally beside a busy
@@ -22,7 +23,6 @@ benchmarks caught it, and its own run time. Calibrate on a quiet machine.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import shutil
@@ -45,7 +45,8 @@ PIPELINE = "bench_simulation.Pipeline"  # the benchmarks a slowdown must be name
 CALIBRATION_RUNS = 6  # runs per process pair: 3 each
 CALIBRATION_ROUNDS = 5
 CALIBRATION_TRIES = 3  # measurements per size after the probes, at most
-CALIBRATION_TOLERANCE = 0.02  # a size's measured slowdown within 2 points of it
+CALIBRATION_TOLERANCE = 0.02  # a size's measured CPU slowdown within 2 points of it
+CALLS_PER_RUN = 5  # the injected function runs once per simulated year of the 5k x 5 pipeline
 BURN = """
 
 # --- bench_drill: an injected slowdown (real CPU work, not a sleep) ---
@@ -66,8 +67,8 @@ def {function}(*args, **kwargs):  # type: ignore[no-untyped-def]
     return _drill_wrapped(*args, **kwargs)
 """
 
-# One 5k x 5 pipeline run (what Pipeline.time_pipeline times), wall seconds of each run after
-# the first, printed as JSON: the calibration's measurement.
+# One 5k x 5 pipeline run (what Pipeline.time_pipeline times), wall and CPU seconds of each run
+# after the first, printed as JSON: the calibration's measurement.
 MEASURE = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -79,15 +80,16 @@ spec = simulate.RunSpec(years=5, start_year=START_YEAR, seed=SEED,
                         census_path=census_file(5000), weekly_snapshots=False)
 import shutil
 scratch = scratch_dir("planalign-drill-")  # where the benchmark writes; in RAM: removed after
-walls = []
+runs = {"wall": [], "cpu": []}
 try:
     for _ in range(int(sys.argv[2]) + 1):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         simulate.run(spec, scratch / "drill.duckdb", threads=BENCH_THREADS)
-        walls.append(time.perf_counter() - start)
+        runs["wall"].append(time.perf_counter() - wall)
+        runs["cpu"].append(time.process_time() - cpu)
 finally:
     shutil.rmtree(scratch, ignore_errors=True)
-print(json.dumps(walls[1:]))
+print(json.dumps({clock: values[1:] for clock, values in runs.items()}))
 """
 
 
@@ -166,15 +168,15 @@ def prepare_clone() -> Path:
 
 
 def burn_cost() -> float:
-    """Seconds per hashed byte of the injected work, here (best of 5)."""
+    """CPU seconds per hashed byte of the injected work, here (best of 5)."""
     namespace: dict[str, Any] = {}
     exec(BURN.format(rounds=0, function="_f").split("_drill_wrapped")[0], namespace)
     burn, data = namespace["_drill_burn"], bytes(20_000_000)
     best = float("inf")
     for _ in range(5):
-        start = time.perf_counter()
+        start = time.process_time()
         burn(data)
-        best = min(best, (time.perf_counter() - start) / len(data))
+        best = min(best, (time.process_time() - start) / len(data))
     return best
 
 
@@ -196,8 +198,9 @@ def commit_variant(clone: Path, name: str, target: str, rounds: int | None) -> s
     return commit
 
 
-def measure_pipeline(tree: Path, runs: int) -> list[float]:
-    """Wall seconds of ``runs`` 5k x 5 pipeline runs of the code in ``tree``."""
+def measure_pipeline(tree: Path, runs: int) -> dict[str, list[float]]:
+    """Wall and CPU seconds (``wall``, ``cpu``) of ``runs`` 5k x 5 pipeline runs of the code in
+    ``tree``."""
     env = {**os.environ, "PYTHONPATH": str(tree), "PLANALIGN_BENCH_CACHE": str(DRILL_DIR / "cache")}
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, str(tree), str(runs)],
@@ -206,7 +209,8 @@ def measure_pipeline(tree: Path, runs: int) -> list[float]:
     )  # fmt: skip
     if done.returncode != 0:
         raise ToolError(f"measuring the pipeline failed:\n{done.stderr[-2000:]}")
-    return [float(x) for x in json.loads(done.stdout.strip().splitlines()[-1])]
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    return {clock: [float(x) for x in measured[clock]] for clock in ("wall", "cpu")}
 
 
 @contextmanager
@@ -221,75 +225,72 @@ def worktree(clone: Path, commit: str) -> Iterator[Path]:
 
 
 def calibrate(clone: Path, sizes: Sequence[int], target: str) -> dict[str, Any]:
-    """Bytes to hash per call for each size, so that the 5k x 5 pipeline's wall time grows by
-    that many percent here, each amount checked by measuring it.
+    """Bytes to hash per call for each size, so that the 5k x 5 pipeline's **CPU time** grows
+    by that many percent here, each amount checked by measuring it.
 
-    One wall-time run of this pipeline varies by ~10 % even on a quiet machine, so a single
-    ratio is no calibration: each amount is measured against the base in
-    ``CALIBRATION_ROUNDS`` alternations. The slowdown is not proportional to the amount (the
-    injected work in the year's workforce overlaps the money thread of the year before: on
-    27 November 54 MB a call gave x1.129 and 134 MB only x1.191), so a line through the origin
-    overshot, and the "25 %" commit measured x1.20 in the drill's checks. Two probe amounts
-    (about 15 % and 40 % by the hash's own cost) are measured; each size's amount is read off
-    the piecewise-linear curve through them, measured, and corrected up to
-    ``CALIBRATION_TRIES`` times until within ``CALIBRATION_TOLERANCE``; the amount measured
-    closest to the size is kept, with its measured ratio.
+    CPU seconds are the clock a verdict is judged on (``time_pipeline``), and injected CPU work
+    adds to them linearly: amount = size x the base's CPU seconds / (calls x the hash's cost a
+    byte). Wall time is no calibration: the injected work in a year's workforce overlaps the
+    money thread of the year before, so the wall slowdown is neither linear in the amount nor
+    stable (27 November: 94.6 MB a call gave x1.232 wall, 187 MB x1.121, 234 MB x1.547), and the
+    wall calibration script and asv's processes disagreed by a factor of 3 on one amount. Each
+    amount is measured against the base in ``CALIBRATION_ROUNDS`` alternations and corrected in
+    proportion up to ``CALIBRATION_TRIES`` times until its CPU slowdown is within
+    ``CALIBRATION_TOLERANCE``; both measured ratios (CPU and wall) are kept for the report.
     """
     cost = burn_cost()
-    calls = 5  # one per simulated year
     base_commit = git("rev-parse", "main", cwd=clone)
     with worktree(clone, base_commit) as tree:
-        base = statistics.median(measure_pipeline(tree, CALIBRATION_RUNS))
-    probes = [int(share * base / (calls * cost)) for share in (0.15, 0.40)]
-    points, reference = slowdowns(clone, base_commit, probes, target)
-    result: dict[str, Any] = {
-        "base_wall_s": reference, "burn_ns_per_byte": cost * 1e9, "sizes": {},
-        "probes": {str(n): 1 + points[n] for n in probes},
-    }  # fmt: skip
-    for size in sizes:
-        goal = size / 100
-        for _ in range(CALIBRATION_TRIES):
-            amount = amount_for(goal, points)
-            measured, _ = slowdowns(clone, base_commit, [amount], target)
-            points[amount] = measured[amount]
-            print(f"calibration: {size} %: {amount} bytes/call -> x{1 + points[amount]:.3f}")
-            if abs(points[amount] - goal) <= CALIBRATION_TOLERANCE:
-                break
-        best = min(points, key=lambda n: abs(points[n] - goal))
-        result["sizes"][str(size)] = {"rounds": best, "measured_ratio": 1 + points[best]}
-    result["measured"] = {str(n): 1 + points[n] for n in sorted(points)}
-    print(f"calibration: base {reference:.3f} s; sizes {result['sizes']}", flush=True)
+        base_cpu = statistics.median(measure_pipeline(tree, CALIBRATION_RUNS)["cpu"])
+    result: dict[str, Any] = {"burn_ns_per_byte": cost * 1e9, "base_cpu_s": base_cpu, "sizes": {}}
+    amounts = {size: amount_for(size / 100, base_cpu, cost) for size in sizes}
+    pending = dict(amounts)
+    for _ in range(CALIBRATION_TRIES):
+        ratios, base = slowdowns(clone, base_commit, list(pending.values()), target)
+        result.update(base_wall_s=base["wall"], base_cpu_s=base["cpu"])
+        for size, amount in pending.items():
+            cpu, wall = ratios[amount]["cpu"], ratios[amount]["wall"]
+            print(f"calibration: {size} %: {amount} bytes/call -> CPU x{cpu:.3f}, wall x{wall:.3f}")
+            result["sizes"][str(size)] = {
+                "rounds": amount, "measured_ratio": cpu, "measured_wall_ratio": wall,
+            }  # fmt: skip
+        pending = {
+            size: round(amount * (size / 100) / max(ratios[amount]["cpu"] - 1, 1e-3))
+            for size, amount in pending.items()
+            if abs(ratios[amount]["cpu"] - 1 - size / 100) > CALIBRATION_TOLERANCE
+        }
+        if not pending:
+            break
+    print(f"calibration: base CPU {result['base_cpu_s']:.3f} s; {result['sizes']}", flush=True)
     return result
 
 
 def slowdowns(
     clone: Path, base_commit: str, amounts: Sequence[int], target: str
-) -> tuple[dict[int, float], float]:
-    """Each amount's median wall slowdown against the base (the base's median wall second),
+) -> tuple[dict[int, dict[str, float]], dict[str, float]]:
+    """Each amount's median CPU and wall ratio to the base, and the base's median seconds,
     measured in ``CALIBRATION_ROUNDS`` alternations so that a load change hits all alike."""
     commits = {n: commit_variant(clone, f"calibrate{n}", target, n) for n in amounts}
     with ExitStack() as stack:
         trees = {0: stack.enter_context(worktree(clone, base_commit))}
         for amount, commit in commits.items():
             trees[amount] = stack.enter_context(worktree(clone, commit))
-        walls: dict[int, list[float]] = {amount: [] for amount in trees}
+        runs: dict[int, dict[str, list[float]]] = {n: {"cpu": [], "wall": []} for n in trees}
         for _ in range(CALIBRATION_ROUNDS):
             for amount, tree in trees.items():
-                walls[amount] += measure_pipeline(tree, CALIBRATION_RUNS // 2)
-    reference = statistics.median(walls[0])
-    return {n: statistics.median(walls[n]) / reference - 1 for n in amounts}, reference
+                for clock, values in measure_pipeline(tree, CALIBRATION_RUNS // 2).items():
+                    runs[amount][clock] += values
+    base = {clock: statistics.median(values) for clock, values in runs[0].items()}
+    ratios = {
+        n: {clock: statistics.median(runs[n][clock]) / base[clock] for clock in base}
+        for n in amounts
+    }
+    return ratios, base
 
 
-def amount_for(goal: float, points: dict[int, float]) -> int:
-    """The amount for slowdown ``goal`` on the piecewise-linear curve through (0, 0) and the
-    measured ``points``; past the last point, the last segment's slope carries on."""
-    curve = sorted([(0, 0.0), *points.items()])
-    for (a0, s0), (a1, s1) in itertools.pairwise(curve):
-        if s0 < goal <= s1:
-            return int(a0 + (goal - s0) * (a1 - a0) / (s1 - s0))
-    (a0, s0), (a1, s1) = curve[-2], curve[-1]
-    slope = (s1 - s0) / (a1 - a0) if s1 > s0 else max(s1, 1e-3) / a1
-    return int(a1 + (goal - s1) / slope)
+def amount_for(goal: float, base_cpu_s: float, seconds_per_byte: float) -> int:
+    """Bytes to hash per call for ``goal`` more CPU time: one call per simulated year."""
+    return int(goal * base_cpu_s / (CALLS_PER_RUN * seconds_per_byte))
 
 
 @contextmanager
@@ -336,8 +337,10 @@ def run_check(clone: Path, base: str, head: str, kind: str, args: argparse.Names
 def measured_text(info: Mapping[str, Any]) -> str:
     """A size's calibration: its measured ratio, or that the amount was set without one (a
     calibration file written by hand, ``--calibration``)."""
-    ratio = info.get("measured_ratio")
-    return "not measured" if ratio is None else f"measured: x{ratio:.3f}"
+    ratio, wall = info.get("measured_ratio"), info.get("measured_wall_ratio")
+    if ratio is None:
+        return "not measured"
+    return f"measured: CPU x{ratio:.3f}" + ("" if wall is None else f", wall x{wall:.3f}")
 
 
 def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, cal: Any) -> str:
@@ -348,7 +351,8 @@ def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, c
         f"- benchmarks: {', '.join(args.bench) or 'the whole pull-request suite'}"
         f" (ASV_SKIP_SLOW=1); neighbour: {'a busy loop on one core' if args.busy else 'none'};"
         f" confirmation pass: {'off' if args.no_confirm else 'on'}",
-        f"- calibration (quiet 5k x 5 pipeline, wall {cal['base_wall_s']:.3f} s): "
+        f"- calibration (quiet 5k x 5 pipeline, CPU {cal.get('base_cpu_s', float('nan')):.3f} s,"
+        f" wall {cal['base_wall_s']:.3f} s): "
         + ", ".join(
             f"{size} % = {info['rounds']} bytes a call ({measured_text(info)})"
             for size, info in cal["sizes"].items()

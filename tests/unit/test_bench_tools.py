@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,14 +95,42 @@ def test_priority_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     assert expected in asvtool.priority_note()
 
 
-def test_the_calibration_reads_amounts_off_the_measured_curve() -> None:
-    """Sub-linear like the drill's (54 MB -> +12.9 %, 134 MB -> +19.1 %): inside the probes the
-    amount is interpolated, past them the last segment's slope carries on (a line through the
-    origin gave 160 MB for 25 %, which measured about +20 %)."""
-    points = {54: 0.129, 134: 0.191}
-    assert bench_drill.amount_for(0.10, points) == int(0.10 / 0.129 * 54)
-    assert bench_drill.amount_for(0.16, points) == int(54 + (0.16 - 0.129) * 80 / 0.062)
-    assert bench_drill.amount_for(0.25, points) == int(134 + (0.25 - 0.191) * 80 / 0.062)
-    assert bench_drill.amount_for(0.25, points) > 160
-    # a noisy, non-monotonic curve still gives an amount past the largest measured slowdown
-    assert bench_drill.amount_for(0.25, {54: 0.2, 134: 0.15}) > 134
+def test_the_calibration_is_linear_in_cpu_seconds() -> None:
+    """25 % of a 1.2 s pipeline at 0.68 ns a byte, one call per year for 5 years:
+    0.25 x 1.2 / (5 x 0.68e-9) = 0.3 / 3.4e-9 = 88,235,294 bytes a call."""
+    assert bench_drill.amount_for(0.25, 1.2, 0.68e-9) == 88_235_294
+    assert bench_drill.amount_for(0.10, 1.2, 0.68e-9) == 35_294_117
+
+
+def test_a_calibration_off_its_size_is_corrected_in_proportion(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The first 10 % amount measures +5 % CPU (half): it is doubled and measured again; the
+    25 % amount measures +24 % (within 2 points) and is kept as it is."""
+    calls: list[list[int]] = []
+
+    def fake_slowdowns(clone: Path, base: str, amounts: list[int], target: str) -> Any:
+        calls.append(list(amounts))
+        cpu = {first_10: 1.05, first_25: 1.24, 2 * first_10: 1.10}
+        return {n: {"cpu": cpu[n], "wall": 1.0} for n in amounts}, {"cpu": 1.0, "wall": 1.5}
+
+    first_10 = bench_drill.amount_for(0.10, 1.0, 1e-9)
+    first_25 = bench_drill.amount_for(0.25, 1.0, 1e-9)
+
+    @contextmanager
+    def fake_tree(clone: Path, commit: str) -> Iterator[Path]:
+        yield tmp_path
+
+    monkeypatch.setattr(bench_drill, "burn_cost", lambda: 1e-9)
+    monkeypatch.setattr(bench_drill, "git", lambda *args, **kwargs: "base")
+    monkeypatch.setattr(bench_drill, "worktree", fake_tree)
+    monkeypatch.setattr(bench_drill, "measure_pipeline", lambda tree, runs: {"cpu": [1.0]})
+    monkeypatch.setattr(bench_drill, "slowdowns", fake_slowdowns)
+    result = bench_drill.calibrate(tmp_path, [10, 25], "x.py:f")
+    assert calls == [[first_10, first_25], [2 * first_10]]
+    assert result["sizes"]["10"] == {
+        "rounds": 2 * first_10,
+        "measured_ratio": 1.10,
+        "measured_wall_ratio": 1.0,
+    }
+    assert result["sizes"]["25"]["rounds"] == first_25
