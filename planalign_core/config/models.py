@@ -17,7 +17,6 @@ from planalign_core.config.values import (
     Rate,
     SignedRate,
     Years,
-    month_day,
 )
 
 
@@ -35,7 +34,7 @@ def _check_bands(bands: Sequence[Any], bound: str) -> None:
 
 def _ordered(low: str, high: str, message: str = "{low} exceeds {high}") -> Any:
     """An ``after`` model validator: the key ``low`` must not exceed the key ``high``. Each
-    section that bounds a range by two keys (ages, pay, limits) checks it through this one
+    section that bounds a range by two keys (ages, pay, limits, dates) checks it through this one
     comparison; ``message`` may name the values (``{low_value}``, ``{high_value}``)."""
 
     def check(model: _Model) -> _Model:
@@ -109,11 +108,8 @@ class Compensation(_Model):
     promotion_date: MonthDay
     merit_date: MonthDay
 
-    @model_validator(mode="after")
-    def _order(self) -> Compensation:
-        if month_day(self.promotion_date) > month_day(self.merit_date):
-            raise ValueError("promotion_date must not fall after merit_date")
-        return self
+    # "MM-DD" strings order as the dates do
+    _order = _ordered("promotion_date", "merit_date", "{low} must not fall after {high}")
 
 
 class Eligibility(_Model):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from operator import lt
+from operator import eq, lt
 from typing import Literal
 
-from pydantic import model_validator
-
-from planalign_core.events.base import PayloadBase, field_check, field_error
+from planalign_core.events.base import PayloadBase, field_check
 from planalign_core.events.types import (
     ContributionSource,
     EmployerSource,
@@ -40,11 +38,9 @@ class VestingPayload(PayloadBase):
     previous_vested_percentage: Rate
     vested_percentage: Rate
 
-    @model_validator(mode="after")
-    def _changes(self) -> VestingPayload:
-        if self.vested_percentage == self.previous_vested_percentage:
-            raise field_error("payload.vested_percentage", "a vesting event must change it")
-        return self
+    _changes = field_check(
+        "vested_percentage", eq, "previous_vested_percentage", "a vesting event must change it"
+    )
 
 
 class ForfeiturePayload(PayloadBase):
