@@ -37,7 +37,6 @@ from tools.asvtool import (
 from tools.bench_site import finish_site
 
 DEFAULT_COMMITS = 5
-HISTORY_LAUNCH_METHOD = "forkserver"
 PARTIAL = ".asv/partial"  # quick and partial runs: results and a site of their own
 GITHUB_REMOTE = re.compile(r"^(?:https://github\.com/|git@github\.com:)([^/]+/[^/]+?)(?:\.git)?/?$")
 
@@ -107,11 +106,7 @@ def run_history(commits: Sequence[str], args: argparse.Namespace, config: Path |
     hashfile.write_text("\n".join(commits) + "\n")
     # One round: rounds exist to interleave two commits (a pull-request check); a history
     # measures one commit at a time, and a second process per benchmark cost a third of the run.
-    # Each benchmark process is forked from one that imported the suite once per commit: about
-    # 1.5 s of imports saved for each of ~90 processes. Every commit of a history is measured
-    # the same way; a pull-request check keeps a fresh interpreter per process.
     options = ["--machine", machine.name, "--show-stderr", "-a", "rounds=1"]
-    options += ["--launch-method", HISTORY_LAUNCH_METHOD]
     options += [f"--bench={pattern}" for pattern in args.bench]
     options += ["--quick"] if args.quick else []
     return asv("run", f"HASHFILE:{hashfile}", *options, config=config)
