@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
@@ -35,10 +35,24 @@ def field_check(field: str, fails: Callable[[Any, Any], bool], other: str, messa
     return model_validator(mode="after")(check)
 
 
+class DateRule(NamedTuple):
+    """A date of the payload ordered against the envelope's effective date: when
+    ``fails(payload.field, effective_date)``, a :func:`field_error` naming ``payload.field``."""
+
+    field: str
+    fails: Callable[[date, date], bool]
+    message: str
+
+
 class PayloadBase(BaseModel):
-    """Base of the twelve payloads."""
+    """Base of the twelve payloads. The payloads that carry a date ordered against the
+    envelope's (a birth, a hire, a plan entry) state the rule in one line, as ``_date_rule``."""
 
     model_config = FROZEN
+    _date_rule: ClassVar[DateRule | None] = None
 
     def check_dates(self, effective_date: date) -> None:
         """Raise :func:`field_error` if a date of the payload contradicts the effective date."""
+        rule = self._date_rule
+        if rule is not None and rule.fails(getattr(self, rule.field), effective_date):
+            raise field_error(f"payload.{rule.field}", rule.message)

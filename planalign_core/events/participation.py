@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from operator import gt, le
+from operator import gt, le, lt
 from typing import Literal
 
 from pydantic import model_validator
 
-from planalign_core.events.base import PayloadBase, field_check, field_error
+from planalign_core.events.base import DateRule, PayloadBase, field_check, field_error
 from planalign_core.events.types import EligibilityRule, EnrollmentSource, Rate
 
 
@@ -19,9 +19,7 @@ class EligibilityPayload(PayloadBase):
     eligibility_rule: EligibilityRule
     plan_entry_date: date
 
-    def check_dates(self, effective_date: date) -> None:
-        if self.plan_entry_date < effective_date:
-            raise field_error("payload.plan_entry_date", "must not be before the effective date")
+    _date_rule = DateRule("plan_entry_date", lt, "must not be before the effective date")
 
 
 class EnrollmentPayload(PayloadBase):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from operator import le, lt
+from operator import ge, gt, le, lt
 from typing import Any, Literal
 
-from planalign_core.events.base import PayloadBase, field_check, field_error
+from planalign_core.events.base import DateRule, PayloadBase, field_check
 from planalign_core.events.types import JobLevel, Money, Rate, TerminationReason
 
 
@@ -24,9 +24,7 @@ class HirePayload(PayloadBase):
     annual_compensation: Money
     birth_date: date
 
-    def check_dates(self, effective_date: date) -> None:
-        if self.birth_date >= effective_date:
-            raise field_error("payload.birth_date", "must be before the hire (effective) date")
+    _date_rule = DateRule("birth_date", ge, "must be before the hire (effective) date")
 
 
 class TerminationPayload(PayloadBase):
@@ -36,9 +34,7 @@ class TerminationPayload(PayloadBase):
     termination_reason: TerminationReason
     hire_date: date
 
-    def check_dates(self, effective_date: date) -> None:
-        if effective_date < self.hire_date:
-            raise field_error("payload.hire_date", "termination (effective) date is before hire")
+    _date_rule = DateRule("hire_date", gt, "termination (effective) date is before hire")
 
 
 class PromotionPayload(PayloadBase):
