@@ -4,6 +4,10 @@
 commit whose results on this machine are missing or incomplete (results accumulate under
 ``.asv/results``), publishes the static site to ``.asv/html`` and prints where it is.
 
+Then every step that asv's regression detection flags at a commit measured in this run is
+measured again on that commit and the one before, in interleaved rounds, and the site published
+again (``tools.bench_steps``): a step that was the machine's load does not stand.
+
 A quick (``--quick``) or partial (``--bench``) run is a smoke test, not history: it is stored
 under ``.asv/partial`` with a site of its own, so it never reaches the published history and
 never stops a later full run from measuring its commits.
@@ -35,6 +39,7 @@ from tools.asvtool import (
     this_machine,
 )
 from tools.bench_site import finish_site
+from tools.bench_steps import flagged_steps, hashfile_text, remeasure_options, report
 
 DEFAULT_COMMITS = 5
 PARTIAL = ".asv/partial"  # quick and partial runs: results and a site of their own
@@ -87,10 +92,12 @@ def complete(conf: Any, machine: str, commit: str, names: set[str]) -> bool:
     return bool(found) and names <= found
 
 
-def run_history(commits: Sequence[str], args: argparse.Namespace, config: Path | None) -> int:
+def run_history(
+    commits: Sequence[str], args: argparse.Namespace, config: Path | None
+) -> tuple[int, list[str]]:
     """Benchmark those of ``commits`` whose results here are missing or incomplete (all of them
     with ``--rerun``, or in a partial run). Returns asv's exit status (2: some benchmark failed,
-    which the history records)."""
+    which the history records) and the commits measured."""
     machine = this_machine(args.machine)
     pin_machine(machine)
     print(priority_note(), flush=True)
@@ -100,7 +107,7 @@ def run_history(commits: Sequence[str], args: argparse.Namespace, config: Path |
         commits = [c for c in commits if not complete(conf, machine.name, c, names)]
         if not commits:
             print("Every commit already has complete results on this machine.", flush=True)
-            return 0
+            return 0, []
     hashfile = repo_path(".asv") / "history-commits.txt"
     hashfile.parent.mkdir(parents=True, exist_ok=True)
     hashfile.write_text("\n".join(commits) + "\n")
@@ -109,7 +116,30 @@ def run_history(commits: Sequence[str], args: argparse.Namespace, config: Path |
     options = ["--machine", machine.name, "--show-stderr", "-a", "rounds=1"]
     options += [f"--bench={pattern}" for pattern in args.bench]
     options += ["--quick"] if args.quick else []
-    return asv("run", f"HASHFILE:{hashfile}", *options, config=config)
+    return asv("run", f"HASHFILE:{hashfile}", *options, config=config), list(commits)
+
+
+def publish(html_dir: Path, config: Path | None) -> None:
+    asv("publish", check=True, config=config)
+    finish_site(html_dir, commit_url())
+
+
+def check_steps(html_dir: Path, measured: Sequence[str], machine: str) -> None:
+    """Measure again every step asv flags at a commit of this run, then publish again
+    (``tools.bench_steps``)."""
+    steps = flagged_steps(html_dir, measured, first_parent)
+    for name, commits in steps.items():
+        hashfile = repo_path(".asv") / "step-commits.txt"
+        hashfile.write_text(hashfile_text(commits))
+        asv("run", f"HASHFILE:{hashfile}", *remeasure_options(name, machine))
+    if steps:
+        publish(html_dir, None)
+    remaining = flagged_steps(html_dir, measured, first_parent) if steps else {}
+    print(report(steps, remaining), flush=True)
+
+
+def first_parent(commit: str) -> str:
+    return git("rev-parse", f"{commit}^")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -148,15 +178,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     html_dir = repo_path(load_config(config).html_dir)
     try:
         commits = last_commits(branch, args.commits)
-        status = run_history(commits, args, config)
+        status, measured = run_history(commits, args, config)
         if status not in (0, 2):
             raise ToolError(f"asv run failed (status {status}); see its output above")
         note = " (some benchmarks failed: see the log above)" if status == 2 else ""
         print(f"\nMeasured {len(commits)} commit(s) of {branch}{note}.", flush=True)
         if args.no_publish:
             return 0
-        asv("publish", check=True, config=config)
-        finish_site(html_dir, commit_url())
+        publish(html_dir, config)
+        if config is None and measured:  # a quick or partial run is a smoke test, not history
+            check_steps(html_dir, measured, this_machine(args.machine).name)
     except ToolError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

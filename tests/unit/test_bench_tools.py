@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tools import asvtool, bench_drill, bench_history
+from tools import asvtool, bench_drill, bench_history, bench_steps
 
 
 def test_cpu_slug_is_short_and_file_safe() -> None:
@@ -134,3 +134,39 @@ def test_a_calibration_off_its_size_is_corrected_in_proportion(
         "measured_wall_ratio": 1.0,
     }
     assert result["sizes"]["25"]["rounds"] == first_25
+
+
+def site(tmp_path: Path, regressions: list[Any], revisions: dict[int, str]) -> Path:
+    """The two files of a published site the step check reads."""
+    (tmp_path / "regressions.json").write_text(json.dumps({"regressions": regressions}))
+    to_hash = {str(revision): commit for revision, commit in revisions.items()}
+    (tmp_path / "index.json").write_text(json.dumps({"revision_to_hash": to_hash}))
+    return tmp_path
+
+
+def test_a_step_at_a_measured_commit_is_measured_again_with_the_commit_before(
+    tmp_path: Path,
+) -> None:
+    """As asv publish writes them: [name, graph path, params, index, last, best, jumps], a
+    jump (start or None for a one-commit range, end, value before, value after)."""
+    a, b, c, d = ("a" * 40, "b" * 40, "c" * 40, "d" * 40)
+    regressions = [
+        ["x.P.time_p(5000, 5)", "g/x.P.time_p.json", {}, 0, 2.2, 1.4, [[None, 4, 1.4, 2.2]]],
+        ["x.Q.time_q(1)", "g/x.Q.time_q.json", {}, 0, 9.0, 4.0, [[1, 3, 4.0, 9.0]]],
+        ["x.R.time_r", "g/x.R.time_r.json", {}, 0, 2.0, 1.0, [[None, 2, 1.0, 2.0]]],
+    ]
+    html = site(tmp_path, regressions, {1: a, 2: b, 3: c, 4: d})
+    steps = bench_steps.flagged_steps(html, [c, d], parent={d: c, c: b}.__getitem__)
+    # R's step is at b, a commit this run did not measure: it was checked when b was measured
+    assert steps == {"x.P.time_p": [c, d], "x.Q.time_q": [a, c]}
+    options = bench_steps.remeasure_options("x.P.time_p", "vm")
+    assert "--bench=^x\\.P\\.time_p$" in options
+    assert options[-3:] == ["-a", "rounds=2", "--interleave-rounds"]
+
+
+def test_the_step_report_says_which_steps_were_the_load() -> None:
+    before = {"x.P.time_p": ["c" * 40, "d" * 40], "x.Q.time_q": ["a" * 40, "c" * 40]}
+    text = bench_steps.report(before, {"x.Q.time_q": ["a" * 40, "c" * 40]})
+    assert "x.P.time_p at cccccccc, dddddddd: gone (it was the load)" in text
+    assert "x.Q.time_q at aaaaaaaa, cccccccc: still a step" in text
+    assert "no step" in bench_steps.report({}, {})
