@@ -39,7 +39,13 @@ from tools.asvtool import (
     this_machine,
 )
 from tools.bench_site import finish_site
-from tools.bench_steps import flagged_steps, hashfile_text, remeasure_options, report
+from tools.bench_steps import (
+    by_commits,
+    flagged_steps,
+    hashfile_text,
+    remeasure_options,
+    report,
+)
 
 DEFAULT_COMMITS = 5
 PARTIAL = ".asv/partial"  # quick and partial runs: results and a site of their own
@@ -128,10 +134,10 @@ def check_steps(html_dir: Path, measured: Sequence[str], machine: str) -> None:
     """Measure again every step asv flags at a commit of this run, then publish again
     (``tools.bench_steps``)."""
     steps = flagged_steps(html_dir, measured, first_parent)
-    for name, commits in steps.items():
+    for commits, names in by_commits(steps).items():
         hashfile = repo_path(".asv") / "step-commits.txt"
         hashfile.write_text(hashfile_text(commits))
-        asv("run", f"HASHFILE:{hashfile}", *remeasure_options(name, machine))
+        asv("run", f"HASHFILE:{hashfile}", *remeasure_options(names, machine))
     if steps:
         publish(html_dir, None)
     remaining = flagged_steps(html_dir, measured, first_parent) if steps else {}

@@ -49,11 +49,21 @@ def flagged_steps(
     }
 
 
-def remeasure_options(name: str, machine: str) -> list[str]:
-    """``asv run`` options that measure one benchmark (every parameter) again, interleaved."""
+def by_commits(steps: dict[str, list[str]]) -> dict[tuple[str, ...], list[str]]:
+    """The flagged benchmarks grouped by the commits they need: one asv run per group, so a
+    commit's wheel is installed once a round, not once per benchmark."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for name, commits in steps.items():
+        groups.setdefault(tuple(commits), []).append(name)
+    return groups
+
+
+def remeasure_options(names: Sequence[str], machine: str) -> list[str]:
+    """``asv run`` options that measure these benchmarks (every parameter) again, interleaved.
+    asv matches a parameterized benchmark's regex against ``name(params)``."""
     return [
-        f"--bench=^{re.escape(name)}$", "--machine", machine, "--show-stderr",
-        "-a", f"rounds={STEP_ROUNDS}", "--interleave-rounds",
+        *(f"--bench=^{re.escape(name)}(\\(.*\\))?$" for name in names),
+        "--machine", machine, "--show-stderr", "-a", f"rounds={STEP_ROUNDS}", "--interleave-rounds",
     ]  # fmt: skip
 
 

@@ -231,6 +231,16 @@ def test_history_shows_the_injected_slowdown(clone: Clone) -> None:
     assert after > 1.5 * before, (before, after)  # 3x injected; one quick sample per commit
 
 
+def test_a_real_step_is_measured_again_and_stands(clone: Clone) -> None:
+    """The step check (tools/bench_steps.py) re-measures the slowdown's step on the commit
+    before it and on it, interleaved, and the step stays on the Regressions page."""
+    out = clone.history.stdout + clone.history.stderr
+    slow, noop = clone.commits["slow"][:8], clone.commits["noop"][:8]
+    assert f"{PROBE} at {noop}, {slow}: still a step" in out, out[-4000:]
+    regressions = json.loads((clone.html / "regressions.json").read_text())["regressions"]
+    assert any(entry[0].startswith(PROBE) for entry in regressions)
+
+
 def pr_check(
     clone: Clone, base: str, head: str, markdown: Path
 ) -> subprocess.CompletedProcess[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,8 +160,15 @@ def test_a_step_at_a_measured_commit_is_measured_again_with_the_commit_before(
     steps = bench_steps.flagged_steps(html, [c, d], parent={d: c, c: b}.__getitem__)
     # R's step is at b, a commit this run did not measure: it was checked when b was measured
     assert steps == {"x.P.time_p": [c, d], "x.Q.time_q": [a, c]}
-    options = bench_steps.remeasure_options("x.P.time_p", "vm")
-    assert "--bench=^x\\.P\\.time_p$" in options
+    # one asv run per set of commits; the regex selects every parameter, and nothing else
+    assert bench_steps.by_commits({**steps, "x.S.time_s": [c, d]}) == {
+        (c, d): ["x.P.time_p", "x.S.time_s"],
+        (a, c): ["x.Q.time_q"],
+    }
+    options = bench_steps.remeasure_options(["x.P.time_p"], "vm")
+    pattern = options[0].removeprefix("--bench=")
+    assert re.search(pattern, "x.P.time_p(5000, 5)") and re.search(pattern, "x.P.time_p")
+    assert not re.search(pattern, "x.P.time_p_wall(5000, 5)")
     assert options[-3:] == ["-a", "rounds=2", "--interleave-rounds"]
 
 
