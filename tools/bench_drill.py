@@ -236,7 +236,9 @@ def calibrate(clone: Path, sizes: Sequence[int], target: str) -> dict[str, Any]:
     wall calibration script and asv's processes disagreed by a factor of 3 on one amount. Each
     amount is measured against the base in ``CALIBRATION_ROUNDS`` alternations and corrected in
     proportion up to ``CALIBRATION_TRIES`` times until its CPU slowdown is within
-    ``CALIBRATION_TOLERANCE``; both measured ratios (CPU and wall) are kept for the report.
+    ``CALIBRATION_TOLERANCE``; the amount measured closest to the size is kept, with both its
+    measured ratios (CPU and wall). On these VMs the CPU time of the same work drifts too
+    (27 November: 156 MB a call x1.273, then 143 MB x1.170), hence the correction loop.
     """
     cost = burn_cost()
     base_commit = git("rev-parse", "main", cwd=clone)
@@ -251,9 +253,13 @@ def calibrate(clone: Path, sizes: Sequence[int], target: str) -> dict[str, Any]:
         for size, amount in pending.items():
             cpu, wall = ratios[amount]["cpu"], ratios[amount]["wall"]
             print(f"calibration: {size} %: {amount} bytes/call -> CPU x{cpu:.3f}, wall x{wall:.3f}")
-            result["sizes"][str(size)] = {
-                "rounds": amount, "measured_ratio": cpu, "measured_wall_ratio": wall,
-            }  # fmt: skip
+            kept = result["sizes"].get(str(size))
+            if kept is None or abs(cpu - 1 - size / 100) < abs(
+                kept["measured_ratio"] - 1 - size / 100
+            ):
+                result["sizes"][str(size)] = {
+                    "rounds": amount, "measured_ratio": cpu, "measured_wall_ratio": wall,
+                }  # fmt: skip
         pending = {
             size: round(amount * (size / 100) / max(ratios[amount]["cpu"] - 1, 1e-3))
             for size, amount in pending.items()

@@ -137,6 +137,37 @@ def test_a_calibration_off_its_size_is_corrected_in_proportion(
     assert result["sizes"]["25"]["rounds"] == first_25
 
 
+def test_the_amount_measured_closest_to_its_size_is_kept(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """25 %: the first amount measures +20 %, every correction +40 % (the machine drifted):
+    after 3 tries the first amount, 5 points off, is kept rather than the last, 15 off."""
+    first = bench_drill.amount_for(0.25, 1.0, 1e-9)
+    tried: list[int] = []
+
+    def fake_slowdowns(clone: Path, base: str, amounts: list[int], target: str) -> Any:
+        tried.extend(amounts)
+        ratios = {n: {"cpu": 1.20 if n == first else 1.40, "wall": 1.0} for n in amounts}
+        return ratios, {"cpu": 1.0, "wall": 1.5}
+
+    @contextmanager
+    def fake_tree(clone: Path, commit: str) -> Iterator[Path]:
+        yield tmp_path
+
+    monkeypatch.setattr(bench_drill, "burn_cost", lambda: 1e-9)
+    monkeypatch.setattr(bench_drill, "git", lambda *args, **kwargs: "base")
+    monkeypatch.setattr(bench_drill, "worktree", fake_tree)
+    monkeypatch.setattr(bench_drill, "measure_pipeline", lambda tree, runs: {"cpu": [1.0]})
+    monkeypatch.setattr(bench_drill, "slowdowns", fake_slowdowns)
+    result = bench_drill.calibrate(tmp_path, [25], "x.py:f")
+    assert len(tried) == bench_drill.CALIBRATION_TRIES and tried[0] == first
+    assert result["sizes"]["25"] == {
+        "rounds": first,
+        "measured_ratio": 1.20,
+        "measured_wall_ratio": 1.0,
+    }
+
+
 def site(tmp_path: Path, regressions: list[Any], revisions: dict[int, str]) -> Path:
     """The two files of a published site the step check reads."""
     (tmp_path / "regressions.json").write_text(json.dumps({"regressions": regressions}))
