@@ -42,7 +42,6 @@ from tools.bench_site import finish_site
 from tools.bench_steps import (
     by_commits,
     flagged_steps,
-    hashfile_text,
     remeasure_options,
     report,
 )
@@ -114,15 +113,21 @@ def run_history(
         if not commits:
             print("Every commit already has complete results on this machine.", flush=True)
             return 0, []
-    hashfile = repo_path(".asv") / "history-commits.txt"
-    hashfile.parent.mkdir(parents=True, exist_ok=True)
-    hashfile.write_text("\n".join(commits) + "\n")
+    hashfile = write_hashfile("history-commits.txt", commits)
     # One round: rounds exist to interleave two commits (a pull-request check); a history
     # measures one commit at a time, and a second process per benchmark cost a third of the run.
     options = ["--machine", machine.name, "--show-stderr", "-a", "rounds=1"]
     options += [f"--bench={pattern}" for pattern in args.bench]
     options += ["--quick"] if args.quick else []
     return asv("run", f"HASHFILE:{hashfile}", *options, config=config), list(commits)
+
+
+def write_hashfile(name: str, commits: Sequence[str]) -> Path:
+    """``.asv/NAME`` listing ``commits``, one a line: what ``asv run HASHFILE:`` reads."""
+    hashfile = repo_path(".asv") / name
+    hashfile.parent.mkdir(parents=True, exist_ok=True)
+    hashfile.write_text("".join(f"{commit}\n" for commit in commits))
+    return hashfile
 
 
 def publish(html_dir: Path, config: Path | None) -> None:
@@ -135,8 +140,7 @@ def check_steps(html_dir: Path, measured: Sequence[str], machine: str) -> None:
     (``tools.bench_steps``)."""
     steps = flagged_steps(html_dir, measured, first_parent)
     for commits, names in by_commits(steps).items():
-        hashfile = repo_path(".asv") / "step-commits.txt"
-        hashfile.write_text(hashfile_text(commits))
+        hashfile = write_hashfile("step-commits.txt", commits)
         asv("run", f"HASHFILE:{hashfile}", *remeasure_options(names, machine))
     if steps:
         publish(html_dir, None)

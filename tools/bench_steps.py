@@ -76,7 +76,3 @@ def report(before: dict[str, list[str]], after: dict[str, list[str]]) -> str:
         verdict = "still a step" if name in after else "gone (it was the load)"
         lines.append(f"  {name} at {', '.join(c[:8] for c in commits)}: {verdict}")
     return "\n".join(lines)
-
-
-def hashfile_text(commits: Sequence[str]) -> str:
-    return "\n".join(commits) + "\n"

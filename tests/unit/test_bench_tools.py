@@ -103,6 +103,21 @@ def test_the_calibration_is_linear_in_cpu_seconds() -> None:
     assert bench_drill.amount_for(0.10, 1.2, 0.68e-9) == 35_294_117
 
 
+def fake_calibration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, slowdowns: Any) -> None:
+    """``calibrate`` without a clone: the hash costs 1 ns a byte, the base 1 CPU second, and
+    ``slowdowns`` stands in for measuring the amounts."""
+
+    @contextmanager
+    def fake_tree(clone: Path, commit: str) -> Iterator[Path]:
+        yield tmp_path
+
+    monkeypatch.setattr(bench_drill, "burn_cost", lambda: 1e-9)
+    monkeypatch.setattr(bench_drill, "git", lambda *args, **kwargs: "base")
+    monkeypatch.setattr(bench_drill, "worktree", fake_tree)
+    monkeypatch.setattr(bench_drill, "measure_pipeline", lambda tree, runs: {"cpu": [1.0]})
+    monkeypatch.setattr(bench_drill, "slowdowns", slowdowns)
+
+
 def test_a_calibration_off_its_size_is_corrected_in_proportion(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -118,15 +133,7 @@ def test_a_calibration_off_its_size_is_corrected_in_proportion(
     first_10 = bench_drill.amount_for(0.10, 1.0, 1e-9)
     first_25 = bench_drill.amount_for(0.25, 1.0, 1e-9)
 
-    @contextmanager
-    def fake_tree(clone: Path, commit: str) -> Iterator[Path]:
-        yield tmp_path
-
-    monkeypatch.setattr(bench_drill, "burn_cost", lambda: 1e-9)
-    monkeypatch.setattr(bench_drill, "git", lambda *args, **kwargs: "base")
-    monkeypatch.setattr(bench_drill, "worktree", fake_tree)
-    monkeypatch.setattr(bench_drill, "measure_pipeline", lambda tree, runs: {"cpu": [1.0]})
-    monkeypatch.setattr(bench_drill, "slowdowns", fake_slowdowns)
+    fake_calibration(monkeypatch, tmp_path, fake_slowdowns)
     result = bench_drill.calibrate(tmp_path, [10, 25], "x.py:f")
     assert calls == [[first_10, first_25], [2 * first_10]]
     assert result["sizes"]["10"] == {
@@ -150,15 +157,7 @@ def test_the_amount_measured_closest_to_its_size_is_kept(
         ratios = {n: {"cpu": 1.20 if n == first else 1.40, "wall": 1.0} for n in amounts}
         return ratios, {"cpu": 1.0, "wall": 1.5}
 
-    @contextmanager
-    def fake_tree(clone: Path, commit: str) -> Iterator[Path]:
-        yield tmp_path
-
-    monkeypatch.setattr(bench_drill, "burn_cost", lambda: 1e-9)
-    monkeypatch.setattr(bench_drill, "git", lambda *args, **kwargs: "base")
-    monkeypatch.setattr(bench_drill, "worktree", fake_tree)
-    monkeypatch.setattr(bench_drill, "measure_pipeline", lambda tree, runs: {"cpu": [1.0]})
-    monkeypatch.setattr(bench_drill, "slowdowns", fake_slowdowns)
+    fake_calibration(monkeypatch, tmp_path, fake_slowdowns)
     result = bench_drill.calibrate(tmp_path, [25], "x.py:f")
     assert len(tried) == bench_drill.CALIBRATION_TRIES and tried[0] == first
     assert result["sizes"]["25"] == {
