@@ -12,7 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from time import perf_counter
-from typing import Any
+from typing import Any, ParamSpec
 
 import polars as pl
 
@@ -23,6 +23,8 @@ from planalign_core.engines.polars_engine.baseline import baseline, baseline_tab
 from planalign_core.engines.polars_engine.money import initial_state as initial_money_state
 from planalign_core.engines.polars_engine.money.weekly import expand_tables, weekly_tables
 from planalign_core.engines.polars_engine.year import YearResult, with_money, workforce_year
+
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,23 @@ class EngineRun:
     years: Iterator[EngineYear]
 
 
-def run(
+def run_years(
     census: pl.DataFrame,
     config: Config,
     keys: RunKeys,
     *,
     weekly: bool = True,
     overlap: bool = True,
-) -> RunOutput:
-    """The run as the engine contract has it (what ``simulate`` stores)."""
-    engine = run_years(census, config, keys, weekly=weekly, overlap=overlap)
-    return RunOutput(engine.baseline, (_output(year) for year in engine.years))
+) -> EngineRun:
+    """The baseline now, and a lazy iterator over the simulated years (with the weekly balance
+    snapshots unless ``weekly`` is false). ``overlap=False`` keeps the run on one thread: a
+    sweep runs one run per core, where the second thread only competes with another run."""
+    frame = baseline(census, config, keys.start_year)
+    table = baseline_table(frame, keys)
+    state = initial_state(frame, keys)
+    money = initial_money_state(state, keys.start_year)
+    years = _years(state, table, config, keys, money=money, weekly=weekly, overlap=overlap)
+    return EngineRun(table, years)
 
 
 def _output(year: EngineYear) -> YearOutput:
@@ -88,23 +96,19 @@ def _output(year: EngineYear) -> YearOutput:
     )
 
 
-def run_years(
-    census: pl.DataFrame,
-    config: Config,
-    keys: RunKeys,
-    *,
-    weekly: bool = True,
-    overlap: bool = True,
-) -> EngineRun:
-    """The baseline now, and a lazy iterator over the simulated years (with the weekly balance
-    snapshots unless ``weekly`` is false). ``overlap=False`` keeps the run on one thread: a
-    sweep runs one run per core, where the second thread only competes with another run."""
-    frame = baseline(census, config, keys.start_year)
-    table = baseline_table(frame, keys)
-    state = initial_state(frame, keys)
-    money = initial_money_state(state, keys.start_year)
-    years = _years(state, table, config, keys, money=money, weekly=weekly, overlap=overlap)
-    return EngineRun(table, years)
+def _as_contract(native: Callable[P, EngineRun]) -> Callable[P, RunOutput]:
+    """``native`` with its run handed over as the engine contract has it: the same parameters
+    (names, types, defaults: stated once, on ``native``), each year as a :class:`YearOutput`."""
+
+    def contract_run(*args: P.args, **kwargs: P.kwargs) -> RunOutput:
+        engine = native(*args, **kwargs)
+        return RunOutput(engine.baseline, (_output(year) for year in engine.years))
+
+    return contract_run
+
+
+# The run as the engine contract has it (what ``simulate`` stores), with ``run_years``'s parameters.
+run = _as_contract(run_years)
 
 
 def _years(
