@@ -27,7 +27,6 @@ from .common import SEED, cache_dir, census, per_process, require, slow_skipped,
 START_YEAR = 2025
 YEARS = 5
 SMALL, LARGE = 5_000, 100_000
-DBT_SIZES = (5_000,)
 WARM_UP_EMPLOYEES = 1_000  # dbt's warm-up run: its parse is the same at any census size
 CLI = "import sys; from planalign_core.cli import main; sys.exit(main(sys.argv[1:]))"
 
