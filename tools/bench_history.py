@@ -44,6 +44,7 @@ from tools.bench_steps import (
     flagged_steps,
     remeasure_options,
     report,
+    step_passes,
 )
 
 DEFAULT_COMMITS = 5
@@ -136,16 +137,20 @@ def publish(html_dir: Path, config: Path | None) -> None:
 
 
 def check_steps(html_dir: Path, measured: Sequence[str], machine: str) -> None:
-    """Measure again every step asv flags at a commit of this run, then publish again
-    (``tools.bench_steps``)."""
-    steps = flagged_steps(html_dir, measured, first_parent)
-    for commits, names in by_commits(steps).items():
-        hashfile = write_hashfile("step-commits.txt", commits)
-        asv("run", f"HASHFILE:{hashfile}", *remeasure_options(names, machine))
-    if steps:
+    """Measure again every step asv flags at a commit of this run, then publish again; a step
+    that stands is measured again, fresh, in more rounds (``tools.bench_steps``)."""
+    first = steps = flagged_steps(html_dir, measured, first_parent)
+    passes = 0
+    for rounds in step_passes():
+        if not steps:
+            break
+        for commits, names in by_commits(steps).items():
+            hashfile = write_hashfile("step-commits.txt", commits)
+            asv("run", f"HASHFILE:{hashfile}", *remeasure_options(names, machine, rounds))
         publish(html_dir, None)
-    remaining = flagged_steps(html_dir, measured, first_parent) if steps else {}
-    print(report(steps, remaining), flush=True)
+        passes += 1
+        steps = flagged_steps(html_dir, measured, first_parent)
+    print(report(first, steps, passes), flush=True)
 
 
 def first_parent(commit: str) -> str:

@@ -195,11 +195,36 @@ def test_a_step_at_a_measured_commit_is_measured_again_with_the_commit_before(
         (c, d): ["x.P.time_p", "x.S.time_s"],
         (a, c): ["x.Q.time_q"],
     }
-    options = bench_steps.remeasure_options(["x.P.time_p"], "vm")
+    options = bench_steps.remeasure_options(["x.P.time_p"], "vm", 2)
     pattern = options[0].removeprefix("--bench=")
     assert re.search(pattern, "x.P.time_p(5000, 5)") and re.search(pattern, "x.P.time_p")
     assert not re.search(pattern, "x.P.time_p_wall(5000, 5)")
     assert options[-3:] == ["-a", "rounds=2", "--interleave-rounds"]
+
+
+def test_a_step_that_stands_is_measured_again_fresh_in_more_rounds(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A load step gone after the first pass costs one pass; a step that stands gets a second,
+    fresh pass in twice the rounds (no --append-samples: the slow samples that made the step
+    must not stay in the pool); the passes stop there."""
+    c, d = "c" * 40, "d" * 40
+    flagged = iter([{"x.P.time_p": [c, d], "x.Q.time_q": [c, d]}, {"x.Q.time_q": [c, d]}, {}])
+    runs: list[tuple[str, ...]] = []
+    monkeypatch.setattr(bench_history, "flagged_steps", lambda *_: next(flagged))
+    monkeypatch.setattr(bench_history, "asv", lambda *args, **_: runs.append(args))
+    monkeypatch.setattr(bench_history, "publish", lambda *_: None)
+    monkeypatch.delenv("BENCH_STEP_PASSES", raising=False)
+    bench_history.check_steps(Path("html"), [c, d], "vm")
+    assert [("rounds=2" in r, "rounds=4" in r) for r in runs] == [(True, False), (False, True)]
+    assert any("time_p" in arg for arg in runs[0]) and not any("time_p" in a for a in runs[1])
+    assert not any("--append-samples" in r for r in runs)
+    out = capsys.readouterr().out
+    assert "measured again (2 pass(es))" in out
+    assert "x.P.time_p at cccccccc, dddddddd: gone (it was the load)" in out
+    assert "x.Q.time_q at cccccccc, dddddddd: gone (it was the load)" in out
+    monkeypatch.setenv("BENCH_STEP_PASSES", "1")
+    assert bench_steps.step_passes() == (2,)
 
 
 def test_the_step_report_says_which_steps_were_the_load() -> None:
