@@ -50,13 +50,6 @@
     {{ mix32('xor(' ~ h ~ ', ' ~ u64(w) ~ ' & ' ~ u64(rng.mask32) ~ ')', rng) }}
 {%- endmacro %}
 
-{#- The run's prefix hash folded with an employee key's two words (lo, hi): the words every
-    draw and event id of the employee share. -#}
-{% macro key_hash(run_hash, employee_key, rng) -%}
-    {%- set key = u64(employee_key) -%}
-    {{ hash_word(hash_word(run_hash, key, rng), key ~ ' >> 32', rng) }}
-{%- endmacro %}
-
 {#- draw(seed, scenario_key, employee_key, year, stream) from the employee-year hash. -#}
 {% macro draw(year_hash, stream, rng) -%}
     {{ hash_word(year_hash, stream, rng) }}
@@ -85,18 +78,27 @@
 {%- endmacro %}
 
 {#- `relation`'s employees with the hashes their draws and event ids start from: key_hash and
-    id_hash fold the run's two heads with employee_key, year_hash folds key_hash with the year.
-    A subquery for a from clause, each hash in its own query layer (mix32 above). -#}
+    id_hash fold the run's two heads with employee_key's two words (lo, then hi), year_hash
+    folds key_hash with the year. A subquery for a from clause, each fold in its own query layer
+    (mix32 above): nested in one expression, the two folds of a key made 64 copies of it, and
+    DuckDB spent 0.27 s planning int_workforce_year_state for 0.02 s of execution at 5k. -#}
 {% macro planalign_hashed(relation, year, rng) -%}
+    {%- set key = u64('employee.employee_key') -%}
     (
         select keyed.*, {{ hash_word('keyed.key_hash', year, rng) }} as year_hash
         from (
             select
-                employee.*,
-                {{ key_hash('run.run_hash', 'employee.employee_key', rng) }} as key_hash,
-                {{ key_hash('run.id_run_hash', 'employee.employee_key', rng) }} as id_hash
-            from {{ relation }} as employee
-            cross join {{ ref('int_run') }} as run
+                employee.* exclude (key_lo_hash, id_lo_hash),
+                {{ hash_word('employee.key_lo_hash', key ~ ' >> 32', rng) }} as key_hash,
+                {{ hash_word('employee.id_lo_hash', key ~ ' >> 32', rng) }} as id_hash
+            from (
+                select
+                    employee.*,
+                    {{ hash_word('run.run_hash', key, rng) }} as key_lo_hash,
+                    {{ hash_word('run.id_run_hash', key, rng) }} as id_lo_hash
+                from {{ relation }} as employee
+                cross join {{ ref('int_run') }} as run
+            ) as employee
         ) as keyed
     )
 {%- endmacro %}
