@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from .common import CPU_TIMER, RunReader, per_process, require
+from .common import CPU_TIMER, RunReader, per_process, require, skip_slow
 from .runs import (
     SMALL,
     YEARS,
@@ -111,6 +111,12 @@ class DbtTimeSplit(RunReader):
     setup_cache = engine_runs
 
     def setup(self, runs: dict[str, Any], employees: int, years: int) -> None:
+        # History only, like the slow parameters: a diagnostic split of one run's wall clock,
+        # one value a commit, that failed checks on identical code (dbt overhead 1.28x in the
+        # issue's A/A check; start-up + parse 1.58x, re-measured 1.16x, on 27 November for a
+        # commit measured alternated at 3.5-4.3 s against 3.6-5.1 s before). A pull request
+        # judges the dbt engine on EngineCli's whole run.
+        skip_slow(True)
         require("planalign_core.engines.dbt_driver", "timing_summary")
         run = runs.get(run_name("dbt", employees), {})
         if not run.get("timings"):
