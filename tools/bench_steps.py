@@ -92,5 +92,7 @@ def report(before: dict[str, list[str]], after: dict[str, list[str]], passes: in
     ]
     for name, commits in before.items():
         verdict = "still a step" if name in after else "gone (it was the load)"
+        if name in after and after[name] != commits:  # the re-measure moved it
+            verdict += f", now at {', '.join(c[:8] for c in after[name])}"
         lines.append(f"  {name} at {', '.join(c[:8] for c in commits)}: {verdict}")
     return "\n".join(lines)

@@ -233,3 +233,5 @@ def test_the_step_report_says_which_steps_were_the_load() -> None:
     assert "x.P.time_p at cccccccc, dddddddd: gone (it was the load)" in text
     assert "x.Q.time_q at aaaaaaaa, cccccccc: still a step" in text
     assert "no step" in bench_steps.report({}, {})
+    moved = bench_steps.report(before, {"x.P.time_p": ["b" * 40, "c" * 40]})
+    assert "x.P.time_p at cccccccc, dddddddd: still a step, now at bbbbbbbb, cccccccc" in moved
