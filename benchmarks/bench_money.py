@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from . import BENCH_THREADS
-from .common import CPU_TIMER, SlowCall, per_process, require, skip_slow
+from .common import CPU_TIMER, WarmCall, per_process, require, skip_slow
 from .runs import LARGE, SMALL, START_YEAR, engine_years, polars_runs, run_name
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
@@ -87,7 +87,7 @@ class _FiveYearsOfMoney:
         self.money = [year.result.money for year in done]
 
 
-class WeeklySnapshots(SlowCall, _FiveYearsOfMoney):
+class WeeklySnapshots(WarmCall, _FiveYearsOfMoney):
     """``fct_participant_balance_snapshots`` on their own: every year of a 5-year run (the
     money stages done in set-up), in memory. At 10k: the five years' engine set-up at 100k
     cost a minute a commit, and the weekly snapshots' share of a 100k x 5 run is the

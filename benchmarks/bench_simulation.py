@@ -31,7 +31,7 @@ from .common import (
     WALL_TIMER,
     Interleaved,
     RunReader,
-    SlowCall,
+    WarmCall,
     require,
     scratch_dir,
     skip_slow,
@@ -84,7 +84,7 @@ class _Pipeline:
         return self.run(self.spec, self.db, threads=BENCH_THREADS)
 
 
-class Simulate(SlowCall, _Pipeline):
+class Simulate(WarmCall, _Pipeline):
     """The default run (weekly balance snapshots stored), in-process: census file -> events,
     snapshots, accumulator, money, metadata in DuckDB. On the CPU clock, with its wall-clock
     twin (lost overlap of the writer and the money thread shows only there)."""
@@ -116,7 +116,7 @@ class SimulateMemory(_Pipeline):
         self.simulate()
 
 
-class Pipeline(SlowCall, _Pipeline):
+class Pipeline(WarmCall, _Pipeline):
     """The goals' pipeline (issue "the money"): census file -> events, snapshots, accumulator,
     contributions, balances, metadata in DuckDB, without the weekly balance snapshots. Goal:
     <= 1 s at 5k x 5 (100k x 5: :class:`LargeRun`)."""

@@ -146,6 +146,19 @@ class SlowCall:
     warmup_time = 0.0
 
 
+class WarmCall(SlowCall):
+    """:class:`SlowCall` with one untimed warm-up call in each process before its samples.
+
+    The first call in a process is the cold one: 5k x 5 pipeline runs measured 1.21 s of CPU
+    first and 1.01 s after, in 8 spawned processes, and 1.33 s against 1.07 s in 8 children of
+    one pre-imported parent (docs/benchmarks.md, "Cold first calls"). Two samples a process
+    with no warm-up made every commit's sample set half cold, half warm, so a median of four
+    fell between the two groups and moved with whichever cold call was fastest: the noise
+    that let a 25 % slowdown through. A warm-up costs one call a process."""
+
+    warmup_time = 1e-3  # asv calls once, finds the time spent, and starts sampling
+
+
 class Interleaved:
     """Timing settings for a sampled benchmark that judges a pull request: two rounds (two
     processes per commit), so that ``asv continuous`` interleaves the commits and a load that

@@ -235,3 +235,35 @@ def test_the_step_report_says_which_steps_were_the_load() -> None:
     assert "no step" in bench_steps.report({}, {})
     moved = bench_steps.report(before, {"x.P.time_p": ["b" * 40, "c" * 40]})
     assert "x.P.time_p at cccccccc, dddddddd: still a step, now at bbbbbbbb, cccccccc" in moved
+
+
+def test_the_confirmation_spawns_its_processes_and_the_screen_forks_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A re-measure must not inherit a bias shared by the children of one fork server."""
+    from tools import bench_pr  # noqa: PLC0415 - asv's modules, only for this test
+
+    calls: list[tuple[str, ...]] = []
+    monkeypatch.setattr(bench_pr, "repo_path", lambda path: tmp_path / path)
+    monkeypatch.setattr(bench_pr, "scratch_config", lambda results: tmp_path / "asv.json")
+    monkeypatch.setattr(bench_pr, "asv", lambda *options, config: calls.append(options))
+    monkeypatch.setattr(bench_pr, "load_config", lambda path: None)
+    monkeypatch.setattr(bench_pr, "load_benchmarks", lambda conf, names: {})
+    monkeypatch.setattr(bench_pr, "load_measurements", lambda *args: {"x.time_x": object()})
+    machine = asvtool.Machine("vm", "linux", "x86_64", "cpu", "2", "24GB")
+    for stage in ("screen", "confirm"):
+        bench_pr.measure(stage, machine, "a" * 40, "b" * 40, ["^x$"])
+    screen, confirm = calls
+    assert not any(option.startswith("--launch-method") for option in screen)
+    assert "--launch-method=spawn" in confirm
+    assert confirm[-2:] == ("a" * 40, "b" * 40) and "--bench=^x$" in confirm
+
+
+def test_the_pipeline_benchmarks_time_warm_calls_only() -> None:
+    """The first call in a process is the cold one (docs/benchmarks.md, "Cold first calls"):
+    every sampled class that judges the pipeline calls once before its samples."""
+    from benchmarks import bench_money, bench_simulation  # noqa: PLC0415
+
+    for cls in (bench_simulation.Pipeline, bench_simulation.Simulate, bench_money.WeeklySnapshots):
+        assert 0 < cls.warmup_time < 0.1, cls  # one call: every call takes far longer
+        assert cls.rounds >= 2, cls  # and the rounds interleave the commits
