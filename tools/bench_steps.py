@@ -75,11 +75,13 @@ def by_commits(steps: dict[str, list[str]]) -> dict[tuple[str, ...], list[str]]:
 
 def remeasure_options(names: Sequence[str], machine: str, rounds: int) -> list[str]:
     """``asv run`` options that measure these benchmarks (every parameter) again, ``rounds``
-    processes a commit, interleaved. asv matches a parameterized benchmark's regex against
-    ``name(params)``."""
+    processes a commit, interleaved, each spawned (not forked from one server that imported the
+    suite: its children share a bias, docs/benchmarks.md, "Cold first calls"). asv matches a
+    parameterized benchmark's regex against ``name(params)``."""
     return [
         *(f"--bench=^{re.escape(name)}(\\(.*\\))?$" for name in names),
-        "--machine", machine, "--show-stderr", "-a", f"rounds={rounds}", "--interleave-rounds",
+        "--machine", machine, "--show-stderr", "--launch-method=spawn",
+        "-a", f"rounds={rounds}", "--interleave-rounds",
     ]  # fmt: skip
 
 

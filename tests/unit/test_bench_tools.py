@@ -200,6 +200,7 @@ def test_a_step_at_a_measured_commit_is_measured_again_with_the_commit_before(
     assert re.search(pattern, "x.P.time_p(5000, 5)") and re.search(pattern, "x.P.time_p")
     assert not re.search(pattern, "x.P.time_p_wall(5000, 5)")
     assert options[-3:] == ["-a", "rounds=2", "--interleave-rounds"]
+    assert "--launch-method=spawn" in options
 
 
 def test_a_step_that_stands_is_measured_again_fresh_in_more_rounds(
