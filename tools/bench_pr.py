@@ -54,7 +54,7 @@ EXIT_OK, EXIT_REGRESSION, EXIT_FAILED = 0, 1, 2
 DEFAULT_MARKDOWN = ".asv/pr-comment.md"
 DEFAULT_JSON = ".asv/pr-verdict.json"
 PR_RESULTS = ".asv/pr"  # stage 1 and 2 results: never published
-CONFIRM_ROUNDS = 3  # stage 2: fresh processes per commit, interleaved
+CONFIRM_ROUNDS = 4  # stage 2: fresh processes per commit, interleaved ABBAABBA
 # Stage 2 spawns each process (imports included) instead of forking it from a server that
 # imported the suite: the children of one server measured the pipeline with a between-process
 # spread of 6.1 % against 3.4 % for spawned processes (docs/benchmarks.md, "Cold first calls"),
