@@ -349,6 +349,11 @@ def measured_text(info: Mapping[str, Any]) -> str:
     return f"measured: CPU x{ratio:.3f}" + ("" if wall is None else f", wall x{wall:.3f}")
 
 
+def _note(cal: Mapping[str, Any]) -> str:
+    """A hand-written calibration's note (how its amounts were set), if it has one."""
+    return f"; {cal['note']}" if cal.get("note") else ""
+
+
 def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, cal: Any) -> str:
     """The drill's report, in Markdown."""
     lines = [
@@ -358,7 +363,7 @@ def summary(checks: Sequence[Check], args: argparse.Namespace, elapsed: float, c
         f" (ASV_SKIP_SLOW=1); neighbour: {'a busy loop on one core' if args.busy else 'none'};"
         f" confirmation pass: {'off' if args.no_confirm else 'on'}",
         f"- calibration (quiet 5k x 5 pipeline, CPU {cal.get('base_cpu_s', float('nan')):.3f} s,"
-        f" wall {cal['base_wall_s']:.3f} s): "
+        f" wall {cal.get('base_wall_s', float('nan')):.3f} s){_note(cal)}: "
         + ", ".join(
             f"{size} % = {info['rounds']} bytes a call ({measured_text(info)})"
             for size, info in cal["sizes"].items()
@@ -411,7 +416,7 @@ def from_records(args: argparse.Namespace) -> int:
     checks = [
         Check(r["kind"], r["status"], r["seconds"], tuple(r["load"]), r["rows"]) for r in records
     ]
-    calibration = DRILL_DIR / "calibration.json"
+    calibration = args.calibration or DRILL_DIR / "calibration.json"  # the drill's, if given
     cal = json.loads(calibration.read_text()) if calibration.exists() else {"sizes": {}}
     args.checks = len({c.kind for c in checks}) and len(checks) // len({c.kind for c in checks})
     report = summary(checks, args, sum(c.seconds for c in checks), cal)
