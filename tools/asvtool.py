@@ -26,6 +26,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = "asv.conf.json"
 MACHINE_ENV = "PLANALIGN_ASV_MACHINE"
 NICE_ENV = "PLANALIGN_BENCH_NICE"
+# Every re-measure (the pull-request check's confirmation, the history's step check) spawns its
+# processes instead of forking them from a server that imported the suite: one server's children
+# measured the pipeline with a between-process spread of 6.1 % against 3.4 % spawned
+# (docs/benchmarks.md, "Cold first calls"), and a re-measure must not inherit a shared bias.
+REMEASURE_LAUNCH = "--launch-method=spawn"
 
 
 class ToolError(RuntimeError):

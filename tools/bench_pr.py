@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.asvtool import (
+    REMEASURE_LAUNCH,
     Machine,
     ToolError,
     asv,
@@ -55,11 +56,6 @@ DEFAULT_MARKDOWN = ".asv/pr-comment.md"
 DEFAULT_JSON = ".asv/pr-verdict.json"
 PR_RESULTS = ".asv/pr"  # stage 1 and 2 results: never published
 CONFIRM_ROUNDS = 4  # stage 2: fresh processes per commit, interleaved ABBAABBA
-# Stage 2 spawns each process (imports included) instead of forking it from a server that
-# imported the suite: the children of one server measured the pipeline with a between-process
-# spread of 6.1 % against 3.4 % for spawned processes (docs/benchmarks.md, "Cold first calls"),
-# and a bias shared by a commit's processes is what a re-measure must not inherit.
-CONFIRM_LAUNCH = "spawn"
 MARKER = "<!-- planalign-benchmarks -->"  # the workflow edits the comment that carries it
 
 
@@ -182,7 +178,7 @@ def measure(
     shutil.rmtree(results, ignore_errors=True)
     config = scratch_config(results)
     options = ["--machine", machine.name, "--factor", "1.15", "--show-stderr", *extra]
-    options += [f"--launch-method={CONFIRM_LAUNCH}"] if stage == "confirm" else []
+    options += [REMEASURE_LAUNCH] if stage == "confirm" else []  # asvtool.REMEASURE_LAUNCH
     options += [f"--bench={pattern}" for pattern in patterns]
     asv("continuous", *options, base, head, config=config)  # its status is not a verdict
     benchmarks = load_benchmarks(load_config(config), [])  # the folder holds what ran

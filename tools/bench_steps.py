@@ -27,6 +27,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from tools.asvtool import REMEASURE_LAUNCH
+
 # Rounds of each pass: processes per commit, interleaved ABBA; each round takes its own samples.
 STEP_PASSES = (2, 4)
 
@@ -75,12 +77,11 @@ def by_commits(steps: dict[str, list[str]]) -> dict[tuple[str, ...], list[str]]:
 
 def remeasure_options(names: Sequence[str], machine: str, rounds: int) -> list[str]:
     """``asv run`` options that measure these benchmarks (every parameter) again, ``rounds``
-    processes a commit, interleaved, each spawned (not forked from one server that imported the
-    suite: its children share a bias, docs/benchmarks.md, "Cold first calls"). asv matches a
+    processes a commit, interleaved, each spawned (``asvtool.REMEASURE_LAUNCH``). asv matches a
     parameterized benchmark's regex against ``name(params)``."""
     return [
         *(f"--bench=^{re.escape(name)}(\\(.*\\))?$" for name in names),
-        "--machine", machine, "--show-stderr", "--launch-method=spawn",
+        "--machine", machine, "--show-stderr", REMEASURE_LAUNCH,
         "-a", f"rounds={rounds}", "--interleave-rounds",
     ]  # fmt: skip
 
