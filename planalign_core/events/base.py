@@ -10,7 +10,7 @@ from typing import Any, ClassVar, NamedTuple
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
-FROZEN = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+FROZEN = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, defer_build=True)
 
 
 def field_error(field: str, message: str) -> PydanticCustomError:
