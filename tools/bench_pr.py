@@ -178,7 +178,7 @@ def measure(
     shutil.rmtree(results, ignore_errors=True)
     config = scratch_config(results)
     options = ["--machine", machine.name, "--factor", "1.15", "--show-stderr", *extra]
-    options += [REMEASURE_LAUNCH] if stage == "confirm" else []  # asvtool.REMEASURE_LAUNCH
+    options += [REMEASURE_LAUNCH] if stage == "confirm" else []
     options += [f"--bench={pattern}" for pattern in patterns]
     asv("continuous", *options, base, head, config=config)  # its status is not a verdict
     benchmarks = load_benchmarks(load_config(config), [])  # the folder holds what ran

@@ -189,7 +189,7 @@ class Database:
     def over_frame(self, frame: pl.DataFrame, sql: str) -> list[Any]:
         """Run ``sql`` with ``{frame}`` naming ``frame`` (zero-copy via Arrow).
 
-        The frame is bound to this one statement as a relation, never registered as a view: a
+        The frame is bound to this one statement, never registered as a view: a
         view dropped inside a transaction stays in DuckDB's catalog, and keeps its frame alive,
         until the transaction ends, so a run that registered each year's rows held all of
         them in memory until its commit (7.9 GB at 100k x 5; docs/troubleshooting.md).

@@ -6,19 +6,28 @@ import logging
 
 import pytest
 
-from planalign_core.sweep.cluster import HEARTBEAT_FAILURE, quiet_closing_heartbeats
+from planalign_core.sweep.cluster import (
+    HEARTBEAT_FAILURE,
+    ClosingHeartbeatFilter,
+    quiet_closing_heartbeats,
+)
 
 
 def test_a_closing_heartbeat_failure_is_dropped_and_other_worker_errors_are_kept(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     worker_log = logging.getLogger("distributed.worker")
-    quiet_closing_heartbeats()
-    quiet_closing_heartbeats()  # once is enough: a second call adds nothing
-    assert len([f for f in worker_log.filters if type(f).__name__ == "ClosingHeartbeatFilter"]) == 1
-    with caplog.at_level(logging.ERROR, logger="distributed.worker"):
-        worker_log.error(f"{HEARTBEAT_FAILURE}.")
-        worker_log.error("Unexpected exception during heartbeat. Closing worker.")
-    assert [r.getMessage() for r in caplog.records] == [
-        "Unexpected exception during heartbeat. Closing worker."
-    ]
+    before = list(worker_log.filters)
+    try:
+        quiet_closing_heartbeats()
+        quiet_closing_heartbeats()  # once is enough: a second call adds nothing
+        added = [f for f in worker_log.filters if isinstance(f, ClosingHeartbeatFilter)]
+        assert len(added) == 1
+        with caplog.at_level(logging.ERROR, logger="distributed.worker"):
+            worker_log.error(f"{HEARTBEAT_FAILURE}.")
+            worker_log.error("Unexpected exception during heartbeat. Closing worker.")
+        assert [r.getMessage() for r in caplog.records] == [
+            "Unexpected exception during heartbeat. Closing worker."
+        ]
+    finally:
+        worker_log.filters[:] = before  # this process is not a worker: leave its logger as it was
