@@ -66,12 +66,12 @@ def test_kind_comes_from_prefix_and_unit(name: str, unit: str | None, kind: Kind
     [
         (Kind.TIME, 1.00, 1.14, Verdict.SAME),  # inside +15 %
         (Kind.TIME, 1.00, 1.16, Verdict.CANDIDATE),  # a regression once re-measured
-        (Kind.TIME, 1.00, 0.80, Verdict.IMPROVEMENT),
+        (Kind.TIME, 1.00, 0.80, Verdict.BETTER_ONE_VALUE),  # one value: not an improvement
         (Kind.MEMORY, 100.0, 119.0, Verdict.SAME),  # inside +20 %
         (Kind.MEMORY, 100.0, 121.0, Verdict.CANDIDATE),
         (Kind.THROUGHPUT, 1000.0, 910.0, Verdict.SAME),  # inside -10 %
         (Kind.THROUGHPUT, 1000.0, 890.0, Verdict.CANDIDATE),  # smaller is worse
-        (Kind.THROUGHPUT, 1000.0, 2000.0, Verdict.IMPROVEMENT),
+        (Kind.THROUGHPUT, 1000.0, 2000.0, Verdict.BETTER_ONE_VALUE),
         (Kind.INSTRUCTIONS, 1e9, 1.14e9, Verdict.SLOWER),  # inside +15 %, but shown
         (Kind.INSTRUCTIONS, 1e9, 1.16e9, Verdict.CANDIDATE),
         (Kind.INSTRUCTIONS, 1e9, 1.015e9, Verdict.SAME),  # under the 2 % floor: load's effect
@@ -98,6 +98,16 @@ def test_a_large_slowdown_is_a_candidate_even_when_not_yet_significant() -> None
     assert after.value / before.value > 1.15
     assert judge(Kind.TIME, before, after) is Verdict.CANDIDATE
     assert judge(Kind.TIME, after, before) is Verdict.NOISE
+
+
+def test_an_improvement_needs_samples_that_bear_it_out() -> None:
+    """Improvements are never re-measured: a clean sampled speed-up is one; the same ratio
+    from one value a commit (a slow base process looks alike) is only "better, one value"."""
+    before = sampled([1.0 + 0.01 * i for i in range(4)])
+    after = sampled([0.7 + 0.01 * i for i in range(4)])
+    assert judge(Kind.TIME, before, after) is Verdict.IMPROVEMENT
+    assert judge(Kind.TIME, single(1.0), single(0.7)) is Verdict.BETTER_ONE_VALUE
+    assert judge(Kind.MEMORY, single(100.0), single(70.0)) is Verdict.BETTER_ONE_VALUE
 
 
 def test_a_clear_slowdown_with_samples_is_a_candidate() -> None:
