@@ -190,9 +190,8 @@ def metadata_frame(report: RunReport, engine: str, started: datetime) -> pl.Data
             "polars_version": [pl.__version__],
             "duckdb_version": [duckdb.__version__],
             "started_at": pl.Series([started.replace(tzinfo=None)], dtype=pl.Datetime("us")),
-            "wall_seconds": pl.Series(
-                [Decimal(f"{report.wall_seconds:.6f}")], dtype=pl.Decimal(18, 6)
-            ),
+            # from text: a Python Decimal makes Polars import numpy (polars_engine.params)
+            "wall_seconds": pl.Series([f"{report.wall_seconds:.6f}"]).cast(pl.Decimal(18, 6)),
             "timings": [json.dumps(report.timings, sort_keys=True)],
             "events_written": pl.Series([report.events_written], dtype=pl.Int64),
             "peak_rss_bytes": pl.Series([report.peak_rss_bytes], dtype=pl.Int64),

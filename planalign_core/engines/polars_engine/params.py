@@ -29,14 +29,26 @@ def band(x: pl.Expr, bounds: Sequence[int], values: Sequence[int]) -> pl.Expr:
     return chain
 
 
+def decimal_lit(value: Decimal) -> pl.Expr:
+    """A decimal literal, cast from its text: Polars converts a Python ``Decimal`` object in
+    Rust, which imports numpy first (44 ms of a 1.3 s 5k x 5 run that uses no numpy)."""
+    _, digits, exponent = value.as_tuple()
+    scale = max(-int(exponent), 0)
+    return pl.lit(str(value)).cast(pl.Decimal(max(len(digits), scale) + 1, scale))
+
+
+CENT = Decimal(1).scaleb(-2)  # money's unit: DECIMAL(18,2)
+BASIS_POINT = Decimal(1) / RATE_SCALE  # a rate's unit: DECIMAL(5,4)
+
+
 def money(cents: pl.Expr) -> pl.Expr:
     """Integer cents -> ``DECIMAL(18,2)``, exact."""
-    return (cents.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"))).cast(MONEY)
+    return (cents.cast(pl.Decimal(18, 0)) * decimal_lit(CENT)).cast(MONEY)
 
 
 def rate(rate_units: pl.Expr) -> pl.Expr:
     """Integer basis units -> ``DECIMAL(5,4)``, exact."""
-    return (rate_units.cast(pl.Decimal(5, 0)) * pl.lit(Decimal("0.0001"))).cast(RATE)
+    return (rate_units.cast(pl.Decimal(5, 0)) * decimal_lit(BASIS_POINT)).cast(RATE)
 
 
 def rate_units(value: pl.Expr) -> pl.Expr:
