@@ -32,6 +32,7 @@ from importlib import import_module
 from typing import Any
 
 from planalign_core.errors import SweepError
+from planalign_core.sweep import worker_log
 from planalign_core.sweep.manifest import code_sha256
 from planalign_core.sweep.task import PairJob, PairResult, run_pair
 
@@ -91,37 +92,15 @@ def connect(workers: int | None, scheduler: str | None) -> Iterator[Any]:
             dashboard_address=DASHBOARD_ADDRESS,
             silence_logs=logging.ERROR,
             env=WORKER_ENV,
+            preload=[worker_log.__name__],  # every worker it starts, replacements included
         )
     with cluster, distributed.Client(cluster) as client:
         yield client
 
 
-HEARTBEAT_FAILURE = "Failed to communicate with scheduler during heartbeat"
-
-
-class ClosingHeartbeatFilter(logging.Filter):
-    """Drops a worker's heartbeat failure. A local cluster that closes races its workers'
-    heartbeats: the scheduler's comms close first, and ``distributed`` logs the failed heartbeat
-    with a traceback although nothing failed (the worker goes on either way). It reached the
-    user's terminal at the end of a sweep that had succeeded. A scheduler really lost during a
-    sweep fails its futures on the client, which reports it, so nothing is hidden."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(HEARTBEAT_FAILURE)
-
-
-def quiet_closing_heartbeats() -> None:
-    """Install :class:`ClosingHeartbeatFilter` on this process's worker logger, once."""
-    worker_log = logging.getLogger("distributed.worker")
-    if not any(isinstance(f, ClosingHeartbeatFilter) for f in worker_log.filters):
-        worker_log.addFilter(ClosingHeartbeatFilter())
-
-
 def _prepare() -> str:
     """Run on every worker before the first task: imports the engine (Polars, the package)
-    and hashes the package's source once, so the first run is not slowed by it, and quiets
-    the heartbeat failures of a closing cluster."""
-    quiet_closing_heartbeats()
+    and hashes the package's source once, so the first run is not slowed by it."""
     return code_sha256()
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 
-from planalign_core.sweep.cluster import (
+from planalign_core.sweep.cluster import connect
+from planalign_core.sweep.worker_log import (
     HEARTBEAT_FAILURE,
     ClosingHeartbeatFilter,
     quiet_closing_heartbeats,
@@ -31,3 +33,21 @@ def test_a_closing_heartbeat_failure_is_dropped_and_other_worker_errors_are_kept
         ]
     finally:
         worker_log.filters[:] = before  # this process is not a worker: leave its logger as it was
+
+
+def test_every_worker_the_local_cluster_starts_is_quieted_replacements_included() -> None:
+    """The filter is a worker preload: it is in place in each worker before any task, and in
+    the workers that replace them (a restart starts new worker processes)."""
+
+    def _quieted() -> bool:  # nested: sent to the workers by value
+        filters = logging.getLogger("distributed.worker").filters
+        return any(isinstance(f, ClosingHeartbeatFilter) for f in filters)
+
+    with connect(workers=2, scheduler=None) as client:
+        first = client.run(_quieted)
+        pids = client.run(os.getpid)
+        client.restart()
+        again = client.run(_quieted)
+        assert set(client.run(os.getpid).values()).isdisjoint(pids.values())
+    assert list(first.values()) == [True, True]
+    assert list(again.values()) == [True, True]
