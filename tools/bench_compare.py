@@ -34,11 +34,14 @@ A verdict is made in two stages (docs/benchmarks.md, "How a verdict is made"):
    ``FAMILY_ALPHA``, as Bonferroni, with more power; fresh data, so the screen's choice does
    not bias the test).
 
-An improvement is never re-measured (it cannot fail a check, and re-measuring a whole run's
-single values costs minutes), so it must be significant in the screen; one past the limit with a
-single value a commit (a CLI run's seconds, a peak memory) is shown as
-:attr:`Verdict.BETTER_ONE_VALUE`, not as an improvement: in an A/A check of the whole suite
-(27 November) the dbt CLI run's seconds read 0.80 on identical code.
+An improvement is claimed only on fresh samples: a sampled one past the limit and significant
+in the screen (:attr:`Verdict.BETTER_TO_CONFIRM`) is re-measured beside the candidates and is
+an improvement only if the fresh samples are past the limit again at ``p < REPORT_ALPHA``
+(:func:`_settle_improvement`); in four A/A checks of the whole suite (27 November) two
+screens found one on identical code (0.81, 0.81). One past the limit with a single value a
+commit (a CLI run's seconds, a peak memory: re-measuring a whole run costs minutes) is shown
+as :attr:`Verdict.BETTER_ONE_VALUE`, never as an improvement: an A/A check read the dbt CLI
+run's seconds at 0.80.
 
 A sampled time that moved by at least ``REPORT_FLOOR`` with ``p < REPORT_ALPHA`` but stays within
 its limit is reported as a measured change, never failed: the table shows what changed even when
@@ -99,6 +102,7 @@ class Verdict(Enum):
     REGRESSION = "regression"
     CANDIDATE = "to confirm"
     SUGGESTED = "to re-measure"
+    BETTER_TO_CONFIRM = "improvement to re-measure"
     FAILED = "failed"
     UNCONFIRMED = "not confirmed"
     IMPROVEMENT = "improvement"
@@ -117,6 +121,7 @@ class Verdict(Enum):
 REPORTED = (
     Verdict.REGRESSION,
     Verdict.CANDIDATE,
+    Verdict.BETTER_TO_CONFIRM,
     Verdict.FAILED,
     Verdict.UNCONFIRMED,
     Verdict.IMPROVEMENT,
@@ -282,7 +287,7 @@ def judge(kind: Kind, before: Measurement | None, after: Measurement | None) -> 
     if better:
         if p is None:  # one value a commit, never re-measured: a slow base process looks alike
             return Verdict.BETTER_ONE_VALUE
-        return Verdict.NOISE if p >= SCREEN_ALPHA else Verdict.IMPROVEMENT
+        return Verdict.NOISE if p >= SCREEN_ALPHA else Verdict.BETTER_TO_CONFIRM
     counted = kind is Kind.INSTRUCTIONS and abs(math.log(ratio)) >= math.log1p(COUNT_FLOOR)
     moved, slower = past_floor(kind, ratio)
     if counted or (moved and p is not None and p < REPORT_ALPHA):
@@ -311,6 +316,22 @@ def _settle_suggested(row: Row, old: Measurement | None, new: Measurement | None
     return replace(row, verdict=verdict, confirmed_ratio=ratio, confirmed_p=p)
 
 
+def _settle_improvement(row: Row, old: Measurement | None, new: Measurement | None) -> Row:
+    """A screened improvement, re-measured: an improvement when the fresh samples are past the
+    limit's mirror again at ``p < REPORT_ALPHA``, a change within the limit when they moved
+    past the floor at that level, else left out (``NOISE``)."""
+    ratio = ratio_of(old, new)
+    p = p_value(old, new) if old is not None and new is not None else None
+    if ratio is None or p is None or p >= REPORT_ALPHA:
+        return replace(row, verdict=Verdict.NOISE, confirmed_ratio=ratio, confirmed_p=p)
+    moved, slower = past_floor(row.kind, ratio)
+    if direction(row.kind, ratio)[1]:
+        verdict = Verdict.IMPROVEMENT
+    else:
+        verdict = Verdict.FASTER if moved and not slower else Verdict.NOISE
+    return replace(row, verdict=verdict, confirmed_ratio=ratio, confirmed_p=p)
+
+
 def confirm(
     rows: Sequence[Row],
     before: Mapping[str, Measurement],
@@ -321,8 +342,9 @@ def confirm(
     Each candidate must pass its limit again; one with samples must also differ at Holm's
     level (:func:`holm_passed`: ``FAMILY_ALPHA / k`` for the smallest p of ``k`` candidates,
     ``/ (k - 1)`` for the next, ...). A candidate with no fresh result (its re-run failed)
-    stays a regression: a check never passes for want of data. A suggested slowdown is shown
-    or left out on its fresh samples, outside that family (:func:`_settle_suggested`).
+    stays a regression: a check never passes for want of data. A suggested slowdown and a
+    screened improvement are shown or left out on their fresh samples, outside that family
+    (:func:`_settle_suggested`, :func:`_settle_improvement`).
     """
     fresh = {
         row.name: _fresh(row, before, after) for row in rows if row.verdict is Verdict.CANDIDATE
@@ -337,6 +359,9 @@ def confirm(
     for row in rows:
         if row.verdict is Verdict.SUGGESTED:
             settled.append(_settle_suggested(row, *_fresh(row, before, after)))
+            continue
+        if row.verdict is Verdict.BETTER_TO_CONFIRM:
+            settled.append(_settle_improvement(row, *_fresh(row, before, after)))
             continue
         if row.verdict is not Verdict.CANDIDATE:
             settled.append(row)

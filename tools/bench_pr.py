@@ -232,22 +232,29 @@ def run(args: argparse.Namespace) -> int:
     screened = time.monotonic() - started
     candidates = [row.name for row in rows if row.verdict is Verdict.CANDIDATE]
     suggested = [row.name for row in rows if row.verdict is Verdict.SUGGESTED]
-    if (candidates or suggested) and not args.no_confirm:
+    improved = [row.name for row in rows if row.verdict is Verdict.BETTER_TO_CONFIRM]
+    if (candidates or suggested or improved) and not args.no_confirm:
         for what, names in (
             ("candidate(s)", candidates),
             ("suggested slowdown(s) within the limit", suggested),
+            ("improvement(s)", improved),
         ):
             if names:
                 print(f"\nRe-measuring {len(names)} {what}: {', '.join(names)}", flush=True)
         # a throughput judged by its sampled twin is re-measured through the twin alone
-        again = [row.twin or row.name for row in rows if row.name in {*candidates, *suggested}]
+        wanted = {*candidates, *suggested, *improved}
+        again = [row.twin or row.name for row in rows if row.name in wanted]
         patterns = [exact(name) for name in dict.fromkeys(again)]
         _, again_before, again_after = measure(
             "confirm", machine, base, head, patterns, "-a", f"rounds={CONFIRM_ROUNDS}"
         )
         rows = confirm(rows, again_before, again_after)
-    elif candidates or suggested:  # --no-confirm: stage 1 alone decides
-        unconfirmed = {Verdict.CANDIDATE: Verdict.REGRESSION, Verdict.SUGGESTED: Verdict.NOISE}
+    elif candidates or suggested or improved:  # --no-confirm: stage 1 alone decides
+        unconfirmed = {
+            Verdict.CANDIDATE: Verdict.REGRESSION,
+            Verdict.SUGGESTED: Verdict.NOISE,
+            Verdict.BETTER_TO_CONFIRM: Verdict.IMPROVEMENT,
+        }
         rows = [replace(row, verdict=unconfirmed.get(row.verdict, row.verdict)) for row in rows]
     status, message = verdict_status(rows)
     text = markdown(rows, base, head, status, note)

@@ -101,13 +101,40 @@ def test_a_large_slowdown_is_a_candidate_even_when_not_yet_significant() -> None
 
 
 def test_an_improvement_needs_samples_that_bear_it_out() -> None:
-    """Improvements are never re-measured: a clean sampled speed-up is one; the same ratio
-    from one value a commit (a slow base process looks alike) is only "better, one value"."""
+    """A clean sampled speed-up is an improvement to re-measure; the same ratio from one value
+    a commit (a slow base process looks alike) is only "better, one value", never claimed."""
     before = sampled([1.0 + 0.01 * i for i in range(4)])
     after = sampled([0.7 + 0.01 * i for i in range(4)])
-    assert judge(Kind.TIME, before, after) is Verdict.IMPROVEMENT
+    assert judge(Kind.TIME, before, after) is Verdict.BETTER_TO_CONFIRM
     assert judge(Kind.TIME, single(1.0), single(0.7)) is Verdict.BETTER_ONE_VALUE
     assert judge(Kind.MEMORY, single(100.0), single(70.0)) is Verdict.BETTER_ONE_VALUE
+
+
+def improved_row() -> list:  # type: ignore[type-arg]
+    bench = {"b.S.time_a": {"unit": "seconds"}}
+    rows = compare(bench, {"b.S.time_a": sampled([1.0 + 0.01 * i for i in range(4)])},
+                   {"b.S.time_a": sampled([0.8 + 0.01 * i for i in range(4)])})  # fmt: skip
+    assert [row.verdict for row in rows] == [Verdict.BETTER_TO_CONFIRM]
+    return rows
+
+
+def test_an_improvement_borne_out_by_fresh_samples_is_claimed() -> None:
+    fresh_before = {"b.S.time_a": sampled([1.0 + 0.01 * i for i in range(6)])}
+    fresh_after = {"b.S.time_a": sampled([0.8 + 0.01 * i for i in range(6)])}
+    settled = confirm(improved_row(), fresh_before, fresh_after)
+    assert settled[0].verdict is Verdict.IMPROVEMENT
+    assert settled[0].confirmed_ratio is not None and settled[0].confirmed_ratio < 1 / 1.15
+
+
+def test_an_improvement_that_fresh_samples_do_not_bear_out_is_left_out() -> None:
+    """Four A/A checks of the whole suite screened two "improvements" on identical code
+    (0.81); re-measured alike, they are noise and the table does not show them."""
+    same = {"b.S.time_a": sampled([1.0 + 0.01 * i for i in range(6)])}
+    settled = confirm(improved_row(), same, same)
+    assert settled[0].verdict is Verdict.NOISE
+    assert "b.S.time_a" not in markdown(settled, "a" * 40, "b" * 40, EXIT_OK, None)
+    within = {"b.S.time_a": sampled([0.92 + 0.01 * i for i in range(6)])}  # 8 % faster
+    assert confirm(improved_row(), same, within)[0].verdict is Verdict.FASTER
 
 
 def test_a_clear_slowdown_with_samples_is_a_candidate() -> None:
