@@ -281,6 +281,21 @@ def test_pull_request_check_fails_on_the_injected_slowdown(clone: Clone, tmp_pat
     assert ratio > 1.5 and confirmed > 1.5, row  # the screen's and the re-measured ratio
 
 
+def test_pull_request_check_claims_an_improvement_only_once_re_measured(
+    clone: Clone, tmp_path: Path
+) -> None:
+    """The slow commit as the base and the no-op as the head: the probe is 6x faster, which
+    the screen puts forward and fresh processes bear out before the table calls it one."""
+    done = pr_check(clone, "slow", "noop", tmp_path / "comment.md")
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-6000:]
+    assert f"Re-measuring 1 improvement(s): {PROBE}" in out
+    row = next(line for line in (tmp_path / "comment.md").read_text().splitlines() if PROBE in line)
+    assert row.startswith("| improvement |")
+    ratio, confirmed = float(row.split("|")[6]), float(row.split("|")[7].split(",")[0])
+    assert ratio < 0.5 and confirmed < 0.5, row  # the screen's and the re-measured ratio
+
+
 def test_pull_request_check_reports_a_benchmark_that_failed(clone: Clone, tmp_path: Path) -> None:
     """A crash is not a timing: its own status (2) and message, naming the benchmark."""
     done = pr_check(clone, "slow", "broken", tmp_path / "comment.md")
