@@ -303,11 +303,19 @@ def past_floor(kind: Kind, ratio: float) -> tuple[bool, bool]:
     return moved, (ratio < 1 if kind is Kind.THROUGHPUT else ratio > 1)
 
 
+def _ratio_and_p(
+    old: Measurement | None, new: Measurement | None
+) -> tuple[float | None, float | None]:
+    """A re-measurement's ratio and rank-test p (None where either side is missing)."""
+    if old is None or new is None:
+        return None, None
+    return ratio_of(old, new), p_value(old, new)
+
+
 def _settle_suggested(row: Row, old: Measurement | None, new: Measurement | None) -> Row:
     """A suggested slowdown, re-measured: shown (``SLOWER``) when the fresh samples moved past
     the floor in the same direction at ``p < REPORT_ALPHA``, else left out (``NOISE``)."""
-    ratio = ratio_of(old, new)
-    p = p_value(old, new) if old is not None and new is not None else None
+    ratio, p = _ratio_and_p(old, new)
     if ratio is None or p is None:
         return replace(row, verdict=Verdict.NOISE)
     moved, slower = past_floor(row.kind, ratio)
@@ -320,8 +328,7 @@ def _settle_improvement(row: Row, old: Measurement | None, new: Measurement | No
     """A screened improvement, re-measured: an improvement when the fresh samples are past the
     limit's mirror again at ``p < REPORT_ALPHA``, a change within the limit when they moved
     past the floor at that level, else left out (``NOISE``)."""
-    ratio = ratio_of(old, new)
-    p = p_value(old, new) if old is not None and new is not None else None
+    ratio, p = _ratio_and_p(old, new)
     if ratio is None or p is None or p >= REPORT_ALPHA:
         return replace(row, verdict=Verdict.NOISE, confirmed_ratio=ratio, confirmed_p=p)
     moved, slower = past_floor(row.kind, ratio)

@@ -261,6 +261,12 @@ def pr_check(
     )  # fmt: skip
 
 
+def probe_row(comment: Path) -> tuple[str, float, float]:
+    """The probe's row of the pull-request comment, its screen ratio and re-measured ratio."""
+    row = next(line for line in comment.read_text().splitlines() if PROBE in line)
+    return row, float(row.split("|")[6]), float(row.split("|")[7].split(",")[0])
+
+
 def test_pull_request_check_passes_a_no_op_commit(clone: Clone, tmp_path: Path) -> None:
     done = pr_check(clone, "base", "noop", tmp_path / "comment.md")
     out = done.stdout + done.stderr
@@ -275,9 +281,8 @@ def test_pull_request_check_fails_on_the_injected_slowdown(clone: Clone, tmp_pat
     out = done.stdout + done.stderr
     assert done.returncode == 1, out[-6000:]
     assert f"PERFORMANCE REGRESSION: {PROBE}" in out
-    row = next(line for line in (tmp_path / "comment.md").read_text().splitlines() if PROBE in line)
+    row, ratio, confirmed = probe_row(tmp_path / "comment.md")
     assert row.startswith("| **regression** |")
-    ratio, confirmed = float(row.split("|")[6]), float(row.split("|")[7].split(",")[0])
     assert ratio > 1.5 and confirmed > 1.5, row  # the screen's and the re-measured ratio
 
 
@@ -290,9 +295,8 @@ def test_pull_request_check_claims_an_improvement_only_once_re_measured(
     out = done.stdout + done.stderr
     assert done.returncode == 0, out[-6000:]
     assert f"Re-measuring 1 improvement(s): {PROBE}" in out
-    row = next(line for line in (tmp_path / "comment.md").read_text().splitlines() if PROBE in line)
+    row, ratio, confirmed = probe_row(tmp_path / "comment.md")
     assert row.startswith("| improvement |")
-    ratio, confirmed = float(row.split("|")[6]), float(row.split("|")[7].split(",")[0])
     assert ratio < 0.5 and confirmed < 0.5, row  # the screen's and the re-measured ratio
 
 

@@ -38,7 +38,7 @@ def decimal_lit(value: Decimal) -> pl.Expr:
     return pl.lit(format(value, "f")).cast(pl.Decimal(precision, scale))
 
 
-CENT = Decimal(1).scaleb(-2)  # money's unit: DECIMAL(18,2)
+CENT = Decimal(1).scaleb(-MONEY.scale)  # money's unit: 0.01
 BASIS_POINT = Decimal(1) / RATE_SCALE  # a rate's unit: DECIMAL(5,4)
 
 
