@@ -5,7 +5,8 @@ query over 100 runs.
   census file of ``runs.census_file``) on a ``LocalCluster`` of 1 and of 2 workers, on the wall
   clock from the first task submitted to the last result (the cluster's start-up, about 2-5 s,
   is left out: at 8 runs it would be most of the figure). Scaling efficiency is the 2-worker
-  rate over twice the 1-worker rate. Judged as a throughput (-10 %).
+  rate over twice the 1-worker rate. Judged as a throughput (-10 %) on its sampled twin
+  ``time_sweep`` (whole sweeps on a running cluster, a few a process).
 - :class:`ReportQuery`: ``sweep.report.spread`` (the DuckDB percentile query) over the files of
   100 runs of 1k x 3 (10 real runs, each linked under 10 seeds: ``setup_cache``), on the CPU
   clock.
@@ -18,13 +19,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
-from .common import CPU_TIMER, require, scratch_dir
+from .common import CPU_TIMER, Interleaved, require, scratch_dir
 from .runs import START_YEAR, census_file
 
-timer = CPU_TIMER  # the report's query (common.CPU_TIMER); throughput is measured by hand below
+timer = CPU_TIMER  # the report's query (common.CPU_TIMER); the sweep's class keeps the wall clock
 
 SEEDS, EMPLOYEES, YEARS = 8, 1_000, 3
 REPORT_RUNS, REAL_RUNS = 100, 10
@@ -36,15 +38,22 @@ def _sweep_modules() -> tuple[Any, Any]:
     return require("planalign_core.sweep.plan"), require("planalign_core.sweep.runner")
 
 
-class SweepThroughput:
-    """Runs per second of a small sweep on a local cluster of 1 and 2 workers."""
+class SweepThroughput(Interleaved):
+    """Runs per second of a small sweep on a local cluster of 1 and 2 workers.
+
+    ``track_sweep_rate`` is the figure the graph shows; ``time_sweep``, its sampled twin, is
+    what a pull-request check judges (``tools.bench_compare.twin_of``): one sweep a process
+    was judged on one value, and failed an A/A check (0.90, then 0.78 re-measured, 28
+    November). The cluster starts once per process (:func:`_scheduler`), outside the timing.
+    """
 
     params = [[1, 2]]
     param_names = ["workers"]
     timeout = 600
-    rounds = 1
-    repeat = 1
+    repeat = (2, 3, 6.0)  # a sweep takes 1.5-3 s: two or three a process
     number = 1
+    warmup_time = 0.0  # the cluster's warm-up (``cluster.warm``) runs in every sweep
+    timer = time.perf_counter  # the wall clock: the work runs in the workers' processes
 
     def setup(self, workers: int) -> None:
         plan, self.runner = _sweep_modules()
@@ -52,21 +61,46 @@ class SweepThroughput:
             tuple(range(1, SEEDS + 1)), [], years=YEARS, start_year=START_YEAR,
             employees=None, census_path=census_file(EMPLOYEES),
         )  # fmt: skip
+        self.scheduler = _scheduler(workers)
         self.scratch = scratch_dir("planalign-bench-sweep-")
+        self.sweeps = 0
 
     def teardown(self, workers: int) -> None:
         if hasattr(self, "scratch"):
             shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def track_runs_per_second(self, workers: int) -> float:
-        outcome = self.runner.run_sweep(
-            self.plan, self.scratch / "out", workers=workers, stream=None
-        )
+    def _sweep(self) -> Any:
+        """One whole sweep into a fresh folder (a folder's finished runs would be skipped)."""
+        self.sweeps += 1
+        out = self.scratch / f"out-{self.sweeps}"
+        outcome = self.runner.run_sweep(self.plan, out, scheduler=self.scheduler, stream=None)
         if outcome.failures or len(outcome.results) != SEEDS:
             raise RuntimeError(f"the sweep did not complete: {outcome.failures}")
-        return SEEDS / outcome.running_seconds
+        return outcome
 
-    track_runs_per_second.unit = "runs/s"  # type: ignore[attr-defined]
+    def time_sweep(self, workers: int) -> None:
+        self._sweep()
+
+    def track_sweep_rate(self, workers: int) -> float:
+        return SEEDS / self._sweep().running_seconds
+
+    track_sweep_rate.unit = "runs/s"  # type: ignore[attr-defined]
+    track_sweep_rate.rounds = 1  # type: ignore[attr-defined]  # shown, not judged: its twin is
+
+
+_CLUSTERS: dict[int, Any] = {}
+
+
+def _scheduler(workers: int) -> str:
+    """The address of this process's local cluster of ``workers`` workers, started on first
+    use with the sweep's own settings (``sweep.cluster.connect``) and left to the process's
+    exit: asv runs each benchmark in a process of its own."""
+    if workers not in _CLUSTERS:
+        cluster = require("planalign_core.sweep.cluster")
+        context = cluster.connect(workers, None)
+        client = context.__enter__()
+        _CLUSTERS[workers] = (context, client)
+    return str(_CLUSTERS[workers][1].scheduler.address)
 
 
 class ReportQuery:

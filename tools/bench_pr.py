@@ -55,7 +55,7 @@ EXIT_OK, EXIT_REGRESSION, EXIT_FAILED = 0, 1, 2
 DEFAULT_MARKDOWN = ".asv/pr-comment.md"
 DEFAULT_JSON = ".asv/pr-verdict.json"
 PR_RESULTS = ".asv/pr"  # stage 1 and 2 results: never published
-CONFIRM_ROUNDS = 4  # stage 2: fresh processes per commit, interleaved ABBAABBA
+CONFIRM_ROUNDS = 6  # stage 2: fresh processes per commit, interleaved ABBAABBAABBA (see docs)
 MARKER = "<!-- planalign-benchmarks -->"  # the workflow edits the comment that carries it
 
 

@@ -277,6 +277,7 @@ def test_a_throughput_names_its_sampled_twin() -> None:
     assert twin_of("b.Ingest.track_ingest_rate(1000000)") == "b.Ingest.time_ingest(1000000)"
     assert twin_of("b.V.track_validate_objects_rate(10)") == "b.V.time_validate_objects(10)"
     assert twin_of("b.KeyedDraw.track_draw_throughput(4)") == "b.KeyedDraw.time_draw(4)"
+    assert twin_of("b.Sweep.track_sweep_rate(2)") == "b.Sweep.time_sweep(2)"
     assert twin_of("b.Sweep.track_runs_per_second(2)") is None
     assert twin_of("b.Ingest.time_ingest(10)") is None
 
