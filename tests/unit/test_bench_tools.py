@@ -268,3 +268,48 @@ def test_the_pipeline_benchmarks_time_warm_calls_only() -> None:
     for cls in (bench_simulation.Pipeline, bench_simulation.Simulate, bench_money.WeeklySnapshots):
         assert 0 < cls.warmup_time < 0.1, cls  # one call: every call takes far longer
         assert cls.rounds >= 2, cls  # and the rounds interleave the commits
+
+
+@pytest.mark.parametrize(
+    ("screened", "rounds"),
+    [("CANDIDATE", "rounds=6"), ("SUGGESTED", "rounds=4"), ("BETTER_TO_CONFIRM", "rounds=4")],
+)
+def test_a_candidate_is_re_measured_in_more_rounds_than_what_cannot_fail(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, screened: str, rounds: str
+) -> None:
+    """Six fresh processes a commit where the re-measure can fail the check (four let one slow
+    spell confirm 1.20 on identical code), four where it only reports."""
+    from tools import bench_compare, bench_pr  # noqa: PLC0415 - asv's modules, only for this test
+
+    verdict = bench_compare.Verdict[screened]
+    row = bench_compare.Row("x.P.time_p", bench_compare.Kind.TIME, "seconds", None, None, verdict)
+    extras: list[tuple[str, ...]] = []
+
+    def measure(stage: str, *args: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        extras.append(args[3:])  # the patterns, then the extra options
+        return {}, {}, {}
+
+    monkeypatch.setattr(bench_pr, "measure", measure)
+    monkeypatch.setattr(bench_pr, "compare", lambda *_: [row])
+    monkeypatch.setattr(bench_pr, "confirm", lambda rows, *_: rows)
+    monkeypatch.setattr(bench_pr, "resolve_commit", lambda ref: ref * 40)
+    monkeypatch.setattr(bench_pr, "load_config", lambda: None)
+    monkeypatch.setattr(bench_pr, "pin_machine", lambda machine: None)
+    args = bench_pr.parse_args(
+        ["--base", "a", "--head", "b", "--markdown", str(tmp_path / "c.md"),
+         "--json", str(tmp_path / "v.json")]
+    )  # fmt: skip
+    bench_pr.run(args)
+    assert extras[0] == ([],) and extras[1] == (["^x\\.P\\.time_p$"], "-a", rounds)
+
+
+def test_the_sweep_rate_is_judged_on_a_sampled_warm_twin() -> None:
+    """One sweep a process, judged on its one value, failed an A/A check (0.78)."""
+    from benchmarks import bench_sweep  # noqa: PLC0415
+    from tools.bench_compare import twin_of  # noqa: PLC0415 - asv's modules, only for this test
+
+    cls = bench_sweep.SweepThroughput
+    twin = twin_of("bench_sweep.SweepThroughput.track_sweep_rate(1)")
+    assert twin == "bench_sweep.SweepThroughput.time_sweep(1)"
+    assert callable(cls.time_sweep) and cls.rounds >= 2 and 0 < cls.warmup_time < 0.1
+    assert cls.track_sweep_rate.rounds == 1  # type: ignore[attr-defined]
