@@ -56,9 +56,10 @@ DEFAULT_MARKDOWN = ".asv/pr-comment.md"
 DEFAULT_JSON = ".asv/pr-verdict.json"
 PR_RESULTS = ".asv/pr"  # stage 1 and 2 results: never published
 # Stage 2's fresh processes per commit, interleaved (ABBA...): 6 where a candidate can fail the
-# check (4 let one slow spell over "BB" confirm 1.20 on identical code, 28 November), 4 where
-# only suggested slowdowns and improvements are re-measured, which never fail it.
+# check (4 let one slow spell over "BB" confirm 1.20 on identical code, 28 November); 4 for
+# suggested slowdowns and improvements, in a run of their own, since they never fail it.
 CONFIRM_ROUNDS, REPORT_ROUNDS = 6, 4
+SCREEN = "screen"  # the first stage, in forked processes; every re-measure is spawned
 MARKER = "<!-- planalign-benchmarks -->"  # the workflow edits the comment that carries it
 
 
@@ -181,7 +182,8 @@ def measure(
     shutil.rmtree(results, ignore_errors=True)
     config = scratch_config(results)
     options = ["--machine", machine.name, "--factor", "1.15", "--show-stderr", *extra]
-    options += [REMEASURE_LAUNCH] if stage == "confirm" else []
+    # a re-measure (any stage after the screen) runs each process spawned, fresh
+    options += [] if stage == SCREEN else [REMEASURE_LAUNCH]
     options += [f"--bench={pattern}" for pattern in patterns]
     asv("continuous", *options, base, head, config=config)  # its status is not a verdict
     benchmarks = load_benchmarks(load_config(config), [])  # the folder holds what ran
@@ -191,6 +193,27 @@ def measure(
         if not found:
             raise ToolError(f"asv produced no results for {commit[:8]}; see its output above")
     return benchmarks, before, after
+
+
+def remeasure(
+    rows: Sequence[Row],
+    wanted: set[str],
+    done: set[str],
+    context: tuple[Machine, str, str],
+    *,
+    stage: str,
+    rounds: int,
+) -> tuple[dict[str, Measurement], dict[str, Measurement]]:
+    """Both commits' fresh results for the ``wanted`` rows, in ``rounds`` spawned processes a
+    commit; a throughput judged by its sampled twin through the twin alone, and nothing in
+    ``done`` (already re-measured) twice."""
+    again = [row.twin or row.name for row in rows if row.name in wanted]
+    patterns = [exact(name) for name in dict.fromkeys(again) if name not in done]
+    if not patterns:
+        return {}, {}
+    machine, base, head = context
+    _, before, after = measure(stage, machine, base, head, patterns, "-a", f"rounds={rounds}")
+    return before, after
 
 
 def exact(name: str) -> str:
@@ -228,9 +251,10 @@ def run(args: argparse.Namespace) -> int:
     note = priority_note()
     print(note, flush=True)
     started = time.monotonic()
+    context = (machine, base, head)
     # Stage 1: each benchmark's own rounds (two for sampled times, so the commits interleave;
     # one for what reads a whole run of benchmarks/runs.py, which asv would redo every round).
-    benchmarks, before, after = measure("screen", machine, base, head, args.bench)
+    benchmarks, before, after = measure(SCREEN, machine, base, head, args.bench)
     rows = compare(benchmarks, before, after)
     screened = time.monotonic() - started
     candidates = [row.name for row in rows if row.verdict is Verdict.CANDIDATE]
@@ -244,15 +268,19 @@ def run(args: argparse.Namespace) -> int:
         ):
             if names:
                 print(f"\nRe-measuring {len(names)} {what}: {', '.join(names)}", flush=True)
-        # a throughput judged by its sampled twin is re-measured through the twin alone
-        wanted = {*candidates, *suggested, *improved}
-        again = [row.twin or row.name for row in rows if row.name in wanted]
-        patterns = [exact(name) for name in dict.fromkeys(again)]
-        rounds = CONFIRM_ROUNDS if candidates else REPORT_ROUNDS
-        _, again_before, again_after = measure(
-            "confirm", machine, base, head, patterns, "-a", f"rounds={rounds}"
+        # the candidates in 6 rounds; what only reports, in a run of its own at 4
+        confirmed = remeasure(
+            rows, set(candidates), set(), context, stage="confirm", rounds=CONFIRM_ROUNDS
         )
-        rows = confirm(rows, again_before, again_after)
+        reported = remeasure(
+            rows,
+            {*suggested, *improved},
+            set(confirmed[0]),
+            context,
+            stage="report",
+            rounds=REPORT_ROUNDS,
+        )
+        rows = confirm(rows, {**reported[0], **confirmed[0]}, {**reported[1], **confirmed[1]})
     elif candidates or suggested or improved:  # --no-confirm: stage 1 alone decides
         unconfirmed = {
             Verdict.CANDIDATE: Verdict.REGRESSION,

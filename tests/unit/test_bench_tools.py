@@ -313,3 +313,48 @@ def test_the_sweep_rate_is_judged_on_a_sampled_warm_twin() -> None:
     assert twin == "bench_sweep.SweepThroughput.time_sweep(1)"
     assert callable(cls.time_sweep) and cls.rounds >= 2 and 0 < cls.warmup_time < 0.1
     assert cls.track_sweep_rate.rounds == 1  # type: ignore[attr-defined]
+
+
+def test_a_candidate_and_a_suggestion_are_re_measured_in_runs_of_their_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """What only reports must not ride at the candidates' 6 rounds (an A/A check with 16
+    benchmarks to re-measure took 529 s), nor be measured twice."""
+    from tools import bench_compare, bench_pr  # noqa: PLC0415 - asv's modules, only for this test
+
+    kind, verdict = bench_compare.Kind, bench_compare.Verdict
+    rows = [
+        bench_compare.Row("x.P.time_p", kind.TIME, "s", None, None, verdict.CANDIDATE),
+        bench_compare.Row("x.Q.time_q", kind.TIME, "s", None, None, verdict.SUGGESTED),
+        bench_compare.Row(
+            "x.P.track_p_rate", kind.THROUGHPUT, "/s", None, None, verdict.SUGGESTED,
+            twin="x.P.time_p",
+        ),
+    ]  # fmt: skip
+    calls: list[tuple[Any, ...]] = []
+
+    def measure(stage: str, *args: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        calls.append((stage, *args[3:]))
+        names = [pattern.strip("^$").replace("\\", "") for pattern in args[3]]
+        return {}, dict.fromkeys(names, stage), dict.fromkeys(names, stage)
+
+    seen: list[dict[str, Any]] = []
+
+    def confirm(rows: list[Any], before: dict[str, Any], after: dict[str, Any]) -> list[Any]:
+        seen.append(after)
+        return rows
+
+    monkeypatch.setattr(bench_pr, "measure", measure)
+    monkeypatch.setattr(bench_pr, "compare", lambda *_: rows)
+    monkeypatch.setattr(bench_pr, "confirm", confirm)
+    monkeypatch.setattr(bench_pr, "resolve_commit", lambda ref: ref * 40)
+    monkeypatch.setattr(bench_pr, "load_config", lambda: None)
+    monkeypatch.setattr(bench_pr, "pin_machine", lambda machine: None)
+    args = bench_pr.parse_args(
+        ["--base", "a", "--head", "b", "--markdown", str(tmp_path / "c.md"),
+         "--json", str(tmp_path / "v.json")]
+    )  # fmt: skip
+    bench_pr.run(args)
+    assert calls[1] == ("confirm", ["^x\\.P\\.time_p$"], "-a", "rounds=6")
+    assert calls[2] == ("report", ["^x\\.Q\\.time_q$"], "-a", "rounds=4")
+    assert seen == [{"x.P.time_p": "confirm", "x.Q.time_q": "report"}]
