@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ from tools.bench_compare import (
     load_measurements,
     with_verdict,
 )
+from tools.bench_cost import batch_seconds, cheap_first, process_seconds
 
 EXIT_OK, EXIT_REGRESSION, EXIT_FAILED = 0, 1, 2
 DEFAULT_MARKDOWN = ".asv/pr-comment.md"
@@ -60,6 +61,8 @@ PR_RESULTS = ".asv/pr"  # stage 1 and 2 results: never published
 # suggested slowdowns and improvements, in a run of their own, since they never fail it.
 CONFIRM_ROUNDS, REPORT_ROUNDS = 6, 4
 SCREEN = "screen"  # the first stage, in forked processes; every re-measure is spawned
+CHECK_BUDGET_SECONDS = 480  # the users' 8 minutes: what only reports is left out past it
+FIRST_CONFIRM_SECONDS = 150  # the cheap candidates' re-measure, before the costly ones'
 MARKER = "<!-- planalign-benchmarks -->"  # the workflow edits the comment that carries it
 
 
@@ -80,6 +83,8 @@ def ratio_text(row: Row) -> str:
 
 
 def confirmed_text(row: Row) -> str:
+    if row.verdict is Verdict.CANDIDATE:  # left once another candidate failed the check
+        return "not re-measured"
     if row.confirmed_ratio is None:
         return ""
     p = "" if row.confirmed_p is None else f", p={row.confirmed_p:.2g}"
@@ -196,24 +201,85 @@ def measure(
 
 
 def remeasure(
-    rows: Sequence[Row],
-    wanted: set[str],
-    done: set[str],
-    context: tuple[Machine, str, str],
-    *,
-    stage: str,
-    rounds: int,
+    names: Sequence[str], context: tuple[Machine, str, str], *, stage: str, rounds: int
 ) -> tuple[dict[str, Measurement], dict[str, Measurement]]:
-    """Both commits' fresh results for the ``wanted`` rows, in ``rounds`` spawned processes a
-    commit; a throughput judged by its sampled twin through the twin alone, and nothing in
-    ``done`` (already re-measured) twice."""
-    again = [row.twin or row.name for row in rows if row.name in wanted]
-    patterns = [exact(name) for name in dict.fromkeys(again) if name not in done]
-    if not patterns:
+    """Both commits' fresh results for ``names`` (with parameters), in ``rounds`` spawned
+    processes a commit, one ``asv continuous`` call of their own."""
+    if not names:
         return {}, {}
     machine, base, head = context
+    patterns = [exact(name) for name in names]
     _, before, after = measure(stage, machine, base, head, patterns, "-a", f"rounds={rounds}")
     return before, after
+
+
+def targets(rows: Sequence[Row], *verdicts: Verdict) -> dict[str, str]:
+    """The rows with one of ``verdicts``, each with what re-measures it: a throughput judged
+    by its sampled twin is re-measured through the twin alone."""
+    return {row.name: row.twin or row.name for row in rows if row.verdict in verdicts}
+
+
+def screen_seconds(
+    context: tuple[Machine, str, str], benchmarks: Mapping[str, Any]
+) -> dict[str, float]:
+    """What one process of each benchmark took in the screen (``bench_cost``)."""
+    machine, base, head = context
+    results = str(repo_path(PR_RESULTS) / SCREEN)
+    return process_seconds(results, machine.name, (base, head), benchmarks)
+
+
+def stage_two(
+    rows: list[Row],
+    benchmarks: Mapping[str, Any],
+    context: tuple[Machine, str, str],
+    started: float,
+) -> tuple[list[Row], str]:
+    """Re-measure what the screen put forward, within the check's budget, and settle it.
+
+    The candidates run cheapest first (``bench_cost.cheap_first``), in ``CONFIRM_ROUNDS``; the
+    costly ones only if the cheap ones confirmed no regression, since one fails the check. What
+    only reports (suggested slowdowns, improvements) runs in a call of its own at
+    ``REPORT_ROUNDS``, only while the check passes and the re-measure fits the time left of
+    ``CHECK_BUDGET_SECONDS``. Returns the rows and a note naming what was not re-measured: a
+    candidate left so stays "to confirm" (the check has failed anyway); a report-only row is
+    left out, as noise is."""
+    seconds = screen_seconds(context, benchmarks)
+    candidates = targets(rows, Verdict.CANDIDATE)
+    first, costly = cheap_first(
+        sorted(set(candidates.values())), seconds, CONFIRM_ROUNDS, FIRST_CONFIRM_SECONDS
+    )
+    before, after = remeasure(first, context, stage="confirm", rounds=CONFIRM_ROUNDS)
+    settled = confirm([row for row in rows if candidates.get(row.name) in first], before, after)
+    failed = any(row.verdict is Verdict.REGRESSION for row in settled)
+    skipped: list[str] = []
+    if costly and failed:
+        skipped += [name for name, target in candidates.items() if target in costly]
+    elif costly:
+        print(f"\nNo regression confirmed yet; re-measuring {', '.join(costly)}", flush=True)
+        more = remeasure(costly, context, stage="confirm-costly", rounds=CONFIRM_ROUNDS)
+        before, after = {**before, **more[0]}, {**after, **more[1]}
+        settled = confirm([row for row in rows if row.name in candidates], before, after)
+        failed = any(row.verdict is Verdict.REGRESSION for row in settled)
+    report = targets(rows, Verdict.SUGGESTED, Verdict.BETTER_TO_CONFIRM)
+    wanted = sorted(set(report.values()) - set(before))
+    left = CHECK_BUDGET_SECONDS - (time.monotonic() - started)
+    if wanted and not failed and batch_seconds(wanted, seconds, REPORT_ROUNDS) <= left:
+        more = remeasure(wanted, context, stage="report", rounds=REPORT_ROUNDS)
+        before, after = {**before, **more[0]}, {**after, **more[1]}
+    else:
+        skipped += [name for name, target in report.items() if target in wanted]
+    done = {row.name: row for row in confirm(rows, before, after)}
+    kept = {row.name: row for row in rows}  # a skipped row keeps the screen's verdict ...
+    noise = {Verdict.SUGGESTED: Verdict.NOISE, Verdict.BETTER_TO_CONFIRM: Verdict.NOISE}
+    settled_rows = [
+        done[row.name]
+        if row.name not in skipped
+        else replace(kept[row.name], verdict=noise.get(row.verdict, row.verdict))
+        for row in rows
+    ]  # ... but only a candidate's is still shown
+    why = "the check had already failed" if failed else "the check's time budget"
+    note = f"Not re-measured ({why}): {', '.join(skipped)}." if skipped else ""
+    return settled_rows, note
 
 
 def exact(name: str) -> str:
@@ -268,19 +334,8 @@ def run(args: argparse.Namespace) -> int:
         ):
             if names:
                 print(f"\nRe-measuring {len(names)} {what}: {', '.join(names)}", flush=True)
-        # the candidates in 6 rounds; what only reports, in a run of its own at 4
-        confirmed = remeasure(
-            rows, set(candidates), set(), context, stage="confirm", rounds=CONFIRM_ROUNDS
-        )
-        reported = remeasure(
-            rows,
-            {*suggested, *improved},
-            set(confirmed[0]),
-            context,
-            stage="report",
-            rounds=REPORT_ROUNDS,
-        )
-        rows = confirm(rows, {**reported[0], **confirmed[0]}, {**reported[1], **confirmed[1]})
+        rows, skipped_note = stage_two(rows, benchmarks, context, started)
+        note = " ".join(filter(None, (note, skipped_note)))
     elif candidates or suggested or improved:  # --no-confirm: stage 1 alone decides
         unconfirmed = {
             Verdict.CANDIDATE: Verdict.REGRESSION,
