@@ -335,7 +335,7 @@ def run(args: argparse.Namespace) -> int:
             if names:
                 print(f"\nRe-measuring {len(names)} {what}: {', '.join(names)}", flush=True)
         rows, skipped_note = stage_two(rows, benchmarks, context, started)
-        note = " ".join(filter(None, (note, skipped_note)))
+        note = "\n\n".join(filter(None, (note, skipped_note)))
     elif candidates or suggested or improved:  # --no-confirm: stage 1 alone decides
         unconfirmed = {
             Verdict.CANDIDATE: Verdict.REGRESSION,
