@@ -249,8 +249,8 @@ def stage_two(
         sorted(set(candidates.values())), seconds, CONFIRM_ROUNDS, FIRST_CONFIRM_SECONDS
     )
     before, after = remeasure(first, context, stage="confirm", rounds=CONFIRM_ROUNDS)
-    settled = confirm([row for row in rows if candidates.get(row.name) in first], before, after)
-    failed = any(row.verdict is Verdict.REGRESSION for row in settled)
+    early = [row for row in rows if candidates.get(row.name) in first]
+    failed = _confirms_one(early, before, after)
     skipped: list[str] = []
     if costly and failed:
         skipped += [name for name, target in candidates.items() if target in costly]
@@ -258,8 +258,7 @@ def stage_two(
         print(f"\nNo regression confirmed yet; re-measuring {', '.join(costly)}", flush=True)
         more = remeasure(costly, context, stage="confirm-costly", rounds=CONFIRM_ROUNDS)
         before, after = {**before, **more[0]}, {**after, **more[1]}
-        settled = confirm([row for row in rows if row.name in candidates], before, after)
-        failed = any(row.verdict is Verdict.REGRESSION for row in settled)
+        failed = _confirms_one([row for row in rows if row.name in candidates], before, after)
     report = targets(rows, Verdict.SUGGESTED, Verdict.BETTER_TO_CONFIRM)
     wanted = sorted(set(report.values()) - set(before))
     left = CHECK_BUDGET_SECONDS - (time.monotonic() - started)
@@ -268,18 +267,25 @@ def stage_two(
         before, after = {**before, **more[0]}, {**after, **more[1]}
     else:
         skipped += [name for name, target in report.items() if target in wanted]
-    done = {row.name: row for row in confirm(rows, before, after)}
-    kept = {row.name: row for row in rows}  # a skipped row keeps the screen's verdict ...
+    # settled without the skipped rows: Holm's family is what was re-measured, as it was when
+    # the first batch failed the check
+    kept = [row for row in rows if row.name not in skipped]
+    done = {row.name: row for row in confirm(kept, before, after)}
     noise = {Verdict.SUGGESTED: Verdict.NOISE, Verdict.BETTER_TO_CONFIRM: Verdict.NOISE}
-    settled_rows = [
-        done[row.name]
-        if row.name not in skipped
-        else replace(kept[row.name], verdict=noise.get(row.verdict, row.verdict))
+    settled_rows = [  # a skipped row keeps the screen's verdict, but only a candidate is shown
+        done.get(row.name) or replace(row, verdict=noise.get(row.verdict, row.verdict))
         for row in rows
-    ]  # ... but only a candidate's is still shown
+    ]
     why = "the check had already failed" if failed else "the check's time budget"
     note = f"Not re-measured ({why}): {', '.join(skipped)}." if skipped else ""
     return settled_rows, note
+
+
+def _confirms_one(
+    rows: Sequence[Row], before: Mapping[str, Measurement], after: Mapping[str, Measurement]
+) -> bool:
+    """Whether the fresh results confirm at least one of these candidates: the check fails."""
+    return any(row.verdict is Verdict.REGRESSION for row in confirm(rows, before, after))
 
 
 def exact(name: str) -> str:

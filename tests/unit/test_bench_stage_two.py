@@ -4,6 +4,7 @@ budget is spent. asv is replaced by a fake ``measure`` that records each call.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def check(
          "--json", str(verdict)]
     )  # fmt: skip
     status = bench_pr.run(args)
-    return status, calls[1:], bench_pr.json.loads(verdict.read_text())
+    return status, calls[1:], json.loads(verdict.read_text())
 
 
 def row(name: str, verdict: Verdict, twin: str | None = None) -> Row:
