@@ -13,7 +13,7 @@ import polars as pl
 from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine.ids import id_tails
+from planalign_core.engines.polars_engine.ids import id_tails, positions
 from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, money, rate
 from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
 from planalign_core.rules import calendar as cal
@@ -131,19 +131,17 @@ def _order_key(year: int) -> pl.Expr:
     )
 
 
-def _sequence() -> pl.Expr:
-    """1-based position within each run of equal ``employee_key`` (rows sorted by it)."""
-    index = pl.int_range(pl.len(), dtype=pl.Int32)
-    first = pl.col("employee_key").ne_missing(pl.col("employee_key").shift(1))
-    return index - pl.when(first).then(index).forward_fill() + 1
-
-
 def year_events(year_frame: pl.DataFrame, config: Config, keys: RunKeys, year: int) -> pl.DataFrame:
-    """Every event of ``year`` in the ``fct_yearly_events`` layout, ordered by employee and
-    ``event_sequence``."""
+    """Every event of ``year`` in the ``fct_yearly_events`` layout, grouped by type.
+
+    Grouped by type, most stored row groups hold one type, and the payload columns of the
+    other types are NULL throughout them, which DuckDB stores as constants; and the numbering
+    sorts two columns, not the wide frame (docs/benchmarks.md, "Where the time goes").
+    """
     parts = pl.collect_all(_parts(year_frame.lazy(), config, year), engine=ENGINE)
     events = pl.concat(parts, how="diagonal")
-    events = events.sort(_order_key(year)).with_columns(_sequence().alias("event_sequence"))
+    sequence = positions(events, _order_key(year), "employee_key")
+    events = events.with_columns(sequence.alias("event_sequence"))
     tails = id_tails(events.select("__code", "event_sequence").unique(), year)
     events = events.join(tails, on=["__code", "event_sequence"], how="left", maintain_order="left")
     events = events.with_columns(

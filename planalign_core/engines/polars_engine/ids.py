@@ -21,6 +21,18 @@ from planalign_core.rules import draws
 HEAD_LENGTH = 19  # "xxxxxxxx-xxxx-8xxx-"
 
 
+def positions(events: pl.DataFrame, order: pl.Expr, key: str) -> pl.Series:
+    """Each row's 1-based position among its ``key``'s rows sorted by ``order`` (unique), the
+    rows left where they are: two narrow columns are sorted and put back, never the wide frame
+    (which stays grouped by event type, as it is stored: docs/architecture.md, "Storage")."""
+    keyed = events.select(order.alias("__order"), pl.col(key).alias("__key")).with_row_index()
+    index = pl.int_range(pl.len(), dtype=pl.Int32)
+    first = pl.col("__key").ne_missing(pl.col("__key").shift(1))
+    position = index - pl.when(first).then(index).forward_fill() + 1
+    numbered = keyed.sort("__order").select("index", position.alias("__position"))
+    return numbered.sort("index")["__position"]
+
+
 def with_id_prefix(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
     """Add ``id_prefix``, the per-employee head of event ids, for each ``employee_key``."""
     base = "__id_base"

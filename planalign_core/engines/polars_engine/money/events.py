@@ -12,7 +12,7 @@ import polars as pl
 from planalign_core.collect import ENGINE
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine.ids import id_tails
+from planalign_core.engines.polars_engine.ids import id_tails, positions
 from planalign_core.engines.polars_engine.money.balances import (
     EMPLOYER_SOURCES,
     FORFEITURE_SUB,
@@ -152,10 +152,7 @@ def _numbered(events: pl.DataFrame, workforce_events: pl.DataFrame, year: int) -
         + pl.col("__code").cast(pl.UInt64) * (1 << 3)
         + pl.col("__sub").cast(pl.UInt64)
     )
-    events = events.sort(order)
-    index = pl.int_range(pl.len(), dtype=pl.Int32)
-    first = pl.col(KEY).ne_missing(pl.col(KEY).shift(1))
-    position = index - pl.when(first).then(index).forward_fill() + 1
+    position = positions(events, order, KEY)
     events = events.join(counts, on="employee_id", how="left", maintain_order="left")
     return events.with_columns(
         (position + pl.col("__n1").fill_null(0)).cast(pl.Int32).alias("event_sequence")
