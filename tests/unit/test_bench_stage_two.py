@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tools import bench_compare, bench_cost, bench_pr
+from tools import bench_compare, bench_cost, bench_pr, bench_stats
 
 Kind, Row, Verdict = bench_compare.Kind, bench_compare.Row, bench_compare.Verdict
 PER_PROCESS = {"x.P.time_p": 1.0, "x.Q.time_q": 1.0, "x.S.time_s": 30.0}  # screen seconds
@@ -24,18 +24,27 @@ def sampled(value: float) -> bench_compare.Measurement:
 
 
 def check(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rows: list[Row], slower: set[str]
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    rows: list[Row],
+    slower: set[str],
+    fresh: dict[str, tuple[bench_compare.Measurement, bench_compare.Measurement]] | None = None,
 ) -> tuple[int, list[tuple[Any, ...]], dict[str, Any]]:
     """Run the check on ``rows`` as the screen's verdicts; a fresh re-measure finds the names
-    in ``slower`` 1.5x slower, the others unchanged. Returns the exit status, the ``measure``
-    calls (stage, patterns, options) and the JSON verdict."""
+    in ``slower`` 1.5x slower, the names in ``fresh`` as given (before, after), the others
+    unchanged. Returns the exit status, the ``measure`` calls (stage, patterns, options) and
+    the JSON verdict."""
     calls: list[tuple[Any, ...]] = []
+    given = fresh or {}
 
     def measure(stage: str, *args: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
         calls.append((stage, *args[3:]))
         names = [pattern.strip("^$").replace("\\", "") for pattern in args[3]]
-        before = {name: sampled(1.0) for name in names}
-        after = {name: sampled(1.5 if name in slower else 1.0) for name in names}
+        before = {name: given[name][0] if name in given else sampled(1.0) for name in names}
+        after = {
+            name: given[name][1] if name in given else sampled(1.5 if name in slower else 1.0)
+            for name in names
+        }
         return {}, before, after
 
     monkeypatch.setattr(bench_pr, "measure", measure)
@@ -102,6 +111,33 @@ def test_a_costly_candidate_waits_and_is_left_once_a_cheap_one_fails_the_check(
     comment = (tmp_path / "c.md").read_text()
     assert "Not re-measured (the check had already failed): x.S.time_s, x.Q.time_q." in comment
     assert "| to confirm | `x.S.time_s` |" in comment and "not re-measured |" in comment
+
+
+def measured(samples: list[float]) -> bench_compare.Measurement:
+    stats = {"ci_99_a": min(samples), "ci_99_b": max(samples), "repeat": 12, "number": 1}
+    return bench_compare.Measurement(sorted(samples)[6], stats, samples, "v1")
+
+
+def test_holms_family_is_what_was_re_measured_when_the_first_batch_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The cheap candidate's fresh samples are 1.25x slower with p = 0.0325: confirmed in a
+    family of one (alpha 0.05), not in a family of two (the smallest p against 0.025). The
+    costly candidate is then left unmeasured, so the final settle must count one: the check
+    fails naming the benchmark that was re-measured, and the other stays "to confirm"."""
+    before = [1.0 + 0.01 * i for i in range(12)]
+    after = [1.0, 1.01, 1.02, 1.085, *(1.3 + 0.01 * i for i in range(8))]
+    p = bench_stats.mann_whitney_p(before, after)
+    assert 0.025 <= p < 0.05  # the case: between the levels of a family of two and of one
+    rows = [row("x.P.time_p", Verdict.CANDIDATE), row("x.S.time_s", Verdict.CANDIDATE)]
+    fresh = {"x.P.time_p": (measured(before), measured(after))}
+    status, calls, payload = check(monkeypatch, tmp_path, rows, slower=set(), fresh=fresh)
+    assert calls == [("confirm", ["^x\\.P\\.time_p$"], "-a", "rounds=6")]
+    assert status == bench_pr.EXIT_REGRESSION
+    assert verdicts(payload) == {
+        "x.P.time_p": Verdict.REGRESSION.value,
+        "x.S.time_s": Verdict.CANDIDATE.value,
+    }
 
 
 def test_a_costly_candidate_is_re_measured_while_no_regression_is_confirmed(
