@@ -37,3 +37,21 @@ def test_the_collector_is_given_back_as_it_was(
     capsys.readouterr()
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_callers_collector_settings_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A caller that disabled the collector, or froze objects of its own, finds it so after."""
+    monkeypatch.setattr(command_module("schema"), "run", lambda args: 0)
+    gc.disable()
+    try:
+        assert main(["schema"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert main(["schema"]) == 0
+        assert 0 < gc.get_freeze_count() <= frozen  # not unfrozen, nothing more frozen
+    finally:
+        gc.unfreeze()
