@@ -327,6 +327,7 @@ def _store(
                 report.summaries.append(summary)
                 if on_year is not None:
                     on_year(summary, year.seconds)
+                del year, frame  # the writer holds the frames until stored, nothing else
         except BaseException:
             writer.abandon()
             raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from time import perf_counter
 from typing import Any, ParamSpec
@@ -29,22 +29,22 @@ P = ParamSpec("P")
 
 @dataclass(frozen=True)
 class EngineYear:
-    """One year's outputs: the year step's result, its accumulator rows and, on demand, its
-    weekly balance snapshots."""
+    """One year's outputs: the year step's result, its accumulator rows and its weekly
+    balance snapshots (computed with the year, so that their inputs, the money year's
+    ``annual`` and ``segments``, are not held any longer)."""
 
     result: YearResult
     accumulator: pl.DataFrame
     seconds: float
     accumulator_seconds: float
-    # Each call computes the year's compact weekly snapshots anew (what is stored);
-    # ``weekly_seconds`` is what computing them cost before this object existed (the dbt
-    # engine's), not what a call will cost.
+    # The year's compact weekly snapshots (what is stored), computed before this object
+    # existed, in ``weekly_seconds``; a call returns them.
     weekly_tables: Callable[[], WeeklyTables] | None = None
     weekly_seconds: float = 0.0
 
     @property
     def weekly(self) -> pl.DataFrame | None:
-        """All of the year's weekly snapshot rows, expanded (computed again on each access)."""
+        """All of the year's weekly snapshot rows, expanded (again on each access)."""
         if self.weekly_tables is None:
             return None
         return expand_tables(self.weekly_tables())
@@ -102,7 +102,9 @@ def _as_contract(native: Callable[P, EngineRun]) -> Callable[P, RunOutput]:
 
     def contract_run(*args: P.args, **kwargs: P.kwargs) -> RunOutput:
         engine = native(*args, **kwargs)
-        return RunOutput(engine.baseline, (_output(year) for year in engine.years))
+        # map keeps no year once handed over (a generator expression held the last one while
+        # the next was computed)
+        return RunOutput(engine.baseline, map(_output, engine.years))
 
     return contract_run
 
@@ -147,15 +149,26 @@ def _years(
                 plan_design_id=keys.plan_design_id,
             )
             done = perf_counter()
-            tables = None
+            tables, weekly_seconds = None, 0.0
             if weekly and result.money is not None:
-                tables = partial(weekly_tables, result.money, config, keys)
+                computed = weekly_tables(result.money, config, keys)
+                weekly_seconds = perf_counter() - done
+                tables = partial(_ready, computed)
+                result = replace(result, money=result.money.without_weekly_inputs())
             # seconds: the wall time this year took to be ready, the next year's workforce
             # (computed alongside its money) included
-            yield EngineYear(result, rows, done - clock, done - stepped, tables)
+            yield EngineYear(result, rows, done - clock, done - stepped, tables, weekly_seconds)
             clock = perf_counter()
             if result.money is not None:
                 money = result.money.state
+            # the caller holds this year's frames while it stores them, no longer: kept here
+            # they lived through the next year's compute (1M employees: docs/benchmarks.md)
+            del result
+
+
+def _ready(tables: WeeklyTables) -> WeeklyTables:
+    """The year's weekly tables, computed when the year was (``EngineYear.weekly_tables``)."""
+    return tables
 
 
 def _done_now(work: Callable[..., YearResult], *args: Any) -> Future[YearResult]:

@@ -9,7 +9,7 @@ state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import perf_counter
 
 import polars as pl
@@ -38,6 +38,12 @@ class MoneyYear:
     rules: YearRules
     state: pl.DataFrame
     seconds: float
+
+    def without_weekly_inputs(self) -> MoneyYear:
+        """This year with ``annual`` and ``segments`` emptied, once the weekly snapshots are
+        computed from them: nothing else reads them, and kept they were held through the next
+        year's compute."""
+        return replace(self, annual=self.annual.clear(), segments=self.segments.clear())
 
 
 def money_year(
