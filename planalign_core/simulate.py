@@ -49,6 +49,12 @@ from planalign_core.store.writer import ScenarioWriter
 
 DEFAULT_EMPLOYEES = 1000
 MAX_YEARS = 100
+# The frames a run lets wait for the writer while it computes the next year. A year at 100k
+# employees is about 300 MB of frames and stays under it: its storing overlaps the next
+# year's compute, which both cores need (waiting for it: 9.44 s against 8.77 s). A year at 1M
+# is about 3 GB: computed beside it, the next year took the run to 9.0 GiB, waiting for it
+# 7.4 GiB, and faster (82 s against 83-85 s, fewer page faults). docs/benchmarks.md.
+HELD_BYTES = 512 * 2**20
 
 
 @dataclass(frozen=True)
@@ -319,7 +325,7 @@ def _store(
                     report.timings[f"weekly_{year.year}"] = _store_weekly(
                         year.weekly, year.weekly_seconds, writer
                     )
-                writer.backlog(writer.submitted - submitted)
+                writer.backlog(writer.submitted - submitted, at_most_bytes=HELD_BYTES)
                 report.events_written += year.events.height
                 report.timings[f"year_{year.year}"] = year.seconds
                 report.timings[f"accumulator_{year.year}"] = year.accumulator_seconds

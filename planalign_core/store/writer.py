@@ -31,26 +31,38 @@ class ScenarioWriter:
         self._started: set[str] = set()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planalign-writer")
         self._pending: list[Future[None]] = []
+        self._bytes: dict[Future[None], int] = {}  # each write's frame, as Polars sizes it
 
     def write(self, table: str, frame: pl.DataFrame) -> None:
         """Submit ``frame``'s rows for storing in ``table``."""
         failed = next((f for f in self._pending if f.done() and f.exception()), None)
         if failed is not None:  # stop computing years that can no longer be stored
             failed.result()
-        self._pending.append(self._pool.submit(self._write, table, frame))
+        future = self._pool.submit(self._write, table, frame)
+        self._pending.append(future)
+        self._bytes[future] = int(frame.estimated_size())
 
     @property
     def submitted(self) -> int:
         """How many writes were submitted so far."""
         return len(self._pending)
 
-    def backlog(self, at_most: int) -> None:
-        """Wait until at most ``at_most`` submitted writes are unfinished. The run calls it
-        after submitting a year, with that year's number of writes: the year before must be
-        stored before the next one is computed, so when storing is slower than computing
-        (1M employees) frames do not pile up in memory, a year's worth at most."""
+    def backlog(self, at_most: int, at_most_bytes: int | None = None) -> None:
+        """Wait until at most ``at_most`` submitted writes are unfinished and, with
+        ``at_most_bytes``, until their frames come to at most that many bytes (oldest first).
+
+        The run calls it after submitting a year, with that year's number of writes: the
+        year before must be stored before the next one is computed, so frames do not pile up
+        in memory, a year's worth at most. With ``at_most_bytes`` a large year is mostly
+        stored, too, before the next is computed (``simulate.HELD_BYTES``)."""
         unfinished = [f for f in self._pending if not f.done()]
         for future in unfinished[: max(0, len(unfinished) - at_most)]:
+            future.result()
+        if at_most_bytes is None:
+            return
+        for future in unfinished:
+            if sum(self._bytes[f] for f in unfinished if not f.done()) <= at_most_bytes:
+                return
             future.result()
 
     def _write(self, table: str, frame: pl.DataFrame) -> None:

@@ -1,0 +1,88 @@
+"""``store.writer.ScenarioWriter.backlog``: how long a run waits for its writes before it
+computes the next year. A fake database stores a table only once the test opens its gate."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, cast
+
+import polars as pl
+
+from planalign_core.store.database import Database
+from planalign_core.store.writer import ScenarioWriter
+
+
+class GatedDatabase:
+    """Stores a table's frame when its gate is open; records the order."""
+
+    def __init__(self, *tables: str) -> None:
+        self.gates = {table: threading.Event() for table in tables}
+        self.stored: list[str] = []
+
+    def replace_scenario_rows(self, table: str, frame: pl.DataFrame, scenario_id: str) -> None:
+        self._store(table)
+
+    def append(self, table: str, frame: pl.DataFrame) -> None:
+        self._store(table)
+
+    def _store(self, table: str) -> None:
+        assert self.gates[table].wait(10), f"{table}'s gate never opened"
+        self.stored.append(table)
+
+
+def frame_of(megabytes: int) -> pl.DataFrame:
+    """A frame Polars sizes at ``megabytes`` MiB (Int64: 8 bytes a row)."""
+    return pl.DataFrame({"x": pl.zeros(megabytes * 2**17, dtype=pl.Int64, eager=True)})
+
+
+def writer_with(db: GatedDatabase, *writes: tuple[str, int]) -> ScenarioWriter:
+    writer = ScenarioWriter(cast(Database, db), "s")
+    for table, megabytes in writes:
+        writer.write(table, frame_of(megabytes))
+    return writer
+
+
+def in_thread(call: Any, *args: Any, **kwargs: Any) -> threading.Thread:
+    thread = threading.Thread(target=call, args=args, kwargs=kwargs, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_large_year_is_stored_down_to_the_byte_limit_before_the_run_goes_on() -> None:
+    """16 MiB then 1 MiB pending, a limit of 4 MiB: the run waits for the first write, not
+    for the second."""
+    db = GatedDatabase("big", "small")
+    writer = writer_with(db, ("big", 16), ("small", 1))
+    waiting = in_thread(writer.backlog, 2, at_most_bytes=4 * 2**20)
+    waiting.join(0.3)
+    assert waiting.is_alive()  # "big" is not stored yet
+    db.gates["big"].set()
+    waiting.join(10)
+    assert not waiting.is_alive()
+    assert db.stored == ["big"]  # "small" still waits behind its gate
+    db.gates["small"].set()
+    writer.wait()
+    assert db.stored == ["big", "small"]
+
+
+def test_without_a_byte_limit_only_the_count_is_waited_for() -> None:
+    db = GatedDatabase("big", "small")
+    writer = writer_with(db, ("big", 16), ("small", 1))
+    waiting = in_thread(writer.backlog, 2)
+    waiting.join(10)
+    assert not waiting.is_alive() and db.stored == []
+    for gate in db.gates.values():
+        gate.set()
+    writer.wait()
+
+
+def test_frames_under_the_limit_are_not_waited_for() -> None:
+    """A year of small frames (a 100k-employee run's) overlaps the next year's compute."""
+    db = GatedDatabase("a", "b")
+    writer = writer_with(db, ("a", 1), ("b", 1))
+    waiting = in_thread(writer.backlog, 2, at_most_bytes=4 * 2**20)
+    waiting.join(10)
+    assert not waiting.is_alive() and db.stored == []
+    for gate in db.gates.values():
+        gate.set()
+    writer.wait()
