@@ -29,8 +29,10 @@ from pathlib import Path
 
 from tools.asvtool import ToolError, repo_path
 
-RUN = "import sys; from planalign_core.cli import entry_point; sys.argv[0] = 'planalign'; "
-RUN += "entry_point()"
+RUN = (
+    "import sys; from planalign_core.cli import entry_point; "
+    "sys.argv[0] = 'planalign'; entry_point()"
+)
 BASE_PREFIX = "planalign-base-"  # the base worktree's scratch directory, removed at the end
 
 

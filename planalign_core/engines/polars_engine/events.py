@@ -1,7 +1,8 @@
 """The year frame's decisions as events in the schema's columnar form (rules, "Events").
 
-One small frame per event type with only its own columns, concatenated, ordered, numbered and
-identified, then given the ``fct_yearly_events`` layout by :func:`conform`.
+One small frame per event type with only its own columns, concatenated (grouped by type, as
+stored), numbered and identified, then given the ``fct_yearly_events`` layout by
+:func:`conform`.
 """
 
 from __future__ import annotations

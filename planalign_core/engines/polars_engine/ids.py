@@ -22,9 +22,12 @@ HEAD_LENGTH = 19  # "xxxxxxxx-xxxx-8xxx-"
 
 
 def positions(events: pl.DataFrame, order: pl.Expr, key: str) -> pl.Series:
-    """Each row's 1-based position among its ``key``'s rows sorted by ``order`` (unique), the
-    rows left where they are: two narrow columns are sorted and put back, never the wide frame
-    (which stays grouped by event type, as it is stored: docs/architecture.md, "Storage")."""
+    """Each row's 1-based position among its ``key``'s rows sorted by ``order``, the rows left
+    where they are: two narrow columns are sorted and put back, never the wide frame (which
+    stays grouped by event type, as it is stored: docs/architecture.md, "Storage").
+
+    ``order`` is unique and sorts by ``key`` first (the engine's order keys hold the employee
+    key in their high bits), so a key's rows are one run once sorted."""
     keyed = events.select(order.alias("__order"), pl.col(key).alias("__key")).with_row_index()
     index = pl.int_range(pl.len(), dtype=pl.Int32)
     first = pl.col("__key").ne_missing(pl.col("__key").shift(1))
