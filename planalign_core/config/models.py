@@ -10,14 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
-from planalign_core.config.values import (
-    Dollars,
-    MonthDay,
-    Probability,
-    Rate,
-    SignedRate,
-    Years,
-)
+from planalign_core.config.values import Dollars, MonthDay, Probability, Rate, SignedRate, Years
 
 
 class _Model(BaseModel):

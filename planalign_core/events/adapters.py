@@ -17,24 +17,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from planalign_core.errors import EventValidationError
 from planalign_core.events.envelope import SimulationEvent
+from planalign_core.events.types import EventType
 
 EVENTS_ADAPTER: TypeAdapter[list[SimulationEvent]] = TypeAdapter(list[SimulationEvent])
-_PAYLOAD_TAGS = frozenset(
-    {
-        "hire",
-        "termination",
-        "promotion",
-        "merit",
-        "eligibility",
-        "enrollment",
-        "deferral_escalation",
-        "contribution",
-        "vesting",
-        "forfeiture",
-        "hce_status",
-        "compliance",
-    }
-)
+# the discriminator's tags, which pydantic puts in an error's location
+_PAYLOAD_TAGS = frozenset(kind.value for kind in EventType)
 
 
 @contextmanager

@@ -8,50 +8,38 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from planalign_core.events import compliance, money, participation, workforce
 from planalign_core.events.base import FROZEN, field_error
-from planalign_core.events.compliance import CompliancePayload, HceStatusPayload
-from planalign_core.events.money import ContributionPayload, ForfeiturePayload, VestingPayload
-from planalign_core.events.participation import (
-    DeferralEscalationPayload,
-    EligibilityPayload,
-    EnrollmentPayload,
-)
 from planalign_core.events.types import EventType
-from planalign_core.events.workforce import (
-    HirePayload,
-    MeritPayload,
-    PromotionPayload,
-    TerminationPayload,
-)
 
 PAYLOAD_TYPES: dict[EventType, type[Any]] = {
-    EventType.HIRE: HirePayload,
-    EventType.TERMINATION: TerminationPayload,
-    EventType.PROMOTION: PromotionPayload,
-    EventType.MERIT: MeritPayload,
-    EventType.ELIGIBILITY: EligibilityPayload,
-    EventType.ENROLLMENT: EnrollmentPayload,
-    EventType.DEFERRAL_ESCALATION: DeferralEscalationPayload,
-    EventType.CONTRIBUTION: ContributionPayload,
-    EventType.VESTING: VestingPayload,
-    EventType.FORFEITURE: ForfeiturePayload,
-    EventType.HCE_STATUS: HceStatusPayload,
-    EventType.COMPLIANCE: CompliancePayload,
+    EventType.HIRE: workforce.HirePayload,
+    EventType.TERMINATION: workforce.TerminationPayload,
+    EventType.PROMOTION: workforce.PromotionPayload,
+    EventType.MERIT: workforce.MeritPayload,
+    EventType.ELIGIBILITY: participation.EligibilityPayload,
+    EventType.ENROLLMENT: participation.EnrollmentPayload,
+    EventType.DEFERRAL_ESCALATION: participation.DeferralEscalationPayload,
+    EventType.CONTRIBUTION: money.ContributionPayload,
+    EventType.VESTING: money.VestingPayload,
+    EventType.FORFEITURE: money.ForfeiturePayload,
+    EventType.HCE_STATUS: compliance.HceStatusPayload,
+    EventType.COMPLIANCE: compliance.CompliancePayload,
 }
 
 Payload = Annotated[
-    HirePayload
-    | TerminationPayload
-    | PromotionPayload
-    | MeritPayload
-    | EligibilityPayload
-    | EnrollmentPayload
-    | DeferralEscalationPayload
-    | ContributionPayload
-    | VestingPayload
-    | ForfeiturePayload
-    | HceStatusPayload
-    | CompliancePayload,
+    workforce.HirePayload
+    | workforce.TerminationPayload
+    | workforce.PromotionPayload
+    | workforce.MeritPayload
+    | participation.EligibilityPayload
+    | participation.EnrollmentPayload
+    | participation.DeferralEscalationPayload
+    | money.ContributionPayload
+    | money.VestingPayload
+    | money.ForfeiturePayload
+    | compliance.HceStatusPayload
+    | compliance.CompliancePayload,
     Field(discriminator="event_type"),
 ]
 
