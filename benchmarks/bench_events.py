@@ -8,8 +8,9 @@ Inputs are synthetic event batches (every payload type) built once per machine a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import polars as pl
 
@@ -91,43 +92,45 @@ class _Conversions(Interleaved):
     repeat = (2, 4, 2.0)
 
 
-class ValidateBatch(_Conversions):
-    """Pydantic validation of a whole batch of JSON through the module-level adapter. Each
-    class builds only the input its benchmarks read (a setup runs in every benchmark's
-    process: the objects of 100k events cost 2.8 s of CPU, the models 3.0 s)."""
+class _OneCall(_Conversions):
+    """A conversion timed as one call: the package's ``call`` (module, function) on the input
+    ``inputs`` builds. Each class builds only the input its benchmarks read (a setup runs in
+    every benchmark's process: the objects of 100k events cost 2.8 s of CPU, the models 3.0 s).
+    A class names its benchmarks by assigning ``_time`` and ``_track_rate``."""
+
+    call: ClassVar[tuple[str, str]]
+    inputs: ClassVar[Callable[[int], Any]]
 
     def setup(self, events: int) -> None:
         skip_slow(events >= 100_000)
-        self.validate_json = require("planalign_core.events.adapters", "validate_json")
-        self.raw = wire(events)
+        self.function = require(*self.call)
+        self.data = type(self).inputs(events)
 
-    def time_validate_json(self, events: int) -> None:
-        self.validate_json(self.raw)
+    def _time(self, events: int) -> None:
+        self.function(self.data)
 
-    def track_validate_json_rate(self, events: int) -> float:
-        return best_rate(lambda: self.validate_json(self.raw), events, repeats=2)
+    def _track_rate(self, events: int) -> float:
+        return best_rate(lambda: self.function(self.data), events, repeats=2)
 
-    track_validate_json_rate.unit = "events/s"  # type: ignore[attr-defined]
-    track_validate_json_rate.rounds = 1  # type: ignore[attr-defined]  # one value is kept
+    _track_rate.unit = "events/s"  # type: ignore[attr-defined]
+    _track_rate.rounds = 1  # type: ignore[attr-defined]  # one value is kept
 
 
-class ValidateObjects(_Conversions):
+class ValidateBatch(_OneCall):
+    """Pydantic validation of a whole batch of JSON through the module-level adapter."""
+
+    call, inputs = ("planalign_core.events.adapters", "validate_json"), wire
+    time_validate_json = _OneCall._time
+    track_validate_json_rate = _OneCall._track_rate
+
+
+class ValidateObjects(_OneCall):
     """Pydantic validation of a whole batch of Python objects (dicts with Decimal, date and
     UUID values) through the module-level adapter."""
 
-    def setup(self, events: int) -> None:
-        skip_slow(events >= 100_000)
-        self.validate_python = require("planalign_core.events.adapters", "validate_python")
-        self.objects = batch_objects(events)
-
-    def time_validate_objects(self, events: int) -> None:
-        self.validate_python(self.objects)
-
-    def track_validate_objects_rate(self, events: int) -> float:
-        return best_rate(lambda: self.validate_python(self.objects), events, repeats=2)
-
-    track_validate_objects_rate.unit = "events/s"  # type: ignore[attr-defined]
-    track_validate_objects_rate.rounds = 1  # type: ignore[attr-defined]
+    call, inputs = ("planalign_core.events.adapters", "validate_python"), batch_objects
+    time_validate_objects = _OneCall._time
+    track_validate_objects_rate = _OneCall._track_rate
 
 
 class ColumnarForm(_Conversions):
@@ -147,16 +150,11 @@ class ColumnarForm(_Conversions):
         self.to_json(self.frame)
 
 
-class ColumnarFromModels(_Conversions):
+class ColumnarFromModels(_OneCall):
     """Event models to the wide columnar rows of ``fct_yearly_events``."""
 
-    def setup(self, events: int) -> None:
-        skip_slow(events >= 100_000)
-        self.to_frame = require("planalign_core.events.columnar", "events_to_frame")
-        self.models = batch_models(events)
-
-    def time_models_to_rows(self, events: int) -> None:
-        self.to_frame(self.models)
+    call, inputs = ("planalign_core.events.columnar", "events_to_frame"), batch_models
+    time_models_to_rows = _OneCall._time
 
 
 class Ingest:
