@@ -25,6 +25,13 @@ PROJECT_ENV = "PLANALIGN_DBT_PROJECT_DIR"
 DATABASE_ENV = "PLANALIGN_DBT_DATABASE"
 DUCKDB_THREADS_ENV = "PLANALIGN_DBT_DUCKDB_THREADS"
 CACHE_ENV = "PLANALIGN_DBT_CACHE"
+# The scratch file is thrown away after the run: its commits need not reach the disk, and a
+# checkpoint (DuckDB rewriting the file from its log, by default every 16 MB of log) would only
+# cost time. The profile reads these; a file built by hand keeps DuckDB's defaults.
+SCRATCH_SETTINGS = {
+    "PLANALIGN_DBT_CHECKPOINT_THRESHOLD": "64GB",
+    "PLANALIGN_DBT_FSYNC_MODE": "NONE",
+}
 # The profile's default file name: parse and runs see one database name (the file's stem).
 SCRATCH_NAME = "planalign_dbt.duckdb"
 PARTIAL_PARSE = "partial_parse.msgpack"
@@ -149,7 +156,7 @@ class DbtSession:
         self.project = project
         self.workdir = workdir
         self.database = database
-        self._env = {DATABASE_ENV: str(database)}
+        self._env = {DATABASE_ENV: str(database), **SCRATCH_SETTINGS}
         if duckdb_threads is not None:
             self._env[DUCKDB_THREADS_ENV] = str(duckdb_threads)
         self._paths = (
@@ -199,7 +206,7 @@ class DbtSession:
         # The profile is part of what partial parsing checks: parse against a fixed database
         # path. Its file name is the scratch file's, so the parsed relations name the same
         # database the runs then write.
-        parse_env = {DATABASE_ENV: str(target / SCRATCH_NAME)}
+        parse_env = {DATABASE_ENV: str(target / SCRATCH_NAME), **SCRATCH_SETTINGS}
         if cache is not None:
             flags = ()
             parse_env[DATABASE_ENV] = str(cache / SCRATCH_NAME)
@@ -236,11 +243,16 @@ class DbtSession:
         return Invocation(tuple(args), wall, sum(nodes.values()), nodes)
 
     def close(self) -> None:
-        """Release dbt-duckdb's connection to the scratch file (it keeps one per process)."""
+        """Release dbt-duckdb's connection to the scratch file (it keeps one per process),
+        without the checkpoint DuckDB would make at its close: the file is deleted next."""
+        import duckdb  # noqa: PLC0415 - a plain connection shares dbt-duckdb's database
         from dbt.adapters.duckdb.connections import (  # noqa: PLC0415
             DuckDBConnectionManager,
         )
 
+        if self.database.is_file():
+            with duckdb.connect(str(self.database)) as connection:
+                connection.execute("pragma disable_checkpoint_on_shutdown")
         manager: Any = DuckDBConnectionManager
         manager.close_all_connections()
 

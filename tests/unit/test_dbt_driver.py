@@ -11,7 +11,7 @@ import pytest
 
 from planalign_core.census import synthesize_census
 from planalign_core.config import load_config
-from planalign_core.engines import dbt_driver
+from planalign_core.engines import dbt_driver, dbt_session
 from planalign_core.engines.dbt_inputs import RunParameters
 
 
@@ -78,3 +78,27 @@ def test_a_failing_model_is_named_and_the_scratch_is_removed(
     with pytest.raises(dbt_driver.DbtEngineError, match="int_participation_year_state"):
         dbt_driver.run_years(census, config, run)
     assert list(scratch_root.iterdir()) == []
+
+
+def test_closing_the_session_skips_the_scratch_files_final_checkpoint(tmp_path: Path) -> None:
+    """The scratch file is deleted after the run: closing must not rewrite it from its log."""
+    import duckdb  # noqa: PLC0415
+
+    database = tmp_path / dbt_driver.SCRATCH_NAME
+    held = duckdb.connect(str(database))  # stands for dbt-duckdb's open connection
+    held.execute("set checkpoint_threshold = '1GB'")
+    held.execute("create table t as select range as i from range(1000)")
+    wal = Path(f"{database}.wal")
+    assert wal.is_file()  # the table is in the log, not yet in the file
+    dbt_session.DbtSession(dbt_driver.project_dir(), tmp_path, database).close()
+    held.close()
+    assert wal.is_file(), "the last close checkpointed the scratch file"
+
+
+def test_the_profile_keeps_duckdbs_defaults_for_a_file_built_by_hand() -> None:
+    """Only the package's scratch builds relax durability; the profile's defaults are DuckDB's."""
+    profile = (dbt_driver.project_dir() / "profiles.yml").read_text()
+    for name in dbt_session.SCRATCH_SETTINGS:
+        assert f"env_var('{name}', " in profile
+    assert "env_var('PLANALIGN_DBT_CHECKPOINT_THRESHOLD', '16MB')" in profile
+    assert "env_var('PLANALIGN_DBT_FSYNC_MODE', 'STANDARD')" in profile
