@@ -151,3 +151,33 @@ def test_new_inputs_over_a_built_run_are_refused(built: tuple[Path, Path, Path])
     )  # fmt: skip
     assert done.returncode == 2
     assert "already holds a built run" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_changed_model_fails_its_append_naming_the_columns_and_appends_nothing(
+    built: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """year_append (dbt/macros/year_append.sql) keeps on_schema_change: fail."""
+    folder, hand, _ = built
+    changed = tmp_path / "changed.duckdb"
+    shutil.copyfile(hand, changed)
+    project = tmp_path / "dbt"
+    shutil.copytree(folder / "dbt", project, ignore=shutil.ignore_patterns("target", "logs"))
+    model = project / "models/intermediate/year_loop/int_employee_contributions.sql"
+    model.write_text("select *, 1 as surplus from (\n" + model.read_text() + "\n)\n")
+    table = "int_employee_contributions"
+    count = f"SELECT simulation_year, count(*) FROM {table} GROUP BY ALL ORDER BY ALL"
+    with duckdb.connect(str(changed), read_only=True) as connection:
+        before = connection.execute(count).fetchall()
+    env = {**os.environ, "PLANALIGN_DBT_DATABASE": str(changed)}
+    vars_ = "{simulation_year: 2026}"
+    done = subprocess.run(
+        [str(BIN / "dbt"), "run", "--project-dir", str(project), "--profiles-dir", str(project),
+         "--select", table, "--vars", vars_], cwd=tmp_path, env=env,
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "columns differ from the table's" in done.stdout
+    assert "surplus model INTEGER, table absent" in done.stdout
+    with duckdb.connect(str(changed), read_only=True) as connection:
+        assert connection.execute(count).fetchall() == before
+    assert len(before) == 2  # both years were there, and still are

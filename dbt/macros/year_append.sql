@@ -1,0 +1,72 @@
+{#- The year loop's materialization: one simulation year appended to a table per build.
+
+    dbt's incremental materialization (strategy append) builds the year into a temporary
+    table, queries both tables' columns, then copies the rows over: about ten statements a
+    model and a year, each with dbt's own bookkeeping, which was most of the SQL engine's time
+    (docs/benchmarks.md). `year_append` does the same work in one statement: the model's
+    columns checked against the table's (on_schema_change: fail, the only mode it has: a
+    changed model fails the build, naming the columns, and nothing is appended), then the
+    rows inserted by name. A new table, a full refresh or a relation that is not a table take
+    dbt's incremental materialization unchanged (contracts enforced there). -#}
+
+{% materialization year_append, adapter="duckdb" -%}
+    {%- set existing = load_cached_relation(this) -%}
+    {%- if existing is none or not existing.is_table or should_full_refresh() -%}
+        {{ return(materialization_incremental_duckdb()) }}
+    {%- endif -%}
+    {%- if config.get('on_schema_change', 'fail') != 'fail' -%}
+        {{ exceptions.raise_compiler_error(
+            this.identifier ~ ": year_append supports on_schema_change: fail only, not "
+            ~ config.get('on_schema_change')) }}
+    {%- endif -%}
+    {%- set target = this.incorporate(type='table') -%}
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+    {%- call statement('main') -%}
+        {{ planalign_columns_unchanged(target, compiled_code) }};
+        insert into {{ target }} by name ({{ compiled_code }})
+    {%- endcall -%}
+    {% do apply_grants(target, config.get('grants'), should_revoke=false) %}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {% do adapter.commit() %}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+    {{ return({'relations': [target]}) }}
+{%- endmaterialization %}
+
+{#- A query that fails (DuckDB's error()) when the model's columns (names and types) differ from
+    the table's, listing each difference, and returns no row otherwise. -#}
+{% macro planalign_columns_unchanged(target, sql) -%}
+    select error(
+        '{{ target.identifier }}: the model''s columns differ from the table''s '
+        || '(on_schema_change: fail): '
+        || string_agg(
+            coalesce(model.column_name, stored.column_name) || ' model '
+            || coalesce(model.column_type, 'absent') || ', table '
+            || coalesce(stored.data_type, 'absent'), '; '
+            order by coalesce(model.column_name, stored.column_name)
+        )
+    )
+    from (describe (select * from ({{ sql }}))) as model
+    full join (
+        select column_name, data_type
+        from duckdb_columns()
+        where database_name = '{{ target.database }}'
+            and schema_name = '{{ target.schema }}'
+            and table_name = '{{ target.identifier }}'
+    ) as stored
+        on model.column_name = stored.column_name
+    where model.column_type is distinct from stored.data_type
+    having count(*) > 0
+{%- endmacro %}
+
+{#- dbt's is_incremental(), also true for year_append: the models read their own previous
+    year ({{ this }}) when the table exists. -#}
+{% macro is_incremental() %}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set relation = adapter.get_relation(this.database, this.schema, this.table) -%}
+    {{ return(relation is not none and relation.type == 'table'
+              and model.config.materialized in ('incremental', 'year_append')
+              and not should_full_refresh()) }}
+{% endmacro %}
