@@ -1,9 +1,3 @@
-select
-    cast(employee_id as varchar) as employee_id,
-    cast(birth_date as date) as birth_date,
-    cast(hire_date as date) as hire_date,
-    cast(termination_date as date) as termination_date,
-    cast(job_level as smallint) as job_level,
-    cast(compensation_cents as bigint) as compensation_cents,
-    cast(deferral_units as integer) as deferral_units
-from {{ source('planalign', 'census') }}
+{{ planalign_stage('census', employee_id='varchar', birth_date='date', hire_date='date',
+    termination_date='date', job_level='smallint', compensation_cents='bigint',
+    deferral_units='integer') }}

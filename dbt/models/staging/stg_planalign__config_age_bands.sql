@@ -1,4 +1,1 @@
-select
-    cast(min_age as integer) as min_age,
-    cast(rate as integer) as rate
-from {{ source('planalign', 'config_age_bands') }}
+{{ planalign_stage('config_age_bands', min_age='integer', rate='integer') }}

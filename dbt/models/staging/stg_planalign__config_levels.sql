@@ -1,10 +1,3 @@
-select
-    cast(level as smallint) as job_level,
-    cast(pay_min as bigint) * 100 as pay_min_cents,
-    cast(pay_max as bigint) * 100 as pay_max_cents,
-    cast(merit_rate as integer) as merit_rate,
-    cast(promotion_rate as integer) as promotion_rate,
-    cast(termination_adjustment as integer) as termination_adjustment,
-    cast(hire_weight as integer) as hire_weight,
-    cast(census_weight as integer) as census_weight
-from {{ source('planalign', 'config_levels') }}
+{{ planalign_stage('config_levels', job_level='smallint level', pay_min_cents='dollars pay_min',
+    pay_max_cents='dollars pay_max', merit_rate='integer', promotion_rate='integer',
+    termination_adjustment='integer', hire_weight='integer', census_weight='integer') }}

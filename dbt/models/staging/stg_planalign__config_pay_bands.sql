@@ -1,4 +1,1 @@
-select
-    cast(min_pay as bigint) * 100 as min_pay_cents,
-    cast(adjustment as integer) as adjustment
-from {{ source('planalign', 'config_pay_bands') }}
+{{ planalign_stage('config_pay_bands', min_pay_cents='dollars min_pay', adjustment='integer') }}

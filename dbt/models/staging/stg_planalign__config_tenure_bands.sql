@@ -1,4 +1,1 @@
-select
-    cast(min_tenure as integer) as min_tenure,
-    cast(rate as integer) as rate
-from {{ source('planalign', 'config_tenure_bands') }}
+{{ planalign_stage('config_tenure_bands', min_tenure='integer', rate='integer') }}

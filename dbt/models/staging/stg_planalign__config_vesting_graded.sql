@@ -1,4 +1,2 @@
-select
-    cast(years as integer) as years_of_service,
-    cast(percent as bigint) as vested_units
-from {{ source('planalign', 'config_graded') }}
+{{ planalign_stage('config_graded', years_of_service='integer years',
+    vested_units='bigint percent') }}

@@ -1,4 +1,1 @@
-select
-    cast(event_type as varchar) as event_type,
-    cast(type_code as integer) as type_code
-from {{ source('planalign', 'event_types') }}
+{{ planalign_stage('event_types', event_type='varchar', type_code='integer') }}
