@@ -126,9 +126,7 @@ voluntary as (
         choice.value as chosen_rate
     from voluntary_odds as v
     cross join calendar as cal
-    inner join rate_choices as choice
-        on {{ bounded('v.u_voluntary_deferral_rate', rng.rate_scale, rng) }} >= choice.cum_lo
-        and {{ bounded('v.u_voluntary_deferral_rate', rng.rate_scale, rng) }} < choice.cum_hi
+    inner join rate_choices as choice on {{ chosen_by('v.u_voluntary_deferral_rate', rng) }}
 ),
 
 -- The auto-enrolled who opt out and the candidates who enrol: each when drawn and still active

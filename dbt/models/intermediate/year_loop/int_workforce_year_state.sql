@@ -154,9 +154,7 @@ hire_attributes as (
     from hire_draws as h
     cross join calendar as cal
     cross join cfg
-    inner join hire_levels as choice
-        on {{ bounded('h.u_hire_job_level', rng.rate_scale, rng) }} >= choice.cum_lo
-        and {{ bounded('h.u_hire_job_level', rng.rate_scale, rng) }} < choice.cum_hi
+    inner join hire_levels as choice on {{ chosen_by('h.u_hire_job_level', rng) }}
 ),
 
 hire_people as (
