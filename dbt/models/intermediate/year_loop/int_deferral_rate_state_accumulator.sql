@@ -66,9 +66,8 @@ applied as (
         employee_id,
         list(event_id order by event_sequence) as event_ids,
         count(*) as changes,
-        arg_max(rate, event_sequence) as rate,
-        arg_max(effective_date, event_sequence) as effective_date,
-        arg_max(source_type, event_sequence) as source_type
+        {{- last_by('event_sequence', rate='rate', effective_date='effective_date',
+            source_type='source_type') }}
     from changes
     group by employee_id
 ),

@@ -49,10 +49,7 @@ annual as (
     select
         employee_key,
         count(*) as segment_count,
-        max_by(ua_end, segment) as ua,
-        max_by(up_end, segment) as up,
-        max_by(uc_end, segment) as uc,
-        max_by(n_end, segment) as n
+        {{- last_by('segment', ua='ua_end', up='up_end', uc='uc_end', n='n_end') }}
     from segments
     group by employee_key
 ),
