@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,8 @@ def project_dir() -> Path:
 
 @dataclass(frozen=True)
 class Invocation:
-    """One dbt invocation: what ran, how long it took, how much of that was SQL."""
+    """One dbt invocation: what ran, how long it took, how long some node's SQL was running
+    (``sql_seconds``), and each node's own SQL time."""
 
     args: tuple[str, ...]
     wall_seconds: float
@@ -95,16 +97,35 @@ def _node_messages(result: Any) -> list[str]:
     return problems
 
 
-def _execute_seconds(result: Any) -> dict[str, float]:
-    """Per node, its "execute" phase in dbt's timing: running the node's SQL."""
-    seconds: dict[str, float] = {}
+def _execute_phases(result: Any) -> list[tuple[str, datetime, datetime]]:
+    """Each node's "execute" phase in dbt's timing (running the node's SQL): name, start, end."""
+    phases = []
     for node_result in getattr(result, "results", None) or []:
         for timing in getattr(node_result, "timing", None) or []:
             if timing.name == "execute" and timing.started_at and timing.completed_at:
-                elapsed = (timing.completed_at - timing.started_at).total_seconds()
-                name = node_result.node.name
-                seconds[name] = seconds.get(name, 0.0) + elapsed
+                phases.append((node_result.node.name, timing.started_at, timing.completed_at))
+    return phases
+
+
+def _node_seconds(phases: list[tuple[str, datetime, datetime]]) -> dict[str, float]:
+    seconds: dict[str, float] = {}
+    for name, started, completed in phases:
+        seconds[name] = seconds.get(name, 0.0) + (completed - started).total_seconds()
     return seconds
+
+
+def _busy_seconds(phases: list[tuple[str, datetime, datetime]]) -> float:
+    """How long some node's SQL was running: the union of the phases (dbt runs two nodes at a
+    time where the graph allows, so their sum can exceed the invocation's wall time)."""
+    total, reach = 0.0, None
+    for _, started, completed in sorted(phases, key=lambda phase: phase[1]):
+        if reach is None or started > reach:
+            total += (completed - started).total_seconds()
+            reach = completed
+        elif completed > reach:
+            total += (completed - reach).total_seconds()
+            reach = completed
+    return total
 
 
 _MANIFESTS: dict[tuple[str, str], Any] = {}
@@ -239,8 +260,8 @@ class DbtSession:
             problems = _node_messages(result.result)
             detail = "\n  ".join(problems) if problems else str(result.exception)
             raise DbtEngineError(f"dbt {' '.join(args)} failed:\n  {detail}")
-        nodes = _execute_seconds(result.result)
-        return Invocation(tuple(args), wall, sum(nodes.values()), nodes)
+        phases = _execute_phases(result.result)
+        return Invocation(tuple(args), wall, _busy_seconds(phases), _node_seconds(phases))
 
     def close(self) -> None:
         """Release dbt-duckdb's connection to the scratch file (it keeps one per process),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import tempfile
@@ -102,3 +103,18 @@ def test_the_profile_keeps_duckdbs_defaults_for_a_file_built_by_hand() -> None:
         assert f"env_var('{name}', " in profile
     assert "env_var('PLANALIGN_DBT_CHECKPOINT_THRESHOLD', '16MB')" in profile
     assert "env_var('PLANALIGN_DBT_FSYNC_MODE', 'STANDARD')" in profile
+
+
+def test_sql_seconds_count_overlapping_nodes_once() -> None:
+    """Two nodes at a time: the SQL time is the union of their phases, never above the wall."""
+    at = dt.datetime(2026, 1, 1)
+
+    def phase(name: str, start: float, end: float) -> tuple[str, dt.datetime, dt.datetime]:
+        return name, at + dt.timedelta(seconds=start), at + dt.timedelta(seconds=end)
+
+    phases = [phase("a", 0, 2), phase("b", 1, 3), phase("c", 5, 6), phase("d", 5.5, 5.8)]
+    assert dbt_session._busy_seconds(phases) == pytest.approx(4.0)
+    assert dbt_session._node_seconds(phases) == pytest.approx(
+        {"a": 2.0, "b": 2.0, "c": 1.0, "d": 0.3}
+    )
+    assert dbt_session._busy_seconds([]) == 0.0
