@@ -7,6 +7,7 @@ Each command module exposes ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import os
 import signal
@@ -223,4 +224,30 @@ def _install(signum: signal.Signals, handler: Any) -> Any:
 
 
 def entry_point() -> None:
-    sys.exit(main())
+    """The console script: :func:`main`, then :func:`exit_promptly` with its code."""
+    exit_promptly(main())
+
+
+def exit_promptly(code: int) -> None:
+    """End the process without the interpreter's teardown once the command is done.
+
+    The teardown frees every object one by one and runs the cyclic collector over them all:
+    after a dbt run (its manifest, templates and adapter) that took 0.5 s of a 9 s 5k x 5 run
+    (28 November). The operating system reclaims the memory at once. What the teardown would
+    do that matters is done first: the atexit handlers run and standard output and error are
+    flushed. Where another non-daemon thread is still alive (Python would wait for it), or a
+    flush fails, the process exits the ordinary way.
+    """
+    if any(
+        t.is_alive() and not t.daemon
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+    ):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken stream: let Python report it as usual
+        sys.exit(code)
+    os._exit(code)

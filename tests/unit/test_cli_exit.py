@@ -1,0 +1,62 @@
+"""The console script ends without the interpreter's teardown, but only once what the teardown
+would do that matters is done: exit handlers run, output flushed, other threads finished."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+
+
+def test_the_code_stands_and_exit_handlers_run_before_the_buffered_output_is_flushed() -> None:
+    done = _python(
+        """
+        import atexit, sys
+        from planalign_core.cli import exit_promptly
+        atexit.register(lambda: print("handler", end=""))
+        print("command ", end="")
+        sys.stderr.write("note")
+        exit_promptly(3)
+        print("never")
+        """
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (3, "command handler", "note")
+
+
+def test_a_live_thread_is_waited_for_as_python_would() -> None:
+    done = _python(
+        """
+        import threading, time
+        from planalign_core.cli import exit_promptly
+        threading.Thread(target=lambda: (time.sleep(0.3), print("late"))).start()
+        exit_promptly(0)
+        """
+    )
+    assert (done.returncode, done.stdout) == (0, "late\n")
+
+
+def test_the_console_script_keeps_its_exit_codes_and_output(tmp_path: Path) -> None:
+    planalign = str(BIN / "planalign")
+    shown = subprocess.run(
+        [planalign, "config", "show"], capture_output=True, text=True, check=False, timeout=120
+    )
+    ordinary = _python(
+        "import sys; from planalign_core.cli import main; sys.exit(main(['config', 'show']))"
+    )
+    assert shown.returncode == ordinary.returncode == 0, shown.stderr
+    assert shown.stdout == ordinary.stdout and "compensation.cola_rate" in shown.stdout
+    missing = subprocess.run(
+        [planalign, "validate", str(tmp_path / "absent.jsonl")],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert missing.returncode == 2 and "absent.jsonl" in missing.stderr
