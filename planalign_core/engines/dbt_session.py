@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from planalign_core import cleanup
+from planalign_core.engines import dbt_manifests
 from planalign_core.errors import PlanalignError
 
 PROJECT_ENV = "PLANALIGN_DBT_PROJECT_DIR"
@@ -210,12 +211,21 @@ class DbtSession:
     def parse(self) -> float:
         """Parse the project, or reuse this process's parse of the same project files: every
         invocation of every run takes the manifest instead of parsing again. Across processes,
-        dbt's partial parsing file is kept in :func:`cache_dir` (dbt re-reads what changed)."""
+        the manifest is kept in :func:`cache_dir` (``dbt_manifests``), and so is dbt's partial
+        parsing file (for a parse that is needed: dbt re-reads only what changed)."""
         started = time.perf_counter()
-        key = (str(self.project), project_fingerprint(self.project))
+        fingerprint = project_fingerprint(self.project)
+        key = (str(self.project), fingerprint)
         manifest: Any = _MANIFESTS.get(key)
         if manifest is None:
-            manifest = _MANIFESTS[key] = self._parse()
+            cache = cache_dir(self.project)
+            kept = dbt_manifests.manifest_key(self.project, fingerprint, SCRATCH_SETTINGS)
+            manifest = None if cache is None else dbt_manifests.load(cache, kept)
+            if manifest is None:
+                manifest = self._parse()
+                if cache is not None:
+                    dbt_manifests.keep(cache, kept, manifest)
+            _MANIFESTS[key] = manifest
         self._runner = self._runner_class(manifest=manifest)
         return time.perf_counter() - started
 
