@@ -23,6 +23,11 @@ def test_the_code_stands_and_exit_handlers_run_before_the_buffered_output_is_flu
         """
         import atexit, sys
         from planalign_core.cli import exit_promptly
+        class Kept:
+            def __del__(self):
+                print(" finalized", end="")
+
+        kept = Kept()  # finalized only by the interpreter's teardown
         atexit.register(lambda: print("handler", end=""))
         print("command ", end="")
         sys.stderr.write("note")
@@ -60,3 +65,20 @@ def test_the_console_script_keeps_its_exit_codes_and_output(tmp_path: Path) -> N
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert missing.returncode == 2 and "absent.jsonl" in missing.stderr
+
+
+def test_under_a_profiler_the_process_exits_the_ordinary_way() -> None:
+    done = _python(
+        """
+        import sys
+        from planalign_core.cli import exit_promptly
+
+        sys.setprofile(lambda *args: None)
+        try:
+            exit_promptly(4)
+        except SystemExit as exit:
+            sys.setprofile(None)
+            print("ordinary", exit.code, end="")
+        """
+    )
+    assert done.stdout == "ordinary 4"
