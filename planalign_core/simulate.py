@@ -27,7 +27,7 @@ import planalign_core
 from planalign_core import cleanup
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import Config, config_hash, config_json, load_config
-from planalign_core.engines import ENGINE_NAMES, dbt_driver, polars_engine
+from planalign_core.engines import ENGINE_NAMES, polars_engine
 from planalign_core.engines.contract import RunKeys, RunOutput, WeeklyTables, YearOutput
 from planalign_core.errors import ConfigError
 from planalign_core.rng import RATE_SCALE
@@ -265,11 +265,15 @@ def run(
         if spec.engine == "dbt"
         else f"{census.height:,} employees: the baseline"
     )
-    engine = (
-        dbt_driver.start(census, config, keys, duckdb_threads=threads, weekly=spec.weekly_snapshots)
-        if spec.engine == "dbt"
-        else polars_engine.run(census, config, keys, weekly=spec.weekly_snapshots)
-    )
+    engine: RunOutput
+    if spec.engine == "dbt":
+        from planalign_core.engines import dbt_driver  # noqa: PLC0415 - only a dbt run needs it
+
+        engine = dbt_driver.start(
+            census, config, keys, duckdb_threads=threads, weekly=spec.weekly_snapshots
+        )
+    else:
+        engine = polars_engine.run(census, config, keys, weekly=spec.weekly_snapshots)
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with (
@@ -342,8 +346,7 @@ def _store(
         if spec.weekly_snapshots:
             create_snapshots_view(db)
         report.timings["write_busy"] = writer.seconds
-        if isinstance(engine, dbt_driver.DbtEngineRun):
-            report.timings.update(engine.timings.as_dict())
+        report.timings.update(engine.timing_figures())
         report.wall_seconds = time.perf_counter() - clock
         report.peak_rss_bytes = peak_rss_bytes()
         db.replace_scenario_rows(

@@ -10,7 +10,7 @@ from pathlib import Path
 from planalign_core import simulate as simulation
 from planalign_core.commands import COMMAND_HELP
 from planalign_core.commands.run_options import add_run_arguments, run_spec
-from planalign_core.engines import ENGINE_NAMES, dbt_driver
+from planalign_core.engines import ENGINE_NAMES
 from planalign_core.simulate import RunReport, YearSummary
 from planalign_core.store import DEFAULT_DB_PATH
 
@@ -95,7 +95,10 @@ def run(args: argparse.Namespace) -> int:
         f"{total:.2f} s in all ({report.wall_seconds:.2f} s before the commit), "
         f"peak RSS {report.peak_rss_bytes / 2**20:,.0f} MiB"
     )
-    dbt_time = dbt_driver.timing_summary(report.timings)
-    if dbt_time:
-        print(dbt_time)
+    if args.engine == "dbt":
+        from planalign_core.engines.dbt_driver import timing_summary  # noqa: PLC0415 - dbt only
+
+        dbt_time = timing_summary(report.timings)
+        if dbt_time:
+            print(dbt_time)
     return 0

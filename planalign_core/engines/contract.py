@@ -94,3 +94,7 @@ class RunOutput:
 
     baseline: pl.DataFrame
     years: Iterator[YearOutput]
+
+    def timing_figures(self) -> dict[str, float]:
+        """The engine's own timings for the run's metadata (read after the years)."""
+        return {}

@@ -279,6 +279,9 @@ class DbtEngineRun(RunOutput):
 
     timings: DbtTimings = field(default_factory=DbtTimings)
 
+    def timing_figures(self) -> dict[str, float]:
+        return self.timings.as_dict()
+
 
 def _output(year: DbtYear) -> YearOutput:
     """A built year as the engine contract has it; the seconds are dbt's own node timings."""
