@@ -3,7 +3,8 @@
     Every value is a UBIGINT below 2**32 and every product stays below 2**64, so nothing
     overflows and the bits equal planalign_core/rng.py's. The constants (multipliers, mask,
     2**32, the rate scale) are read from the package's `rng_constants` table when a model is
-    compiled: call `planalign_rng()` once at the top of a model and pass the result on.
+    compiled, or taken from the var `planalign_rng` (the same row, which `planalign simulate`
+    passes): call `planalign_rng()` once at the top of a model and pass the result on.
 
     mix32 reads its argument eight times: give it a column or a short expression, and keep
     chained hashes in separate query layers (a column per layer), never nested. -#}
@@ -18,6 +19,11 @@
         {{ return({'mask32': 1, 'mix_multiplier_1': 1, 'mix_multiplier_2': 1, 'two_pow_32': 1,
                    'rate_scale': 1, 'uuid_version_mask': 1, 'uuid_version_bits': 1,
                    'uuid_variant_bits': 1, 'new_hire_key_base': 1}) }}
+    {%- endif -%}
+    {%- set given = var('planalign_rng', none) -%}
+    {%- if given is not none -%}
+        {#- `planalign simulate` passes the same row in --vars: no query a model -#}
+        {{ return(given) }}
     {%- endif -%}
     {%- set table = run_query('select * from ' ~ planalign_input_relation('rng_constants')) -%}
     {%- if table.rows | length != 1 -%}

@@ -102,8 +102,9 @@
     {{ return(built | int + 1) }}
 {% endmacro %}
 
-{#- Pre-hook of the year-loop models: building year Y replaces year Y and drops every later
-    year (they were computed from the old Y), so re-running a year never leaves stale rows. -#}
+{#- The first step of year_append's statement (macros/year_append.sql): building year Y
+    replaces year Y and drops every later year (they were computed from the old Y), so
+    re-running a year never leaves stale rows. -#}
 {% macro planalign_clear_from_year() %}
     {%- if execute -%}
         {%- set existing = adapter.get_relation(this.database, this.schema, this.identifier) -%}

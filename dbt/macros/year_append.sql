@@ -3,8 +3,9 @@
     dbt's incremental materialization (strategy append) builds the year into a temporary
     table, queries both tables' columns, then copies the rows over: about ten statements a
     model and a year, each with dbt's own bookkeeping, which was most of the SQL engine's time
-    (docs/benchmarks.md). `year_append` does the same work in one statement: the year's rows
-    into a temporary table, their columns checked against the table's (on_schema_change: fail,
+    (docs/benchmarks.md). `year_append` does the same work in one statement: year Y and the
+    later years deleted (planalign_clear_from_year, once a pre-hook), the year's rows into a
+    temporary table, their columns checked against the table's (on_schema_change: fail,
     the only mode it has: a changed model fails the build, naming the columns, and nothing is
     appended), then inserted by name. (Inserting the model's query straight into the table,
     with a DESCRIBE of it for the check, was slower: DuckDB binds it twice and plans the insert
@@ -26,6 +27,7 @@
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
     {%- set year_rows = adapter.quote(this.identifier ~ '__year') -%}
     {%- call statement('main') -%}
+        {{ planalign_clear_from_year() }};
         create or replace temporary table {{ year_rows }} as ({{ compiled_code }});
         {{ planalign_columns_unchanged(target, year_rows) }};
         insert into {{ target }} by name select * from {{ year_rows }};

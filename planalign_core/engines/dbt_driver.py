@@ -34,7 +34,7 @@ from planalign_core.engines.contract import (
     YearCounts,
     YearOutput,
 )
-from planalign_core.engines.dbt_inputs import input_tables, write_inputs
+from planalign_core.engines.dbt_inputs import input_tables, rng_constants, write_inputs
 from planalign_core.engines.dbt_session import (
     CACHE_ENV,
     DATABASE_ENV,
@@ -125,10 +125,13 @@ def year_args(
     year: int, *, first: bool, command: str = "run", weekly: bool = True
 ) -> tuple[str, ...]:
     """The invocation of one year: the whole project the first time, the loop after (without
-    the weekly balance snapshots when ``weekly`` is false)."""
+    the weekly balance snapshots when ``weekly`` is false). The vars also carry the draw's
+    constants, the row the inputs hold in ``rng_constants``: the models then need not query
+    it (one dbt statement a model and a year; dbt/macros/rng.sql)."""
     select = () if first else ("--select", YEAR_LOOP_SELECTOR)
     exclude = () if weekly else ("--exclude", *WEEKLY_MODELS)
-    return (command, *select, *exclude, "--vars", json.dumps({"simulation_year": year}))
+    values = {"simulation_year": year, "planalign_rng": rng_constants().row(0, named=True)}
+    return (command, *select, *exclude, "--vars", json.dumps(values))
 
 
 def _year_counts(connection: duckdb.DuckDBPyConnection, year: int) -> YearCounts:

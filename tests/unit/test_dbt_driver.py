@@ -13,7 +13,7 @@ import pytest
 from planalign_core.census import synthesize_census
 from planalign_core.config import load_config
 from planalign_core.engines import dbt_driver, dbt_session
-from planalign_core.engines.dbt_inputs import RunParameters
+from planalign_core.engines.dbt_inputs import RunParameters, rng_constants
 
 
 def test_project_dir_prefers_the_environment(
@@ -40,7 +40,10 @@ def test_year_invocations() -> None:
     later = dbt_driver.year_args(2026, first=False)
     assert first[0] == "run" and "--select" not in first
     assert later[:3] == ("run", "--select", dbt_driver.YEAR_LOOP_SELECTOR)
-    assert json.loads(later[-1]) == {"simulation_year": 2026}
+    given = json.loads(later[-1])
+    assert given["simulation_year"] == 2026
+    # the draw's constants ride along: exactly the row the inputs write to rng_constants
+    assert given["planalign_rng"] == rng_constants().row(0, named=True)
 
 
 def test_timings_split_wall_into_overhead_and_sql() -> None:
