@@ -5,7 +5,8 @@
     run_metadata (events_written counted now) and creates each view whose tables exist. A run
     of `planalign simulate` writes neither input: there the hook does nothing. -#}
 {% macro planalign_finish_file() %}
-    {%- if not execute or flags.WHICH not in ('run', 'build') -%}
+    {%- if not execute or flags.WHICH not in ('run', 'build') or var('planalign_scratch', false) -%}
+        {#- `planalign simulate` copies the tables out of its scratch file itself -#}
         {{ return('') }}
     {%- endif -%}
     {%- set inputs = var('planalign_input_schema') -%}

@@ -48,7 +48,8 @@
     this build simulates (the var, or the next year not built) for every model to read. Other
     commands (`dbt test`, `dbt compile`) read the year last recorded. -#}
 {% macro planalign_choose_year() %}
-    {%- if not execute or flags.WHICH not in ('run', 'build') -%}
+    {%- if not execute or flags.WHICH not in ('run', 'build') or var('planalign_scratch', false) -%}
+        {#- `planalign simulate` names every year in --vars and never builds by hand -#}
         {{ return('') }}
     {%- endif -%}
     {%- set loop_models = [] -%}

@@ -125,13 +125,24 @@ def year_args(
     year: int, *, first: bool, command: str = "run", weekly: bool = True
 ) -> tuple[str, ...]:
     """The invocation of one year: the whole project the first time, the loop after (without
-    the weekly balance snapshots when ``weekly`` is false). The vars also carry the draw's
-    constants, the row the inputs hold in ``rng_constants``: the models then need not query
-    it (one dbt statement a model and a year; dbt/macros/rng.sql)."""
+    the weekly balance snapshots when ``weekly`` is false), with :func:`scratch_vars`."""
     select = () if first else ("--select", YEAR_LOOP_SELECTOR)
     exclude = () if weekly else ("--exclude", *WEEKLY_MODELS)
-    values = {"simulation_year": year, "planalign_rng": rng_constants().row(0, named=True)}
-    return (command, *select, *exclude, "--vars", json.dumps(values))
+    return (command, *select, *exclude, "--vars", scratch_vars(year))
+
+
+def scratch_vars(year: int) -> str:
+    """The vars of a build in the scratch file: the year; the draw's constants, the row the
+    inputs hold in ``rng_constants`` (the models then need not query it: one dbt statement a
+    model and a year, dbt/macros/rng.sql); and ``planalign_scratch``, which turns off the two
+    hooks that serve a file built by hand (the year chosen from the file and recorded, the
+    file finished for ``planalign history``: dbt/macros/year.sql, finish.sql)."""
+    values = {
+        "simulation_year": year,
+        "planalign_rng": rng_constants().row(0, named=True),
+        "planalign_scratch": True,
+    }
+    return json.dumps(values)
 
 
 def _year_counts(connection: duckdb.DuckDBPyConnection, year: int) -> YearCounts:
@@ -266,7 +277,8 @@ def _years(
                 invocation,
             )
         if tests:
-            timings.invocations.append(session.invoke("test"))
+            last = run.years_simulated[-1]
+            timings.invocations.append(session.invoke("test", "--vars", scratch_vars(last)))
     finally:
         session.close()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -378,6 +390,7 @@ __all__ = [
     "project_dir",
     "project_fingerprint",
     "run_years",
+    "scratch_vars",
     "scratch_workdir",
     "start",
     "timing_summary",

@@ -44,6 +44,7 @@ def test_year_invocations() -> None:
     assert given["simulation_year"] == 2026
     # the draw's constants ride along: exactly the row the inputs write to rng_constants
     assert given["planalign_rng"] == rng_constants().row(0, named=True)
+    assert given["planalign_scratch"] is True  # the hand-build hooks stand aside
 
 
 def test_timings_split_wall_into_overhead_and_sql() -> None:
