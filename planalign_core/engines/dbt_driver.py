@@ -229,11 +229,13 @@ def run_years(
     return DbtRun(baseline, _chain(first, years), timings)
 
 
-def _import_in_background(module: str) -> None:
+def _import_in_background(module: str) -> threading.Thread:
     """Import ``module`` on a daemon thread. The first year's rows are read with DuckDB's
     ``.pl()``, which imports pyarrow (0.07-0.2 s); while dbt builds that year, its SQL leaves
     the interpreter free most of the time, so the import costs the run little there."""
-    threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
+    thread = threading.Thread(target=importlib.import_module, args=(module,), daemon=True)
+    thread.start()
+    return thread
 
 
 def _chain(first: DbtYear, rest: Generator[DbtYear]) -> Generator[DbtYear]:

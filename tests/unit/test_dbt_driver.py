@@ -122,3 +122,13 @@ def test_sql_seconds_count_overlapping_nodes_once() -> None:
         {"a": 2.0, "b": 2.0, "c": 1.0, "d": 0.3}
     )
     assert dbt_session._busy_seconds([]) == 0.0
+
+
+def test_a_module_is_imported_in_the_background_without_blocking_the_caller() -> None:
+    import sys  # noqa: PLC0415
+
+    sys.modules.pop("colorsys", None)
+    thread = dbt_driver._import_in_background("colorsys")
+    assert thread.daemon  # never holds the process open
+    thread.join(timeout=30)
+    assert "colorsys" in sys.modules
