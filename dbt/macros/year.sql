@@ -103,7 +103,7 @@
     {{ return(built | int + 1) }}
 {% endmacro %}
 
-{#- The first step of year_append's statement (macros/year_append.sql): building year Y
+{#- The first step of year_append's statement (macros/materializations/year_append.sql): building year Y
     replaces year Y and drops every later year (they were computed from the old Y), so
     re-running a year never leaves stale rows. -#}
 {% macro planalign_clear_from_year() %}

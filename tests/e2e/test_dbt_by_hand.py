@@ -156,7 +156,7 @@ def test_new_inputs_over_a_built_run_are_refused(built: tuple[Path, Path, Path])
 def test_a_changed_model_fails_its_append_naming_the_columns_and_appends_nothing(
     built: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
-    """year_append (dbt/macros/year_append.sql) keeps on_schema_change: fail."""
+    """year_append (dbt/macros/materializations/year_append.sql) keeps on_schema_change: fail."""
     folder, hand, _ = built
     changed = tmp_path / "changed.duckdb"
     shutil.copyfile(hand, changed)
@@ -181,3 +181,33 @@ def test_a_changed_model_fails_its_append_naming_the_columns_and_appends_nothing
     with duckdb.connect(str(changed), read_only=True) as connection:
         assert connection.execute(count).fetchall() == before
     assert len(before) == 2  # both years were there, and still are
+
+
+def test_a_rebuilt_view_replaces_a_view_or_a_table_of_its_name(
+    built: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """replace_view (dbt/macros/materializations/replace_view.sql): one statement a view."""
+    folder, hand, _ = built
+    copy = tmp_path / "views.duckdb"
+    shutil.copyfile(hand, copy)
+    census, types = "stg_planalign__census", "stg_planalign__event_types"
+    with duckdb.connect(str(copy)) as connection:
+        rows = connection.execute(f"SELECT * FROM {types} ORDER BY ALL").fetchall()
+        connection.execute(f"DROP VIEW {types}")
+        connection.execute(f"CREATE TABLE {types} AS SELECT 1 AS stale")  # an older build's
+    env = {**os.environ, "PLANALIGN_DBT_DATABASE": str(copy)}
+    done = subprocess.run(
+        [str(BIN / "dbt"), "run", *DBT, "--select", census, types,
+         "--vars", "{simulation_year: 2025}"], cwd=folder, env=env,
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
+    with duckdb.connect(str(copy), read_only=True) as connection:
+        kinds = dict(
+            connection.execute(
+                "SELECT table_name, table_type FROM information_schema.tables "
+                f"WHERE table_name IN ('{census}', '{types}')"
+            ).fetchall()
+        )
+        assert kinds == {census: "VIEW", types: "VIEW"}
+        assert connection.execute(f"SELECT * FROM {types} ORDER BY ALL").fetchall() == rows
