@@ -48,6 +48,15 @@ def _run(folder: Path, *command: str, database: Path | None = None) -> str:
     return done.stdout
 
 
+def _dbt_run(cwd: Path, database: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``dbt run ARGS`` on ``database``, whatever its outcome."""
+    env = {**os.environ, "PLANALIGN_DBT_DATABASE": str(database)}
+    return subprocess.run(
+        [str(BIN / "dbt"), "run", *args], cwd=cwd, env=env,
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """(folder, hand-built file, simulated file) of the same run."""
@@ -153,28 +162,29 @@ def test_new_inputs_over_a_built_run_are_refused(built: tuple[Path, Path, Path])
     assert "already holds a built run" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.fixture
+def hand_copy(built: tuple[Path, Path, Path], tmp_path: Path) -> Path:
+    """A copy of the hand-built file, for a test that changes it."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(built[1], copy)
+    return copy
+
+
 def test_a_changed_model_fails_its_append_naming_the_columns_and_appends_nothing(
-    built: tuple[Path, Path, Path], tmp_path: Path
+    built: tuple[Path, Path, Path], hand_copy: Path, tmp_path: Path
 ) -> None:
     """year_append (dbt/macros/materializations/year_append.sql) keeps on_schema_change: fail."""
-    folder, hand, _ = built
-    changed = tmp_path / "changed.duckdb"
-    shutil.copyfile(hand, changed)
+    changed = hand_copy
     project = tmp_path / "dbt"
-    shutil.copytree(folder / "dbt", project, ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copytree(built[0] / "dbt", project, ignore=shutil.ignore_patterns("target", "logs"))
     model = project / "models/intermediate/year_loop/int_employee_contributions.sql"
     model.write_text("select *, 1 as surplus from (\n" + model.read_text() + "\n)\n")
     table = "int_employee_contributions"
     count = f"SELECT simulation_year, count(*) FROM {table} GROUP BY ALL ORDER BY ALL"
     with duckdb.connect(str(changed), read_only=True) as connection:
         before = connection.execute(count).fetchall()
-    env = {**os.environ, "PLANALIGN_DBT_DATABASE": str(changed)}
-    vars_ = "{simulation_year: 2026}"
-    done = subprocess.run(
-        [str(BIN / "dbt"), "run", "--project-dir", str(project), "--profiles-dir", str(project),
-         "--select", table, "--vars", vars_], cwd=tmp_path, env=env,
-        capture_output=True, text=True, check=False, timeout=600,
-    )  # fmt: skip
+    dbt = ("--project-dir", str(project), "--profiles-dir", str(project))
+    done = _dbt_run(tmp_path, changed, *dbt, "--select", table, "--vars", "{simulation_year: 2026}")
     assert done.returncode != 0
     assert "columns differ from the table's" in done.stdout
     assert "surplus model INTEGER, table absent" in done.stdout
@@ -184,23 +194,18 @@ def test_a_changed_model_fails_its_append_naming_the_columns_and_appends_nothing
 
 
 def test_a_rebuilt_view_replaces_a_view_or_a_table_of_its_name(
-    built: tuple[Path, Path, Path], tmp_path: Path
+    built: tuple[Path, Path, Path], hand_copy: Path
 ) -> None:
     """replace_view (dbt/macros/materializations/replace_view.sql): one statement a view."""
-    folder, hand, _ = built
-    copy = tmp_path / "views.duckdb"
-    shutil.copyfile(hand, copy)
+    copy = hand_copy
     census, types = "stg_planalign__census", "stg_planalign__event_types"
     with duckdb.connect(str(copy)) as connection:
         rows = connection.execute(f"SELECT * FROM {types} ORDER BY ALL").fetchall()
         connection.execute(f"DROP VIEW {types}")
         connection.execute(f"CREATE TABLE {types} AS SELECT 1 AS stale")  # an older build's
-    env = {**os.environ, "PLANALIGN_DBT_DATABASE": str(copy)}
-    done = subprocess.run(
-        [str(BIN / "dbt"), "run", *DBT, "--select", census, types,
-         "--vars", "{simulation_year: 2025}"], cwd=folder, env=env,
-        capture_output=True, text=True, check=False, timeout=600,
-    )  # fmt: skip
+    done = _dbt_run(
+        built[0], copy, *DBT, "--select", census, types, "--vars", "{simulation_year: 2025}"
+    )
     assert done.returncode == 0, done.stdout
     with duckdb.connect(str(copy), read_only=True) as connection:
         kinds = dict(

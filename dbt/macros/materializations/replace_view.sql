@@ -22,9 +22,5 @@
     {%- call statement('main') -%}
         create or replace view {{ target }} as ({{ compiled_code }})
     {%- endcall -%}
-    {% do apply_grants(target, config.get('grants'), should_revoke=false) %}
-    {{ run_hooks(post_hooks, inside_transaction=True) }}
-    {% do adapter.commit() %}
-    {{ run_hooks(post_hooks, inside_transaction=False) }}
-    {{ return({'relations': [target]}) }}
+    {{ return(planalign_end_node(target)) }}
 {%- endmaterialization %}

@@ -33,11 +33,7 @@
         insert into {{ target }} by name select * from {{ year_rows }};
         drop table {{ year_rows }}
     {%- endcall -%}
-    {% do apply_grants(target, config.get('grants'), should_revoke=false) %}
-    {{ run_hooks(post_hooks, inside_transaction=True) }}
-    {% do adapter.commit() %}
-    {{ run_hooks(post_hooks, inside_transaction=False) }}
-    {{ return({'relations': [target]}) }}
+    {{ return(planalign_end_node(target)) }}
 {%- endmaterialization %}
 
 {#- A query that fails (DuckDB's error()) when the columns (names and types) of the year's rows
@@ -76,4 +72,14 @@
     {{ return(relation is not none and relation.type == 'table'
               and model.config.materialized in ('incremental', 'year_append')
               and not should_full_refresh()) }}
+{% endmacro %}
+
+{#- The end of the project's materializations, after their statement: grants (none are
+    configured), post-hooks, the commit; the relations built. -#}
+{% macro planalign_end_node(target) %}
+    {% do apply_grants(target, config.get('grants'), should_revoke=false) %}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {% do adapter.commit() %}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+    {{ return({'relations': [target]}) }}
 {% endmacro %}
