@@ -62,6 +62,37 @@ def _csv_problem(path: Path) -> str | None:
             start = reader.line_num + 1
     except csv.Error as exc:
         return f"line {start}: {exc} (a quote opened here is not closed, or is stray)"
+    return _stray_quote(text)
+
+
+def _stray_quote(text: str) -> str | None:
+    """A quote inside a field that does not start with one (``0",1``): Python's csv module
+    keeps it as text, Polars refuses the file. Only lines holding a quote are scanned."""
+    quoted = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if '"' not in line and not quoted:
+            continue
+        field, start, at = 1, not quoted, 0
+        while at < len(line):
+            char = line[at]
+            if quoted:
+                if char == '"' and line[at + 1 : at + 2] == '"':
+                    at += 1  # an escaped quote
+                elif char == '"':
+                    quoted = False
+            elif char == ",":
+                field, start = field + 1, True
+                at += 1
+                continue
+            elif char == '"':
+                if not start:
+                    return (
+                        f"line {number}: a quote inside field {field}, which does not start "
+                        "with one (quote the whole value and double the quote inside)"
+                    )
+                quoted = True
+            start = False
+            at += 1
     return None
 
 

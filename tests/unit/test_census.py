@@ -259,6 +259,9 @@ def test_unreadable_csv_names_the_line(tmp_path: Path) -> None:
         "C,1980-01-01,2010-01-01,5,0",
     )
     assert "line 3:" in _problem(quote) and "quote" in _problem(quote)
+    # a quote inside an unquoted field: Python's csv keeps it as text, Polars refuses the file
+    stray = _csv(tmp_path, "A,1980-01-01,2010-01-01,5,0", 'E0,2000-01-01,0",0.000,0.00000')
+    assert "line 3: a quote inside field 3" in _problem(stray)
 
 
 def test_header_only_nested_values_and_folders_are_named(tmp_path: Path) -> None:
