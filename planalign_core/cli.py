@@ -239,13 +239,9 @@ def exit_promptly(code: int) -> None:
     profiler or tracer is watching (``python -m cProfile`` writes its figures after the script
     returns), or a flush fails, the process exits the ordinary way.
     """
-    if sys.getprofile() is not None or sys.gettrace() is not None:
-        sys.exit(code)
-    if any(
-        t.is_alive() and not t.daemon
-        for t in threading.enumerate()
-        if t is not threading.main_thread()
-    ):
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    others = (t for t in threading.enumerate() if t is not threading.main_thread())
+    if watched or any(t.is_alive() and not t.daemon for t in others):
         sys.exit(code)
     atexit._run_exitfuncs()
     try:
