@@ -249,23 +249,30 @@ def test_replace_scenario_rows_rejects_changed_layout() -> None:
         assert db.query("SELECT value FROM t")["value"].to_list() == [1]
 
 
-def _memory_limit(db: Database) -> str:
-    return str(db.scalar("SELECT current_setting('memory_limit')"))
+def _memory_limit(db: Database) -> tuple[str, str]:
+    """The buffer cap and the block memory kept for reuse (both set for a run's writes)."""
+    row = db.execute(
+        "SELECT current_setting('memory_limit'), current_setting('block_allocator_memory')"
+    )[0]
+    return str(row[0]), str(row[1])
 
 
 def test_a_run_caps_duckdbs_buffers_while_it_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The run's connection holds RUN_MEMORY_LIMIT (the 100k x 5 peak: 1.46 GiB, not 1.62),
-    and a connection opened without it keeps DuckDB's default."""
+    """The run's connection holds RUN_MEMORY_LIMIT (the 100k x 5 peak: 1.46 GiB, not 1.62)
+    and keeps BLOCK_ALLOCATOR_MEMORY of blocks; a connection opened without them keeps
+    DuckDB's defaults."""
     from planalign_core import simulate  # noqa: PLC0415
     from planalign_core.store.database import RUN_MEMORY_LIMIT  # noqa: PLC0415
 
     with Database(tmp_path / "capped.duckdb", memory_limit=RUN_MEMORY_LIMIT) as capped:
         wanted = _memory_limit(capped)
     with Database(tmp_path / "plain.duckdb") as plain:
-        assert _memory_limit(plain) != wanted
-    seen: list[str] = []
+        default = _memory_limit(plain)
+        assert default[0] != wanted[0]
+        assert default[1] != wanted[1]
+    seen: list[tuple[str, str]] = []
 
     class Recording(Database):
         def close(self) -> None:
