@@ -20,6 +20,14 @@ from typing import Any
 from planalign_core.commands import COMMAND_HELP, command_module
 from planalign_core.errors import PlanalignError, PlanalignWarning
 
+# Polars' allocator (jemalloc) gives memory freed for 0.5 s back to the system; a run frees
+# each year's frames and faults fresh pages in for the next. The console script (never an
+# importing program) lets it keep them for 2 s, unless the variable is set: 100k x 5 whole
+# processes 0.15 s faster (4 alternated pairs), 60 MiB more peak; 5000 ms cost 150 MiB for
+# the same time, and 5k x 5 runs are too short for either to matter (28 November).
+POLARS_ALLOCATOR_VARIABLE = "_RJEM_MALLOC_CONF"
+POLARS_ALLOCATOR_SETTINGS = "dirty_decay_ms:2000"
+
 
 class _Version(argparse.Action):
     """``--version``: the package version is looked up only when asked for."""
@@ -225,6 +233,7 @@ def _install(signum: signal.Signals, handler: Any) -> Any:
 
 def entry_point() -> None:
     """The console script: :func:`main`, then :func:`exit_promptly` with its code."""
+    os.environ.setdefault(POLARS_ALLOCATOR_VARIABLE, POLARS_ALLOCATOR_SETTINGS)
     exit_promptly(main())
 
 

@@ -82,3 +82,44 @@ def test_under_a_profiler_the_process_exits_the_ordinary_way() -> None:
         """
     )
     assert done.stdout == "ordinary 4"
+
+
+
+def _allocator_settings(preset: str) -> str:
+    """``_RJEM_MALLOC_CONF`` as the console script leaves it, in a process that set it to
+    ``preset`` first (``""``: not set)."""
+    done = _python(
+        f"""
+        import os
+        if {preset!r}:
+            os.environ['_RJEM_MALLOC_CONF'] = {preset!r}
+        from planalign_core import cli
+        cli.main = lambda: 0  # the command does not matter, the console script's start does
+        cli.exit_promptly = lambda code: None
+        cli.entry_point()
+        print(os.environ['_RJEM_MALLOC_CONF'])
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_the_console_script_lets_polars_keep_freed_memory_for_a_run() -> None:
+    """Polars' allocator keeps freed pages for seconds, not half of one (a run frees each
+    year's frames and would fault fresh pages in for the next); a user's setting wins; and
+    Polars reads the variable when it loads, so setting it before that import takes effect."""
+    from planalign_core.cli import POLARS_ALLOCATOR_SETTINGS  # noqa: PLC0415
+
+    assert _allocator_settings("") == POLARS_ALLOCATOR_SETTINGS
+    assert _allocator_settings("narenas:2") == "narenas:2"
+    read = _python(
+        """
+        import os
+        os.environ['_RJEM_MALLOC_CONF'] = 'dirty_decay_ms:2345,stats_print:true'
+        import polars as pl
+        pl.DataFrame({'a': [1]}).sum()
+        """
+    )
+    assert "opt.dirty_decay_ms: 2345" in read.stdout + read.stderr
+    loaded = _python("import sys, planalign_core.cli; print('polars' in sys.modules)")
+    assert loaded.stdout.strip() == "False"  # the console script's module loads no Polars
