@@ -84,7 +84,6 @@ def test_under_a_profiler_the_process_exits_the_ordinary_way() -> None:
     assert done.stdout == "ordinary 4"
 
 
-
 def _allocator_settings(preset: str) -> str:
     """``_RJEM_MALLOC_CONF`` as the console script leaves it, in a process that set it to
     ``preset`` first (``""``: not set)."""
