@@ -11,6 +11,7 @@ from planalign_core import simulate as simulation
 from planalign_core.commands import COMMAND_HELP
 from planalign_core.commands.run_options import add_run_arguments, run_spec
 from planalign_core.engines import ENGINE_NAMES
+from planalign_core.priority import yield_compute_to_writer
 from planalign_core.simulate import RunReport, YearSummary
 from planalign_core.store import DEFAULT_DB_PATH
 
@@ -86,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     spec = run_spec(args, engine=args.engine, weekly_snapshots=args.weekly_snapshots)
     started = time.perf_counter()
     progress = Progress(args.years, not args.quiet)
+    yield_compute_to_writer()  # this process ends with the command: the change may stay
     report = simulation.run(spec, args.db, on_year=progress, on_phase=progress.phase)
     total = time.perf_counter() - started  # includes the commit and DuckDB's checkpoint
     print(summary_table(report))
