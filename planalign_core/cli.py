@@ -148,7 +148,7 @@ class InterruptDeadline:
         os._exit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, console_script: bool = False) -> int:
     """Run one command; errors the user can fix are printed, not raised; planalign's warnings
     are printed as one line each, on every run (never deduplicated away). Ctrl-C and SIGTERM
     end it with "interrupted" and the shell's codes 130 and 143; every write is one
@@ -160,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     26-38 ms of a 1.1 s 5k x 5 run (``gc.callbacks``, 28 November). A caller's own settings
     are kept: a collector it disabled stays disabled, objects it froze stay frozen (and then
     nothing more is frozen, since unfreezing would release its objects too).
+
+    ``console_script`` (``args.console_script``): the process ends with the command, so the
+    command may change what cannot be undone (``planalign_core.priority``).
     """
     enabled, frozen = gc.isenabled(), gc.get_freeze_count()
     gc.disable()
@@ -168,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if enabled:
             gc.enable()
+    args.console_script = console_script
     if frozen:
         return _run(args)
     gc.freeze()
@@ -234,7 +238,7 @@ def _install(signum: signal.Signals, handler: Any) -> Any:
 def entry_point() -> None:
     """The console script: :func:`main`, then :func:`exit_promptly` with its code."""
     os.environ.setdefault(POLARS_ALLOCATOR_VARIABLE, POLARS_ALLOCATOR_SETTINGS)
-    exit_promptly(main())
+    exit_promptly(main(console_script=True))
 
 
 def exit_promptly(code: int) -> None:

@@ -8,8 +8,9 @@ and waits. With Polars' workers at a lower priority the writer runs at full spee
 compute takes what is left (docs/benchmarks.md, "Where the time goes").
 
 The change is one-way: an unprivileged process cannot raise a thread's priority back. So only
-the console script's ``simulate`` command calls it, in a process that ends with the command;
-a program that imports ``planalign_core.simulate`` keeps its threads as they are.
+the console script's ``simulate`` command calls it (``cli.main(console_script=True)``, from
+``cli.entry_point``), in a process that ends with the command; a program that calls
+``cli.main`` or imports ``planalign_core.simulate`` keeps its threads as they are.
 """
 
 from __future__ import annotations

@@ -87,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
     spec = run_spec(args, engine=args.engine, weekly_snapshots=args.weekly_snapshots)
     started = time.perf_counter()
     progress = Progress(args.years, not args.quiet)
-    yield_compute_to_writer()  # this process ends with the command: the change may stay
+    if args.console_script:  # the process ends with the command: the change may stay
+        yield_compute_to_writer()
     report = simulation.run(spec, args.db, on_year=progress, on_phase=progress.phase)
     total = time.perf_counter() - started  # includes the commit and DuckDB's checkpoint
     print(summary_table(report))

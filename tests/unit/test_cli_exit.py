@@ -93,7 +93,7 @@ def _allocator_settings(preset: str) -> str:
         if {preset!r}:
             os.environ['_RJEM_MALLOC_CONF'] = {preset!r}
         from planalign_core import cli
-        cli.main = lambda: 0  # the command does not matter, the console script's start does
+        cli.main = lambda **_: 0  # the command does not matter, the console script's start does
         cli.exit_promptly = lambda code: None
         cli.entry_point()
         print(os.environ['_RJEM_MALLOC_CONF'])

@@ -22,25 +22,43 @@ def test_only_polars_numbered_workers_are_chosen() -> None:
 
 
 @linux_only
-def test_the_simulate_command_lowers_polars_workers_and_nothing_else(tmp_path: Path) -> None:
-    """After ``planalign simulate``, every Polars worker runs LOWER_BY steps below where it
-    was; the main thread (which holds the GIL the writer needs) and DuckDB's keep theirs."""
+def test_the_console_scripts_simulate_lowers_polars_workers_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    """``planalign simulate`` called in-process (``cli.main``) changes no thread; from the
+    console script (``cli.entry_point``) every Polars worker runs LOWER_BY steps below where
+    it was, while the main thread (which holds the GIL the writer needs) and DuckDB's keep
+    theirs."""
     code = """
-        import os
-        from planalign_core.cli import main
+        import os, sys
+        from planalign_core import cli
         from planalign_core.priority import thread_names, is_polars_worker
-        main(["simulate", "--employees", "30", "--years", "1", "--quiet", "--db", DB])
-        for thread, name in sorted(thread_names().items()):
-            print(is_polars_worker(name), os.getpriority(os.PRIO_PROCESS, thread))
+
+        def show(label):
+            for thread, name in sorted(thread_names().items()):
+                print(label, is_polars_worker(name), os.getpriority(os.PRIO_PROCESS, thread))
+
+        argv = ["simulate", "--employees", "30", "--years", "1", "--quiet", "--db", DB]
+        cli.main(argv)
+        show("main")
+        sys.argv = ["planalign", *argv]
+        cli.exit_promptly = lambda code: None
+        cli.entry_point()
+        show("script")
         """
     db = str(tmp_path / "run.duckdb")
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code).replace("DB", repr(db))],
         capture_output=True, text=True, check=True, timeout=120,
     )  # fmt: skip
-    rows = [line.split() for line in done.stdout.splitlines() if line.startswith(("True", "False"))]
-    workers = {int(nice) for worker, nice in rows if worker == "True"}
-    others = {int(nice) for worker, nice in rows if worker == "False"}
+    rows = [
+        line.split() for line in done.stdout.splitlines() if line.startswith(("main", "script"))
+    ]
     base = os.getpriority(os.PRIO_PROCESS, 0)  # the child started where this process is
-    assert workers == {min(LOWEST, base + LOWER_BY)}
-    assert others == {base}
+    seen: dict[tuple[str, bool], set[int]] = {}
+    for label, worker, nice in rows:
+        seen.setdefault((label, worker == "True"), set()).add(int(nice))
+    assert seen["main", True] == {base}  # the pool exists (the run used it), unchanged
+    assert seen["main", False] == {base}
+    assert seen["script", True] == {min(LOWEST, base + LOWER_BY)}
+    assert seen["script", False] == {base}
