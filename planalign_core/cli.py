@@ -22,11 +22,14 @@ from planalign_core.errors import PlanalignError, PlanalignWarning
 
 # Polars' allocator (jemalloc) gives memory freed for 0.5 s back to the system; a run frees
 # each year's frames and faults fresh pages in for the next. The console script (never an
-# importing program) lets it keep them for 2 s, unless the variable is set: 100k x 5 whole
-# processes 0.15 s faster (4 alternated pairs), 60 MiB more peak; 5000 ms cost 150 MiB for
-# the same time, and 5k x 5 runs are too short for either to matter (28 November).
+# importing program) lets it keep them for 2 s, unless the user set the variable: 100k x 5
+# whole processes 0.21 s faster (6 alternated pairs), 40-60 MiB more peak; 5000 ms cost
+# 150 MiB for the same time, and 5k x 5 runs are too short for either to matter (28 November).
+# Polars writes the variable when it is imported (its own settings, then the user's), so a
+# process started by one that imported Polars inherits Polars' settings: not a user's choice.
 POLARS_ALLOCATOR_VARIABLE = "_RJEM_MALLOC_CONF"
 POLARS_ALLOCATOR_SETTINGS = "dirty_decay_ms:2000"
+POLARS_OWN_ALLOCATOR_SETTINGS = "dirty_decay_ms:500,muzzy_decay_ms:1000"
 
 
 class _Version(argparse.Action):
@@ -237,7 +240,8 @@ def _install(signum: signal.Signals, handler: Any) -> Any:
 
 def entry_point() -> None:
     """The console script: :func:`main`, then :func:`exit_promptly` with its code."""
-    os.environ.setdefault(POLARS_ALLOCATOR_VARIABLE, POLARS_ALLOCATOR_SETTINGS)
+    if os.environ.get(POLARS_ALLOCATOR_VARIABLE, "") in ("", POLARS_OWN_ALLOCATOR_SETTINGS):
+        os.environ[POLARS_ALLOCATOR_VARIABLE] = POLARS_ALLOCATOR_SETTINGS
     exit_promptly(main(console_script=True))
 
 

@@ -3,6 +3,7 @@ would do that matters is done: exit handlers run, output flushed, other threads 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -11,10 +12,10 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 
 
-def _python(code: str) -> subprocess.CompletedProcess[str]:
+def _python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True, text=True, check=False, timeout=60,
+        capture_output=True, text=True, check=False, timeout=60, env=env,
     )  # fmt: skip
 
 
@@ -84,32 +85,42 @@ def test_under_a_profiler_the_process_exits_the_ordinary_way() -> None:
     assert done.stdout == "ordinary 4"
 
 
-def _allocator_settings(preset: str) -> str:
-    """``_RJEM_MALLOC_CONF`` as the console script leaves it, in a process that set it to
-    ``preset`` first (``""``: not set)."""
-    done = _python(
-        f"""
+def _without_allocator_settings() -> dict[str, str]:
+    """This environment without ``_RJEM_MALLOC_CONF`` (Polars, imported here, wrote it)."""
+    return {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+
+
+def _allocator_settings(preset: str | None) -> str:
+    """``_RJEM_MALLOC_CONF`` as the console script leaves it, in a process started with it set
+    to ``preset`` (None: not set)."""
+    env = _without_allocator_settings()
+    if preset is not None:
+        env["_RJEM_MALLOC_CONF"] = preset
+    code = """
         import os
-        if {preset!r}:
-            os.environ['_RJEM_MALLOC_CONF'] = {preset!r}
         from planalign_core import cli
         cli.main = lambda **_: 0  # the command does not matter, the console script's start does
         cli.exit_promptly = lambda code: None
         cli.entry_point()
         print(os.environ['_RJEM_MALLOC_CONF'])
         """
-    )
+    done = _python(code, env)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
 
 def test_the_console_script_lets_polars_keep_freed_memory_for_a_run() -> None:
     """Polars' allocator keeps freed pages for seconds, not half of one (a run frees each
-    year's frames and would fault fresh pages in for the next); a user's setting wins; and
-    Polars reads the variable when it loads, so setting it before that import takes effect."""
-    from planalign_core.cli import POLARS_ALLOCATOR_SETTINGS  # noqa: PLC0415
+    year's frames and would fault fresh pages in for the next); a user's setting wins, but
+    not Polars' own, which a parent process that imported Polars passes on; and Polars reads
+    the variable when it loads, so setting it before that import takes effect."""
+    from planalign_core.cli import (  # noqa: PLC0415
+        POLARS_ALLOCATOR_SETTINGS,
+        POLARS_OWN_ALLOCATOR_SETTINGS,
+    )
 
-    assert _allocator_settings("") == POLARS_ALLOCATOR_SETTINGS
+    assert _allocator_settings(None) == POLARS_ALLOCATOR_SETTINGS
+    assert _allocator_settings(POLARS_OWN_ALLOCATOR_SETTINGS) == POLARS_ALLOCATOR_SETTINGS
     assert _allocator_settings("narenas:2") == "narenas:2"
     read = _python(
         """
@@ -120,5 +131,10 @@ def test_the_console_script_lets_polars_keep_freed_memory_for_a_run() -> None:
         """
     )
     assert "opt.dirty_decay_ms: 2345" in read.stdout + read.stderr
+    # what Polars writes for itself when it is imported in a process with no setting
+    own = _python(
+        "import os, polars; print(os.environ['_RJEM_MALLOC_CONF'])", _without_allocator_settings()
+    )
+    assert own.stdout.strip() in (POLARS_OWN_ALLOCATOR_SETTINGS, "")
     loaded = _python("import sys, planalign_core.cli; print('polars' in sys.modules)")
     assert loaded.stdout.strip() == "False"  # the console script's module loads no Polars
