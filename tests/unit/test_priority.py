@@ -36,7 +36,11 @@ def test_the_console_scripts_simulate_lowers_polars_workers_and_nothing_else(
 
         def show(label):
             for thread, name in sorted(thread_names().items()):
-                print(label, is_polars_worker(name), os.getpriority(os.PRIO_PROCESS, thread))
+                try:
+                    nice = os.getpriority(os.PRIO_PROCESS, thread)
+                except OSError:  # a thread that ended since it was listed
+                    continue
+                print(label, is_polars_worker(name), nice)
 
         argv = ["simulate", "--employees", "30", "--years", "1", "--quiet", "--db", DB]
         cli.main(argv)
@@ -49,8 +53,9 @@ def test_the_console_scripts_simulate_lowers_polars_workers_and_nothing_else(
     db = str(tmp_path / "run.duckdb")
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code).replace("DB", repr(db))],
-        capture_output=True, text=True, check=True, timeout=120,
+        capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
+    assert done.returncode == 0, done.stderr
     rows = [
         line.split() for line in done.stdout.splitlines() if line.startswith(("main", "script"))
     ]
