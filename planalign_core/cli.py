@@ -77,8 +77,21 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised in the main thread like Ctrl-C so the same clean-up runs."""
 
 
+# The interrupting signals the command received, recorded by the handlers before they raise:
+# an interrupt raised while a library is calling back into Python (Polars asking for a data
+# type) is reported by Python as "Exception ignored" and reaches the command as that library's
+# own error (a TypeError), and the run must still end as interrupted (130 or 143).
+_received: list[signal.Signals] = []
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
+    _received.append(signal.SIGTERM)
     raise Terminated
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    _received.append(signal.SIGINT)
+    raise KeyboardInterrupt
 
 
 def _machine_error(exc: BaseException) -> str | None:
@@ -193,7 +206,10 @@ def _run(args: argparse.Namespace) -> int:
         else:
             shown(message, category, *rest, **kw)  # type: ignore[arg-type]
 
+    _received.clear()
     previous = _install(signal.SIGTERM, _on_sigterm)
+    ctrl_c = signal.getsignal(signal.SIGINT) is signal.default_int_handler  # not ignored
+    previous_int = _install(signal.SIGINT, _on_sigint) if ctrl_c else None
     try:
         with InterruptDeadline(args.command), warnings.catch_warnings():
             warnings.simplefilter("always", PlanalignWarning)
@@ -210,12 +226,15 @@ def _run(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as exc:
+        if _received and not args.debug:  # the interrupt, surfacing as a library's error
+            return _fail(args, interrupted(args.command), _EXIT_CODES[_received[0]])
         message = _machine_error(exc)
         if message is None or args.debug:
             raise
         return _fail(args, f"error: {message}; nothing written (--debug for the traceback)", 2)
     finally:
         _install(signal.SIGTERM, previous)
+        _install(signal.SIGINT, previous_int)
     return code
 
 

@@ -102,3 +102,42 @@ def test_removal_takes_files_and_folders_newest_first(tmp_path: Path) -> None:
     removed = cleanup.remove_registered()  # also what earlier tests in this process left
     assert [path for path in removed if path.parent == tmp_path] == [file, folder]
     assert not folder.exists() and not file.exists() and forgotten.exists()
+
+
+# A command interrupted while a library calls back into Python: the handler's exception is
+# "ignored" there, and the library raises its own error instead (as Polars did in CI, a
+# TypeError while it asked Python for a data type).
+_SWALLOWED = textwrap.dedent(
+    """
+    import os, signal, sys
+    from planalign_core import cli
+
+    def swallowing(args):
+        try:
+            os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+            for _ in range(1000):
+                pass
+        except KeyboardInterrupt:
+            raise TypeError("'<unprintable str object>' is not a Polars data type") from None
+        return 0
+
+    parser = cli.build_parser(["config", "show"])
+    args = parser.parse_args(["config", "show"])
+    args.run = swallowing
+    args.console_script = False
+    sys.exit(cli._run(args))
+    """
+)
+
+
+@pytest.mark.parametrize(("name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_an_interrupt_that_surfaces_as_a_librarys_error_ends_as_interrupted(
+    name: str, code: int
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _SWALLOWED, name],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == code, done.stderr
+    assert "interrupted" in done.stderr
+    assert "TypeError" not in done.stderr
