@@ -62,6 +62,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show Python's traceback for any error"
     )
+    parser.set_defaults(console_script=False)  # ``main(console_script=True)`` sets it
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = _chosen(argv)
     for name, text in COMMAND_HELP.items():
