@@ -249,7 +249,9 @@ def test_a_real_step_is_measured_again_and_stands(clone: Clone) -> None:
     # the step's commits: noop and slow (and noop's parent, when the toy's one quick sample a
     # commit also makes a jump at noop)
     line = next((x for x in out.splitlines() if x.strip().startswith(f"{PROBE} at ")), "")
-    assert f"{noop}, {slow}" in line and ": still a step" in line, out[-4000:]
+    # on failure, the probe's published points too: the output's tail does not show them
+    points = [graph_points(path) for path in graph_files(clone.html, PROBE)]
+    assert f"{noop}, {slow}" in line and ": still a step" in line, (points, out[-4000:])
     regressions = json.loads((clone.html / "regressions.json").read_text())["regressions"]
     assert any(entry[0].startswith(PROBE) for entry in regressions)
 
