@@ -28,7 +28,7 @@ from planalign_core import cleanup
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import Config, config_hash, config_json, load_config
 from planalign_core.engines import ENGINE_NAMES, polars_engine
-from planalign_core.engines.contract import RunKeys, RunOutput, WeeklyTables, YearOutput
+from planalign_core.engines.contract import RunKeys, RunOutput, Stage, WeeklyTables, YearOutput
 from planalign_core.errors import ConfigError
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules.limits import year_limits
@@ -36,11 +36,8 @@ from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
 from planalign_core.store.database import RUN_MEMORY_LIMIT
 from planalign_core.store.snapshots import create_snapshots_view
 from planalign_core.store.tables import (
-    ACCUMULATOR_TABLE,
-    BALANCES_TABLE,
     BASELINE_TABLE,
     CLOSINGS_TABLE,
-    CONTRIBUTIONS_TABLE,
     METADATA_TABLE,
     SEGMENTS_TABLE,
     SNAPSHOT_TABLE,
@@ -152,7 +149,7 @@ def load_inputs(spec: RunSpec) -> tuple[Config, RunKeys, pl.DataFrame, str]:
 
 def summarise(result: YearOutput) -> YearSummary:
     """Summary figures from the year's snapshot rows."""
-    active = result.snapshot.filter(pl.col("employment_status") == "active")
+    active = result.frames[SNAPSHOT_TABLE].filter(pl.col("employment_status") == "active")
     enrolled = active.filter(pl.col("is_enrolled"))
     total_units = enrolled.select(
         (pl.col("current_deferral_rate") * RATE_SCALE).cast(pl.Int64).sum()
@@ -219,15 +216,13 @@ def _store_weekly(
     return seconds + time.perf_counter() - started
 
 
-def year_frames(year: YearOutput) -> Iterator[tuple[str, pl.DataFrame]]:
-    """A year's tables, named, in the order every store writes them (this file and the
-    sweep's Parquet files); the weekly snapshots come from :func:`weekly_frames`."""
-    yield EVENTS_TABLE, year.events
-    yield SNAPSHOT_TABLE, year.snapshot
-    yield ACCUMULATOR_TABLE, year.accumulator
-    if year.contributions is not None and year.balances is not None:
-        yield CONTRIBUTIONS_TABLE, year.contributions
-        yield BALANCES_TABLE, year.balances
+def record_year(report: RunReport, year: YearOutput) -> None:
+    """The year's events and its engine's seconds by stage in ``report`` (the weekly
+    snapshots' seconds are recorded by whoever stores them, with what storing took)."""
+    report.events_written += year.frames[EVENTS_TABLE].height
+    for stage, seconds in year.seconds.items():
+        if stage is not Stage.WEEKLY:
+            report.timings[f"{stage}_{year.year}"] = seconds
 
 
 def weekly_frames(weekly: WeeklyTables) -> Iterator[tuple[str, pl.DataFrame]]:
@@ -321,22 +316,18 @@ def _store(
             writer.write(BASELINE_TABLE, engine.baseline)
             for year in engine.years:
                 submitted = writer.submitted
-                for table, frame in year_frames(year):
+                for table, frame in year.frames.items():
                     writer.write(table, frame)
-                if year.contributions is not None:
-                    report.timings[f"money_{year.year}"] = year.money_seconds
                 if year.weekly is not None:
-                    report.timings[f"weekly_{year.year}"] = _store_weekly(
-                        year.weekly, year.weekly_seconds, writer
+                    report.timings[f"{Stage.WEEKLY}_{year.year}"] = _store_weekly(
+                        year.weekly, year.seconds[Stage.WEEKLY], writer
                     )
                 writer.backlog(writer.submitted - submitted, at_most_bytes=HELD_BYTES)
-                report.events_written += year.events.height
-                report.timings[f"year_{year.year}"] = year.seconds
-                report.timings[f"accumulator_{year.year}"] = year.accumulator_seconds
+                record_year(report, year)
                 summary = summarise(year)
                 report.summaries.append(summary)
                 if on_year is not None:
-                    on_year(summary, year.seconds)
+                    on_year(summary, year.seconds[Stage.YEAR])
                 del year, frame  # the writer holds the frames until stored, nothing else
         except BaseException:
             writer.abandon()

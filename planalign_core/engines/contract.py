@@ -9,8 +9,9 @@ The table names live with the store (``planalign_core.store.tables``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 import polars as pl
 
@@ -68,23 +69,30 @@ class YearCounts:
     new_hire_terminations: int
 
 
+class Stage(StrEnum):
+    """What a year's seconds are split by (the run report's ``<stage>_<year>`` timings)."""
+
+    YEAR = "year"
+    ACCUMULATOR = "accumulator"
+    MONEY = "money"
+    WEEKLY = "weekly"
+
+
 @dataclass(frozen=True)
 class YearOutput:
-    """One simulated year, as a run stores and summarises it."""
+    """One simulated year, as a run stores and summarises it.
+
+    ``frames``: the year's tables by their stored names, in ``store.tables.YEAR_TABLES``' order
+    (the money tables only when the engine computed money). ``seconds``: wall seconds by
+    :class:`Stage`: the year ready to store, its accumulator, its money (when computed) and what
+    the weekly snapshots cost the engine before ``weekly`` is called."""
 
     year: int
-    events: pl.DataFrame
-    snapshot: pl.DataFrame
-    accumulator: pl.DataFrame
-    contributions: pl.DataFrame | None
-    balances: pl.DataFrame | None
+    frames: Mapping[str, pl.DataFrame]
     # Computes (or hands over) the year's compact weekly snapshots; None when not asked for.
     weekly: Callable[[], WeeklyTables] | None
     counts: YearCounts
-    seconds: float  # the wall time this year took to be ready
-    accumulator_seconds: float
-    money_seconds: float
-    weekly_seconds: float  # what the weekly snapshots cost the engine before ``weekly`` is called
+    seconds: Mapping[Stage, float]
 
 
 @dataclass(frozen=True)

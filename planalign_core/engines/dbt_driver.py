@@ -32,6 +32,7 @@ from planalign_core.config import Config
 from planalign_core.engines.contract import (
     RunKeys,
     RunOutput,
+    Stage,
     WeeklyTables,
     YearCounts,
     YearOutput,
@@ -78,19 +79,11 @@ class DbtYear:
     """One simulated year's output tables and the figures of the CLI summary."""
 
     year: int
-    events: pl.DataFrame
-    snapshot: pl.DataFrame
-    accumulator: pl.DataFrame
-    contributions: pl.DataFrame
-    balances: pl.DataFrame
+    frames: dict[str, pl.DataFrame]  # every table of YEAR_TABLES, by name
     weekly_tables: WeeklyTables | None  # the compact form (what a run stores)
     weekly: pl.DataFrame | None  # the rows of the view over it, when asked for
     counts: YearCounts
     invocation: Invocation
-
-    @property
-    def end_headcount(self) -> int:
-        return int(self.snapshot.filter(pl.col("employment_status") == "active").height)
 
 
 def year_args(
@@ -235,9 +228,7 @@ def _years(
             connection = duckdb.connect(str(session.database))
             try:
                 counts = _year_counts(connection, year)
-                events, snapshot, accumulator, contributions, balances = (
-                    _read(connection, table, year) for table in YEAR_TABLES
-                )
+                frames = {table: _read(connection, table, year) for table in YEAR_TABLES}
                 tables, snapshots = None, None
                 if weekly:
                     tables = WeeklyTables(*(_read(connection, t, year) for t in WEEKLY_MODELS))
@@ -246,18 +237,7 @@ def _years(
                     snapshots = _read(connection, SNAPSHOTS_VIEW, year)
             finally:
                 connection.close()
-            yield DbtYear(
-                year,
-                events,
-                snapshot,
-                accumulator,
-                contributions,
-                balances,
-                tables,
-                snapshots,
-                counts,
-                invocation,
-            )
+            yield DbtYear(year, frames, tables, snapshots, counts, invocation)
         if tests:
             last = run.years_simulated[-1]
             timings.invocations.append(session.invoke("test", "--vars", scratch_vars(last)))
@@ -284,20 +264,14 @@ def _output(year: DbtYear) -> YearOutput:
     """A built year as the engine contract has it; the seconds are dbt's own node timings."""
     nodes = year.invocation.node_seconds
     tables = year.weekly_tables
-    return YearOutput(
-        year=year.year,
-        events=year.events,
-        snapshot=year.snapshot,
-        accumulator=year.accumulator,
-        contributions=year.contributions,
-        balances=year.balances,
-        weekly=None if tables is None else (lambda: tables),
-        counts=year.counts,
-        seconds=year.invocation.wall_seconds,
-        accumulator_seconds=nodes.get(ACCUMULATOR_TABLE, 0.0),
-        money_seconds=sum(nodes.get(name, 0.0) for name in MONEY_MODELS),
-        weekly_seconds=sum(nodes.get(name, 0.0) for name in WEEKLY_MODELS),
-    )
+    seconds = {
+        Stage.YEAR: year.invocation.wall_seconds,
+        Stage.ACCUMULATOR: nodes.get(ACCUMULATOR_TABLE, 0.0),
+        Stage.MONEY: sum(nodes.get(name, 0.0) for name in MONEY_MODELS),
+        Stage.WEEKLY: sum(nodes.get(name, 0.0) for name in WEEKLY_MODELS),
+    }
+    weekly = None if tables is None else (lambda: tables)
+    return YearOutput(year.year, year.frames, weekly, year.counts, seconds)
 
 
 def start(

@@ -34,8 +34,8 @@ from planalign_core.simulate import (
     metadata_frame,
     new_report,
     peak_rss_bytes,
+    record_year,
     weekly_frames,
-    year_frames,
 )
 from planalign_core.store.tables import BASELINE_TABLE, METADATA_TABLE
 from planalign_core.sweep import layout
@@ -165,16 +165,12 @@ def run_pair(job: PairJob) -> PairResult:
 
 
 def _write_years(engine: RunOutput, files: TableFiles, report: RunReport) -> None:
-    """The tables in ``simulate``'s order (its ``year_frames``), a year at a time."""
+    """The tables in ``simulate``'s order (the engine's ``frames``), a year at a time."""
     files.write(BASELINE_TABLE, engine.baseline)
     for year in engine.years:
-        for table, frame in year_frames(year):
+        for table, frame in year.frames.items():
             files.write(table, frame)
-        if year.contributions is not None:
-            report.timings[f"money_{year.year}"] = year.money_seconds
         if year.weekly is not None:
             for table, frame in weekly_frames(year.weekly()):
                 files.write(table, frame)
-        report.events_written += year.events.height
-        report.timings[f"year_{year.year}"] = year.seconds
-        report.timings[f"accumulator_{year.year}"] = year.accumulator_seconds
+        record_year(report, year)

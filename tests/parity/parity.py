@@ -18,6 +18,7 @@ from planalign_core.engines import dbt_driver
 from planalign_core.engines.dbt_inputs import RunParameters
 from planalign_core.engines.polars_engine import RunKeys, run_years
 from planalign_core.engines.polars_engine.money.weekly import expand_tables
+from planalign_core.store.tables import YEAR_TABLES
 
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "int_baseline_workforce": ("employee_id",),
@@ -60,13 +61,10 @@ def dbt_tables(
     )
     result = dbt_driver.run_years(census, config, run, tests=tests)
     years = list(result.years)
+    frames = {name: pl.concat([y.frames[name] for y in years]) for name in YEAR_TABLES}
     return {
         "int_baseline_workforce": result.baseline,
-        "fct_yearly_events": pl.concat([y.events for y in years]),
-        "fct_workforce_snapshot": pl.concat([y.snapshot for y in years]),
-        "int_deferral_rate_state_accumulator": pl.concat([y.accumulator for y in years]),
-        "int_employee_contributions": pl.concat([y.contributions for y in years]),
-        "int_participant_balances": pl.concat([y.balances for y in years]),
+        **frames,
         "fct_participant_balance_snapshots": pl.concat(
             [y.weekly for y in years if y.weekly is not None]
         ),

@@ -13,6 +13,7 @@ from planalign_core.census import synthesize_census
 from planalign_core.config import load_config
 from planalign_core.engines import dbt_driver, dbt_manifests, dbt_session
 from planalign_core.engines.dbt_inputs import RunParameters
+from planalign_core.store.tables import EVENTS_TABLE
 
 SETTINGS = {"PLANALIGN_DBT_FSYNC_MODE": "NONE"}
 
@@ -48,7 +49,7 @@ def _events(monkeypatch: pytest.MonkeyPatch) -> list[pl.DataFrame]:
     run = dbt_driver.run_years(
         census, config, RunParameters(3, "s", config.plan_design_id, 2025, 2), weekly=False
     )
-    return [year.events for year in run.years]
+    return [year.frames[EVENTS_TABLE] for year in run.years]
 
 
 def test_a_run_from_the_kept_manifest_parses_nothing_and_builds_the_same(

@@ -17,12 +17,19 @@ from typing import Any, ParamSpec
 import polars as pl
 
 from planalign_core.config import Config
-from planalign_core.engines.contract import RunKeys, RunOutput, WeeklyTables, YearOutput
+from planalign_core.engines.contract import RunKeys, RunOutput, Stage, WeeklyTables, YearOutput
 from planalign_core.engines.polars_engine.accumulator import accumulate, baseline_rows
 from planalign_core.engines.polars_engine.baseline import baseline, baseline_table, initial_state
 from planalign_core.engines.polars_engine.money import initial_state as initial_money_state
 from planalign_core.engines.polars_engine.money.weekly import expand_tables, weekly_tables
 from planalign_core.engines.polars_engine.year import YearResult, with_money, workforce_year
+from planalign_core.store.tables import (
+    ACCUMULATOR_TABLE,
+    BALANCES_TABLE,
+    CONTRIBUTIONS_TABLE,
+    EVENTS_TABLE,
+    SNAPSHOT_TABLE,
+)
 
 P = ParamSpec("P")
 
@@ -78,22 +85,21 @@ def run_years(
 
 
 def _output(year: EngineYear) -> YearOutput:
-    result = year.result
-    money = result.money
-    return YearOutput(
-        year=result.year,
-        events=result.events,
-        snapshot=result.snapshot,
-        accumulator=year.accumulator,
-        contributions=None if money is None else money.contributions,
-        balances=None if money is None else money.balances,
-        weekly=year.weekly_tables,
-        counts=result.counts,
-        seconds=year.seconds,
-        accumulator_seconds=year.accumulator_seconds,
-        money_seconds=0.0 if money is None else money.seconds,
-        weekly_seconds=year.weekly_seconds,
-    )
+    result, money = year.result, year.result.money
+    frames = {
+        EVENTS_TABLE: result.events,
+        SNAPSHOT_TABLE: result.snapshot,
+        ACCUMULATOR_TABLE: year.accumulator,
+    }
+    seconds = {
+        Stage.YEAR: year.seconds,
+        Stage.ACCUMULATOR: year.accumulator_seconds,
+        Stage.WEEKLY: year.weekly_seconds,
+    }
+    if money is not None:
+        frames |= {CONTRIBUTIONS_TABLE: money.contributions, BALANCES_TABLE: money.balances}
+        seconds[Stage.MONEY] = money.seconds
+    return YearOutput(result.year, frames, year.weekly_tables, result.counts, seconds)
 
 
 def _as_contract(native: Callable[P, EngineRun]) -> Callable[P, RunOutput]:
