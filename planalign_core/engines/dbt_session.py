@@ -46,9 +46,6 @@ _COMMON_FLAGS = (
     "--no-write-json",
     "--no-send-anonymous-usage-stats",
     "--no-version-check",
-    # No listing of every relation before each invocation (0.04 s each): a materialization
-    # that asks for a relation gets it from the file (docs/benchmarks.md, dbt 5k x 5 row).
-    "--no-populate-cache",
 )
 
 
