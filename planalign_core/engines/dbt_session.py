@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from planalign_core import cleanup
-from planalign_core.engines import dbt_manifests
+from planalign_core.engines import dbt_manifests, dbt_schemas
 from planalign_core.errors import PlanalignError
 
 PROJECT_ENV = "PLANALIGN_DBT_PROJECT_DIR"
@@ -173,6 +173,7 @@ class DbtSession:
         started = time.perf_counter()
         from dbt.cli.main import dbtRunner  # noqa: PLC0415 - dbt is heavy: import on use
 
+        dbt_schemas.install(cache_dir(project))
         self._runner_class = dbtRunner
         self.startup_seconds = time.perf_counter() - started
         self.project = project
