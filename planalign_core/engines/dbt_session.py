@@ -164,6 +164,19 @@ def project_fingerprint(project: Path) -> str:
     return digest.hexdigest()
 
 
+def without_run_hooks(manifest: Any) -> Any:
+    """``manifest`` without the project's on-run-start and on-run-end hooks. They serve a file
+    built by hand (``dbt/macros/year.sql``, ``finish.sql``) and render nothing under the
+    ``planalign_scratch`` var that every run of the package passes, yet dbt compiled and ran
+    both around each invocation: 0.44 s of its own time in a 5k x 5 run (28 November)."""
+    hooks = [uid for uid, node in manifest.nodes.items() if node.resource_type == "operation"]
+    if hooks:
+        for uid in hooks:
+            del manifest.nodes[uid]
+        manifest.build_parent_and_child_maps()
+    return manifest
+
+
 class DbtSession:
     """dbt on one project and one scratch database: parse once, invoke many times."""
 
@@ -227,7 +240,7 @@ class DbtSession:
                 if cache is not None:
                     dbt_manifests.keep(cache, kept, manifest)
             _MANIFESTS[key] = manifest
-        self._runner = self._runner_class(manifest=manifest)
+        self._runner = self._runner_class(manifest=without_run_hooks(manifest))
         return time.perf_counter() - started
 
     def _parse(self) -> Any:

@@ -12,7 +12,7 @@ import pytest
 
 from planalign_core.census import synthesize_census
 from planalign_core.config import load_config
-from planalign_core.engines import dbt_driver, dbt_session
+from planalign_core.engines import dbt_driver, dbt_manifests, dbt_session
 from planalign_core.engines.dbt_inputs import RunParameters, rng_constants
 
 
@@ -132,3 +132,25 @@ def test_a_module_is_imported_in_the_background_without_blocking_the_caller() ->
     assert thread.daemon  # never holds the process open
     thread.join(timeout=30)
     assert "colorsys" in sys.modules
+
+
+def test_the_runs_leave_out_only_the_hand_build_hooks(tmp_path: Path) -> None:
+    """The package's invocations get a manifest without the on-run hooks: exactly the two hook
+    nodes leave it, no model is left pointing at them, and each hook's macro returns nothing
+    first thing under the var every run of the package passes (``test_year_invocations``)."""
+    project = dbt_driver.project_dir()
+    dbt_session.DbtSession(project, tmp_path, tmp_path / dbt_driver.SCRATCH_NAME).parse()
+    cache = dbt_session.cache_dir(project)
+    assert cache is not None
+    fingerprint = dbt_session.project_fingerprint(project)
+    key = dbt_manifests.manifest_key(project, fingerprint, dbt_session.SCRATCH_SETTINGS)
+    kept = dbt_manifests.load(cache, key)  # as parsed: the hooks included
+    assert kept is not None
+    before = set(kept.nodes)
+    left = before - set(dbt_session.without_run_hooks(kept).nodes)
+    assert left == {f"operation.planalign.planalign-on-run-{when}-0" for when in ("start", "end")}
+    assert not left & {uid for uids in kept.child_map.values() for uid in uids}
+    for macro in ("planalign_choose_year", "planalign_finish_file"):
+        lines = kept.macros[f"macro.planalign.{macro}"].macro_sql.splitlines()
+        assert "var('planalign_scratch', false)" in lines[1]  # the macro's first statement
+        assert "{{ return('') }}" in "".join(lines[2:5])
