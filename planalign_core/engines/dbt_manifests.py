@@ -57,14 +57,14 @@ class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         if type(obj).__name__ == "Manifest" and type(obj).__module__ == _MANIFEST_MODULE:
             state = {name: value for name, value in vars(obj).items() if name != "_lock"}
-            return _restore, (type(obj), state)
+            return restore, (type(obj), state)
         return NotImplemented
 
 
 _MANIFEST_MODULE = "dbt.contracts.graph.manifest"
 
 
-def _restore(cls: type, state: dict[str, Any]) -> Any:
+def restore(cls: type, state: dict[str, Any]) -> Any:
     """A manifest from its attributes, with a new lock (as dbt makes one when it loads)."""
     from dbt.mp_context import get_mp_context  # noqa: PLC0415 - dbt is imported on use
 

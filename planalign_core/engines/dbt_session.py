@@ -177,6 +177,19 @@ def without_run_hooks(manifest: Any) -> Any:
     return manifest
 
 
+def models_only(manifest: Any) -> Any:
+    """A copy of ``manifest`` without its data and unit tests, for ``dbt run`` (which builds
+    the models only). dbt links every node of the manifest into a graph and summarises it at
+    each invocation; the project's 289 tests beside its 43 models made that 0.2 s of each run
+    invocation (28 November). ``dbt test`` keeps the whole manifest."""
+    state = {name: value for name, value in vars(manifest).items() if name != "_lock"}
+    state["nodes"] = {uid: n for uid, n in manifest.nodes.items() if n.resource_type != "test"}
+    state["unit_tests"] = {}
+    models = dbt_manifests.restore(type(manifest), state)
+    models.build_parent_and_child_maps()
+    return models
+
+
 class DbtSession:
     """dbt on one project and one scratch database: parse once, invoke many times."""
 
@@ -206,6 +219,7 @@ class DbtSession:
             str(workdir / "logs"),
         )
         self._runner: Any = None
+        self._models_runner: Any = None  # for ``dbt run``: :func:`models_only`
 
     @contextmanager
     def _environment(self, values: Mapping[str, str] | None = None) -> Iterator[None]:
@@ -240,7 +254,9 @@ class DbtSession:
                 if cache is not None:
                     dbt_manifests.keep(cache, kept, manifest)
             _MANIFESTS[key] = manifest
-        self._runner = self._runner_class(manifest=without_run_hooks(manifest))
+        manifest = without_run_hooks(manifest)
+        self._runner = self._runner_class(manifest=manifest)
+        self._models_runner = self._runner_class(manifest=models_only(manifest))
         return time.perf_counter() - started
 
     def _parse(self) -> Any:
@@ -276,7 +292,8 @@ class DbtSession:
             self.parse()
         started = time.perf_counter()
         with self._environment():
-            result = self._runner.invoke([*args, *self._paths, *_COMMON_FLAGS])
+            runner = self._models_runner if args[0] == "run" else self._runner
+            result = runner.invoke([*args, *self._paths, *_COMMON_FLAGS])
         wall = time.perf_counter() - started
         if isinstance(result.exception, (KeyboardInterrupt, OSError)):
             raise result.exception  # Ctrl-C, a full disk: the CLI names these plainly

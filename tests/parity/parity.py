@@ -61,6 +61,9 @@ def dbt_tables(
     )
     result = dbt_driver.run_years(census, config, run, tests=tests)
     years = list(result.years)
+    if tests:  # `dbt test` ran the project's tests, not the models-only manifest of `dbt run`
+        first, checked = result.timings.invocations[0], result.timings.invocations[-1]
+        assert checked.args[0] == "test" and len(checked.node_seconds) > len(first.node_seconds)
     frames = {name: pl.concat([y.frames[name] for y in years]) for name in YEAR_TABLES}
     return {
         "int_baseline_workforce": result.baseline,

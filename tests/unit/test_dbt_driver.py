@@ -134,10 +134,13 @@ def test_a_module_is_imported_in_the_background_without_blocking_the_caller() ->
     assert "colorsys" in sys.modules
 
 
-def test_the_runs_leave_out_only_the_hand_build_hooks(tmp_path: Path) -> None:
+def test_the_runs_leave_out_only_the_hand_build_hooks_and_run_the_models_only(
+    tmp_path: Path,
+) -> None:
     """The package's invocations get a manifest without the on-run hooks: exactly the two hook
     nodes leave it, no model is left pointing at them, and each hook's macro returns nothing
-    first thing under the var every run of the package passes (``test_year_invocations``)."""
+    first thing under the var every run of the package passes (``test_year_invocations``).
+    ``dbt run`` gets its models alone; the tests stay for ``dbt test``."""
     project = dbt_driver.project_dir()
     dbt_session.DbtSession(project, tmp_path, tmp_path / dbt_driver.SCRATCH_NAME).parse()
     cache = dbt_session.cache_dir(project)
@@ -150,6 +153,12 @@ def test_the_runs_leave_out_only_the_hand_build_hooks(tmp_path: Path) -> None:
     left = before - set(dbt_session.without_run_hooks(kept).nodes)
     assert left == {f"operation.planalign.planalign-on-run-{when}-0" for when in ("start", "end")}
     assert not left & {uid for uids in kept.child_map.values() for uid in uids}
+    models = dbt_session.models_only(kept)  # what `dbt run` gets
+    assert {n.resource_type for n in models.nodes.values()} == {"model"}
+    assert set(models.nodes) == {u for u, n in kept.nodes.items() if n.resource_type == "model"}
+    linked = set(models.parent_map) | {u for uids in models.child_map.values() for u in uids}
+    assert linked <= set(models.nodes) | set(models.sources) and not models.unit_tests
+    assert {n.resource_type for n in kept.nodes.values()} == {"model", "test"}  # `dbt test`'s
     for macro in ("planalign_choose_year", "planalign_finish_file"):
         lines = kept.macros[f"macro.planalign.{macro}"].macro_sql.splitlines()
         assert "var('planalign_scratch', false)" in lines[1]  # the macro's first statement
