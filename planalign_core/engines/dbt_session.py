@@ -46,6 +46,10 @@ _COMMON_FLAGS = (
     "--no-write-json",
     "--no-send-anonymous-usage-stats",
     "--no-version-check",
+    # No listing of the scratch file's relations before each invocation: a materialization asks
+    # the file for the one it needs. dbt's own time an invocation 0.350 -> 0.289 s (the first),
+    # 0.261 -> 0.243 s (later ones): 6 alternated in-process 5k x 4 runs a variant, 28 November.
+    "--no-populate-cache",
 )
 
 
