@@ -13,13 +13,14 @@ written by this user, is ignored and the project is parsed as before.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
 from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+from planalign_core.engines.kept_files import keep_whole, read_own
 
 PREFIX = "manifest-"
 SUFFIX = ".pickle"
@@ -39,14 +40,7 @@ def path_of(folder: Path, key: str) -> Path:
 
 def load(folder: Path, key: str) -> Any | None:
     """The manifest kept under ``key``, or None (none kept, unreadable, or another user's)."""
-    path = path_of(folder, key)
-    try:
-        if path.stat().st_uid != os.getuid():
-            return None
-        with path.open("rb") as stream:
-            return pickle.load(stream)
-    except Exception:  # a cache: whatever is wrong with it, parse instead
-        return None
+    return read_own(path_of(folder, key), pickle.load)
 
 
 class _Pickler(pickle.Pickler):
@@ -76,15 +70,8 @@ def restore(cls: type, state: dict[str, Any]) -> Any:
 
 def keep(folder: Path, key: str, manifest: Any) -> None:
     """Keep ``manifest`` under ``key`` (written whole or not at all) and remove the others."""
-    fresh = folder / f".{os.getpid()}{SUFFIX}"
-    try:
-        with fresh.open("wb") as stream:
-            _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(manifest)
-        os.chmod(fresh, 0o600)
-        os.replace(fresh, path_of(folder, key))  # atomic: a concurrent run never reads half
-    except Exception:  # not kept: the next run parses, as without the cache
-        fresh.unlink(missing_ok=True)
-        return
-    for other in folder.glob(f"{PREFIX}*{SUFFIX}"):
-        if other.name != path_of(folder, key).name:
-            other.unlink(missing_ok=True)
+
+    def dump(stream: BinaryIO) -> None:
+        _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(manifest)
+
+    keep_whole(path_of(folder, key), dump, f"{PREFIX}*{SUFFIX}")

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from planalign_core.engines.kept_files import keep_whole, read_own
 
 PREFIX = "json-schemas-"
 SUFFIX = ".json"
@@ -83,25 +84,9 @@ def _plain_json(schema: Any) -> bool:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        if path.stat().st_uid != os.getuid():
-            return {}
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except Exception:  # a cache: whatever is wrong with it, build the schemas instead
-        return {}
+    loaded = read_own(path, json.load)
     return loaded if isinstance(loaded, dict) else {}
 
 
 def _write(path: Path, kept: dict[str, Any]) -> None:
-    """The file whole or not at all (a concurrent run reads the old one or the new one)."""
-    fresh = path.with_name(f".{os.getpid()}{SUFFIX}")
-    try:
-        fresh.write_text(json.dumps(kept), encoding="utf-8")
-        os.chmod(fresh, 0o600)
-        os.replace(fresh, path)
-    except OSError:  # not kept: the next process builds them again
-        fresh.unlink(missing_ok=True)
-        return
-    for other in path.parent.glob(f"{PREFIX}*{SUFFIX}"):
-        if other != path:
-            other.unlink(missing_ok=True)
+    keep_whole(path, lambda stream: stream.write(json.dumps(kept).encode()), f"{PREFIX}*{SUFFIX}")
