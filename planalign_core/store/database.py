@@ -51,6 +51,16 @@ BLOCK_ALLOCATOR_MEMORY = "128MB"
 # they spare the run pyarrow's import (5k x 5 1.305 s against 1.35 s, 8 alternated pairs,
 # 27 November).
 STREAMED_ROWS = 4 * ROW_GROUP_SIZE
+# A streamed frame is read on one thread, and a statement over one runs with one DuckDB thread
+# (``threads`` again for a larger frame). DuckDB's second thread otherwise took turns with
+# Polars' two on the machine's two cores while the writer stored a year as the next one was
+# computed. With it, each row group a run fills is compressed and written as it fills
+# (``write_buffer_row_group_count``, default 5), on the writer thread, not left for the commit:
+# 5k x 5 whole processes 0.945 s against 1.02 s (8 alternated rounds; the commit 0.14 s ->
+# 0.03 s of that), either change alone 0.01-0.02 s; 100k x 5 the same (7.33 s against 7.34 s,
+# 3 rounds), since its frames are tables, read by every thread (28 November).
+STREAMED_THREADS = 1
+RUN_WRITE_BUFFER_ROW_GROUPS = 1
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,8 @@ class Database:
         """``read_only`` opens the file for reading only: a copy on read-only storage, or a
         file another reader holds, can still be queried (``planalign history``).
         ``memory_limit`` caps DuckDB's buffers (``RUN_MEMORY_LIMIT`` for a run's writes) and
-        keeps ``BLOCK_ALLOCATOR_MEMORY`` of block memory for reuse."""
+        keeps ``BLOCK_ALLOCATOR_MEMORY`` of block memory for reuse; such a run writes each row
+        group as it fills (``RUN_WRITE_BUFFER_ROW_GROUPS``)."""
         self.path = str(path)
         options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
         try:
@@ -124,9 +135,11 @@ class Database:
             ) from None
         if threads is not None:
             self.execute("SET threads = ?", [int(threads)])
+        self._threads = self._threads_now = int(self.scalar("SELECT current_setting('threads')"))
         if memory_limit is not None:
             self.execute("SET memory_limit = ?", [memory_limit])
             self.execute("SET block_allocator_memory = ?", [BLOCK_ALLOCATOR_MEMORY])
+            self.execute("SET write_buffer_row_group_count = ?", [RUN_WRITE_BUFFER_ROW_GROUPS])
         # Rows carry their own keys; letting DuckDB write in parallel is 3x faster on ingest.
         self.execute("SET preserve_insertion_order = false")
         # Each insert leaves its last row group part-full, and by default the checkpoint at
@@ -229,20 +242,28 @@ class Database:
         this statement only). A relation (``from_arrow(...).query``) did the same at 4.9 ms
         of CPU a statement before any row, this 1.8 ms (an empty 43-column insert): a
         5k x 5 run makes 36 inserts. A frame under ``STREAMED_ROWS`` goes as an Arrow C stream
-        (:class:`ArrowStream`), a larger one as a pyarrow table. Either way its strings stay
+        (:class:`ArrowStream`), read with ``STREAMED_THREADS``, a larger one as a pyarrow
+        table, read with every thread ``threads`` allows. Either way its strings stay
         Arrow string views, as Polars holds them: ``to_arrow()`` by default copies them into
         ``large_string`` arrays (the text and 8 bytes of offset a row), which cost a
         100k-employee year's events 95 MiB of peak and 7 % of the insert's CPU.
         """
+        streamed = frame.height < STREAMED_ROWS
         planalign_frame_ = (  # noqa: F841 - read by name by DuckDB, here
-            ArrowStream(frame)
-            if frame.height < STREAMED_ROWS
-            else frame.to_arrow(compat_level=pl.CompatLevel.newest())
+            ArrowStream(frame) if streamed else frame.to_arrow(compat_level=pl.CompatLevel.newest())
         )
+        self._use_threads(STREAMED_THREADS if streamed else self._threads)
         rows: list[Any] = self.connection.execute(
             sql.replace("{frame}", "planalign_frame_")
         ).fetchall()
         return rows
+
+    def _use_threads(self, threads: int) -> None:
+        """DuckDB's threads for the next statement (``STREAMED_THREADS``); a change costs
+        about 0.3 ms, so it is made only when the number changes."""
+        if threads != self._threads_now:
+            self.execute("SET threads = ?", [threads])
+            self._threads_now = threads
 
     def ensure_events_table(self) -> None:
         self.execute(create_table_sql(EVENTS_TABLE, EVENT_COLUMN_TYPES))

@@ -249,29 +249,32 @@ def test_replace_scenario_rows_rejects_changed_layout() -> None:
         assert db.query("SELECT value FROM t")["value"].to_list() == [1]
 
 
-def _memory_limit(db: Database) -> tuple[str, str]:
-    """The buffer cap and the block memory kept for reuse (both set for a run's writes)."""
+def _memory_limit(db: Database) -> tuple[str, str, str]:
+    """The buffer cap, the block memory kept for reuse and the row groups buffered before
+    they are written (all set for a run's writes)."""
     row = db.execute(
-        "SELECT current_setting('memory_limit'), current_setting('block_allocator_memory')"
+        "SELECT current_setting('memory_limit'), current_setting('block_allocator_memory'), "
+        "current_setting('write_buffer_row_group_count')"
     )[0]
-    return str(row[0]), str(row[1])
+    return str(row[0]), str(row[1]), str(row[2])
 
 
 def test_a_run_caps_duckdbs_buffers_while_it_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The run's connection holds RUN_MEMORY_LIMIT (the 100k x 5 peak: 1.46 GiB, not 1.62)
-    and keeps BLOCK_ALLOCATOR_MEMORY of blocks; a connection opened without them keeps
-    DuckDB's defaults."""
+    and keeps BLOCK_ALLOCATOR_MEMORY of blocks, and writes each row group as it fills; a
+    connection opened without them keeps DuckDB's defaults."""
     from planalign_core import simulate  # noqa: PLC0415
+    from planalign_core.store import database  # noqa: PLC0415
     from planalign_core.store.database import RUN_MEMORY_LIMIT  # noqa: PLC0415
 
     with Database(tmp_path / "capped.duckdb", memory_limit=RUN_MEMORY_LIMIT) as capped:
         wanted = _memory_limit(capped)
     with Database(tmp_path / "plain.duckdb") as plain:
         default = _memory_limit(plain)
-        assert default[0] != wanted[0]
-        assert default[1] != wanted[1]
+        assert all(d != w for d, w in zip(default, wanted, strict=True))
+        assert wanted[2] == str(database.RUN_WRITE_BUFFER_ROW_GROUPS)
     seen: list[tuple[str, str]] = []
 
     class Recording(Database):
@@ -321,3 +324,26 @@ def test_a_run_stores_its_tables_without_pyarrow_or_numpy(tmp_path: Path) -> Non
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_streamed_frame_is_read_with_one_duckdb_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A statement over a frame under STREAMED_ROWS runs with STREAMED_THREADS DuckDB threads,
+    one over a larger frame with the connection's ``threads`` again; the rows are the same."""
+    from planalign_core.store import database  # noqa: PLC0415
+
+    monkeypatch.setattr(database, "STREAMED_ROWS", 3)
+
+    def threads(db: Database) -> int:
+        return int(db.scalar("SELECT current_setting('threads')"))
+
+    with Database(":memory:", threads=2) as db:
+        assert threads(db) == 2
+        db.replace_scenario_rows("t", _scenario_rows("a", [1, 2]), "a")
+        assert threads(db) == database.STREAMED_THREADS == 1
+        db.append("t", _scenario_rows("a", [3, 4, 5]))
+        assert threads(db) == 2
+        db.append("t", _scenario_rows("a", [6]))
+        assert threads(db) == 1
+        assert db.query("SELECT value FROM t ORDER BY value")["value"].to_list() == list(
+            range(1, 7)
+        )
