@@ -81,16 +81,17 @@ def test_the_compact_tables_are_much_smaller_than_the_view(stored: Path) -> None
 
 def test_the_lookup_reads_the_view(stored: Path) -> None:
     """balance_on returns the row with the latest snapshot date on or before the date (the
-    same row a scan of all the rows picks), and None before the first one."""
+    same row a scan of all the rows picks), and None before the first one; on New Year's Day
+    of the next year too, whose row is the year before's unless the day is a Friday."""
     with Database(stored) as db:
         rows = db.query(f'SELECT * FROM "{SNAPSHOTS_VIEW}"')
         for employee in rows["employee_id"].unique().sort().gather_every(37):
             mine = rows.filter(pl.col("employee_id") == employee).sort("snapshot_date")
             first = mine["snapshot_date"][0]
             assert balance_on(db, employee, first - dt.timedelta(days=1)) is None
-            on = first + dt.timedelta(days=200)
-            expected = mine.filter(pl.col("snapshot_date") <= on).tail(1).to_dicts()[0]
-            assert balance_on(db, employee, on) == expected
+            for on in (first + dt.timedelta(days=200), dt.date(first.year + 1, 1, 1)):
+                expected = mine.filter(pl.col("snapshot_date") <= on).tail(1).to_dicts()[0]
+                assert balance_on(db, employee, on) == expected
 
 
 def test_a_query_over_all_snapshots(stored: Path) -> None:
