@@ -14,14 +14,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from . import BENCH_THREADS
+from . import BENCH_THREADS, run_folders
 from .common import SEED, cache_dir, census, per_process, require, slow_skipped, write_once
 
 START_YEAR = 2025
@@ -158,12 +157,13 @@ def engines() -> list[str]:
 
 def _runs(wanted: list[tuple[str, int, bool]]) -> dict[str, dict[str, Any]]:
     """Make each (engine, employees, weekly) run in a new process; keyed by :func:`run_name`.
-    Empty where this commit has no command line. Databases are kept for the readers."""
+    Empty where this commit has no command line. Databases are kept for the readers, until a
+    later benchmark run finds their owner ended (``run_folders``)."""
     try:
         require("planalign_core.cli", "main")
     except NotImplementedError:
         return {}
-    folder = Path(tempfile.mkdtemp(prefix="planalign-bench-runs-"))
+    folder = run_folders.new_folder()
     runs: dict[str, dict[str, Any]] = {}
     for engine, employees, weekly in wanted:
         name = run_name(engine, employees, weekly)
