@@ -51,14 +51,14 @@ BLOCK_ALLOCATOR_MEMORY = "128MB"
 # they spare the run pyarrow's import (5k x 5 1.305 s against 1.35 s, 8 alternated pairs,
 # 27 November).
 STREAMED_ROWS = 4 * ROW_GROUP_SIZE
-# A streamed frame is read on one thread, and a statement over one runs with one DuckDB thread
-# (``threads`` again for a larger frame). DuckDB's second thread otherwise took turns with
-# Polars' two on the machine's two cores while the writer stored a year as the next one was
-# computed. With it, each row group a run fills is compressed and written as it fills
-# (``write_buffer_row_group_count``, default 5), on the writer thread, not left for the commit:
-# 5k x 5 whole processes 0.945 s against 1.02 s (8 alternated rounds; the commit 0.14 s ->
-# 0.03 s of that), either change alone 0.01-0.02 s; 100k x 5 the same (7.33 s against 7.34 s,
-# 3 rounds), since its frames are tables, read by every thread (28 November).
+# A streamed frame is read on one thread, so a statement over one runs with one DuckDB thread
+# (``threads`` again for a larger frame): DuckDB's second thread had taken turns with Polars'
+# two on the machine's two cores while the writer stored a year as the next was computed. A
+# run's connection also writes each row group as it fills (``write_buffer_row_group_count``
+# 1; DuckDB's default buffers 5), on the writer thread, instead of leaving them all for the
+# commit. Together: 5k x 5 whole processes 0.945 s against 1.02 s (8 alternated rounds; the
+# commit 0.14 s -> 0.03-0.07 s), either change alone 0.01-0.02 s; 100k x 5 the same (7.33 s
+# against 7.34 s, 3 rounds): its frames are tables, read by every thread (28 November).
 STREAMED_THREADS = 1
 RUN_WRITE_BUFFER_ROW_GROUPS = 1
 
