@@ -51,8 +51,9 @@ BLOCK_ALLOCATOR_MEMORY = "128MB"
 # they spare the run pyarrow's import (5k x 5 1.305 s against 1.35 s, 8 alternated pairs,
 # 27 November).
 STREAMED_ROWS = 4 * ROW_GROUP_SIZE
-# A streamed frame is read on one thread, so a statement over one runs with one DuckDB thread
-# (``threads`` again for a larger frame): DuckDB's second thread had taken turns with Polars'
+# A streamed frame is read on one thread, so an insert of one (``Database.append``: the frame
+# is all it reads) runs with one DuckDB thread; every other statement, and an insert of a
+# larger frame, with ``threads`` again. DuckDB's second thread had taken turns with Polars'
 # two on the machine's two cores while the writer stored a year as the next was computed. A
 # run's connection also writes each row group as it fills (``write_buffer_row_group_count``
 # 1; DuckDB's default buffers 5), on the writer thread, instead of leaving them all for the
@@ -134,8 +135,9 @@ class Database:
                 "close it or choose another file with --db (docs/troubleshooting.md)."
             ) from None
         if threads is not None:
-            self.execute("SET threads = ?", [int(threads)])
-        self._threads = self._threads_now = int(self.scalar("SELECT current_setting('threads')"))
+            self.connection.execute("SET threads = ?", [int(threads)])
+        setting = self.connection.execute("SELECT current_setting('threads')").fetchall()
+        self._threads = self._threads_now = int(setting[0][0])
         if memory_limit is not None:
             self.execute("SET memory_limit = ?", [memory_limit])
             self.execute("SET block_allocator_memory = ?", [BLOCK_ALLOCATOR_MEMORY])
@@ -189,11 +191,13 @@ class Database:
 
     def query(self, sql: str, parameters: Sequence[Any] | None = None) -> pl.DataFrame:
         """Run a query (values as ``?`` parameters) and return a Polars frame."""
+        self._use_threads(self._threads)
         frame: pl.DataFrame = self.connection.sql(sql, params=list(parameters or [])).pl()
         return frame
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> list[Any]:
         """Run one statement to completion (DuckDB 2 keeps unfinished results open)."""
+        self._use_threads(self._threads)
         return self.connection.execute(sql, parameters or []).fetchall()
 
     def scalar(self, sql: str, parameters: Sequence[Any] | None = None) -> Any:
@@ -231,7 +235,7 @@ class Database:
 
     # --- writing --------------------------------------------------------------------------
 
-    def over_frame(self, frame: pl.DataFrame, sql: str) -> list[Any]:
+    def over_frame(self, frame: pl.DataFrame, sql: str, *, frame_only: bool = False) -> list[Any]:
         """Run ``sql`` with ``{frame}`` naming ``frame`` (zero-copy via Arrow).
 
         The frame is bound to this one statement, never registered as a view: a
@@ -242,8 +246,9 @@ class Database:
         this statement only). A relation (``from_arrow(...).query``) did the same at 4.9 ms
         of CPU a statement before any row, this 1.8 ms (an empty 43-column insert): a
         5k x 5 run makes 36 inserts. A frame under ``STREAMED_ROWS`` goes as an Arrow C stream
-        (:class:`ArrowStream`), read with ``STREAMED_THREADS``, a larger one as a pyarrow
-        table, read with every thread ``threads`` allows. Either way its strings stay
+        (:class:`ArrowStream`), a larger one as a pyarrow table, read with every thread
+        ``threads`` allows. ``frame_only``: the statement reads nothing but the frame (an
+        insert of it), so a streamed one runs with ``STREAMED_THREADS``. Either way its strings stay
         Arrow string views, as Polars holds them: ``to_arrow()`` by default copies them into
         ``large_string`` arrays (the text and 8 bytes of offset a row), which cost a
         100k-employee year's events 95 MiB of peak and 7 % of the insert's CPU.
@@ -252,17 +257,18 @@ class Database:
         planalign_frame_ = (  # noqa: F841 - read by name by DuckDB, here
             ArrowStream(frame) if streamed else frame.to_arrow(compat_level=pl.CompatLevel.newest())
         )
-        self._use_threads(STREAMED_THREADS if streamed else self._threads)
+        self._use_threads(STREAMED_THREADS if streamed and frame_only else self._threads)
         rows: list[Any] = self.connection.execute(
             sql.replace("{frame}", "planalign_frame_")
         ).fetchall()
         return rows
 
     def _use_threads(self, threads: int) -> None:
-        """DuckDB's threads for the next statement (``STREAMED_THREADS``); a change costs
-        about 0.3 ms, so it is made only when the number changes."""
+        """DuckDB's threads for the next statement (every statement sets them, so the one
+        thread of a streamed insert never reaches a later query); a change costs about
+        0.3 ms, so it is made only when the number changes."""
         if threads != self._threads_now:
-            self.execute("SET threads = ?", [threads])
+            self.connection.execute("SET threads = ?", [threads])
             self._threads_now = threads
 
     def ensure_events_table(self) -> None:
@@ -317,7 +323,9 @@ class Database:
 
     def append(self, table: str, frame: pl.DataFrame) -> None:
         """Insert ``frame``'s rows into ``table``, columns matched by name."""
-        self.over_frame(frame, f'INSERT INTO "{table}" BY NAME SELECT * FROM {{frame}}')
+        self.over_frame(
+            frame, f'INSERT INTO "{table}" BY NAME SELECT * FROM {{frame}}', frame_only=True
+        )
 
     def _ensure_layout(self, table: str, schema: pl.Schema) -> None:
         wanted = {name: duckdb_type(dtype) for name, dtype in schema.items()}

@@ -326,19 +326,23 @@ def test_a_run_stores_its_tables_without_pyarrow_or_numpy(tmp_path: Path) -> Non
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_a_streamed_frame_is_read_with_one_duckdb_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A statement over a frame under STREAMED_ROWS runs with STREAMED_THREADS DuckDB threads,
-    one over a larger frame with the connection's ``threads`` again; the rows are the same."""
+def test_a_streamed_insert_runs_on_one_duckdb_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An insert of a frame under STREAMED_ROWS runs with STREAMED_THREADS DuckDB threads; an
+    insert of a larger frame, a statement over a small frame that reads a stored table too
+    (the ingest's anti-join), and every later query run with the connection's ``threads``
+    again. The rows are the same."""
     from planalign_core.store import database  # noqa: PLC0415
 
     monkeypatch.setattr(database, "STREAMED_ROWS", 3)
 
-    def threads(db: Database) -> int:
-        return int(db.scalar("SELECT current_setting('threads')"))
+    def threads(db: Database) -> int:  # read past the Database, which would set them
+        return int(db.connection.execute("SELECT current_setting('threads')").fetchall()[0][0])
 
     with Database(":memory:", threads=2) as db:
         assert threads(db) == 2
-        db.replace_scenario_rows("t", _scenario_rows("a", [1, 2]), "a")
+        db.replace_scenario_rows("t", _scenario_rows("a", [1]), "a")
+        assert threads(db) == 2  # its COMMIT ran with them
+        db.append("t", _scenario_rows("a", [2]))
         assert threads(db) == database.STREAMED_THREADS == 1
         db.append("t", _scenario_rows("a", [3, 4, 5]))
         assert threads(db) == 2
@@ -347,3 +351,13 @@ def test_a_streamed_frame_is_read_with_one_duckdb_thread(monkeypatch: pytest.Mon
         assert db.query("SELECT value FROM t ORDER BY value")["value"].to_list() == list(
             range(1, 7)
         )
+        assert threads(db) == 2
+        db.append("t", _scenario_rows("a", [7]))
+        assert db.scalar("SELECT count(*) FROM t") == 7
+        assert threads(db) == 2
+        db.append("t", _scenario_rows("a", [8]))
+        joined = db.over_frame(
+            _scenario_rows("a", [1]), "SELECT count(*) FROM {frame} AS f JOIN t USING (value)"
+        )
+        assert joined == [(1,)]
+        assert threads(db) == 2
