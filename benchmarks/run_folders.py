@@ -39,11 +39,12 @@ def new_folder() -> Path:
     return folder
 
 
-def remove_stale(parent: Path | None = None, now: float | None = None) -> list[Path]:
+def remove_stale(parent: Path | None = None) -> list[Path]:
     """Remove this user's run folders whose owner has ended (or, without one, a day old)."""
     removed = []
+    now = time.time()
     for folder in _folders(Path(parent or tempfile.gettempdir())):
-        if _stale(folder, time.time() if now is None else now):
+        if _stale(folder, now):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
