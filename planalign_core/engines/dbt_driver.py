@@ -5,8 +5,9 @@ the project once and hands the parsed manifest to every later invocation (``dbtR
 ...)``). The first year's invocation builds the whole project (inputs staged, baseline, the year
 loop, the event views, the marts); each later year runs only the ``year_loop`` models with
 ``--vars {simulation_year: Y}``. Everything is built in a scratch DuckDB file in a temporary
-directory: the caller copies the output tables into the user's database in its own single
-transaction, so a failed build never touches that file.
+directory (the inputs in the file, the models in an in-memory database the profile attaches,
+where a commit writes no log): the caller copies the output tables into the user's database in
+its own single transaction, so a failed build never touches that file.
 
 Per invocation the driver records its wall time and the nodes' "execute" phase as dbt times it
 ("sql": each model's SQL with its materialisation statements); the difference is dbt's own
@@ -42,6 +43,7 @@ from planalign_core.engines.dbt_session import (
     CACHE_ENV,
     DATABASE_ENV,
     DUCKDB_THREADS_ENV,
+    MODELS_DATABASE,
     PARTIAL_PARSE,
     PROJECT_ENV,
     SCRATCH_NAME,
@@ -126,6 +128,15 @@ def _year_counts(connection: duckdb.DuckDBPyConnection, year: int) -> YearCounts
     return YearCounts(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
+def _models(database: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to the scratch build's models. dbt-duckdb keeps its connection to the
+    scratch file open; a plain one of the same configuration shares its database instance,
+    and with it the in-memory database the models are built in."""
+    connection = duckdb.connect(str(database))
+    connection.execute(f"USE {MODELS_DATABASE}")
+    return connection
+
+
 def _read(connection: duckdb.DuckDBPyConnection, table: str, year: int | None) -> pl.DataFrame:
     where = "" if year is None else " WHERE simulation_year = ?"
     frame: pl.DataFrame = connection.sql(
@@ -184,7 +195,7 @@ def run_years(
         shutil.rmtree(workdir, ignore_errors=True)
         cleanup.forget(workdir)
         raise
-    connection = duckdb.connect(str(database))
+    connection = _models(database)
     try:
         baseline = _read(connection, BASELINE_TABLE, None)
     finally:
@@ -223,9 +234,7 @@ def _years(
         for index, year in enumerate(run.years_simulated):
             invocation = session.invoke(*year_args(year, first=index == 0, weekly=weekly))
             timings.invocations.append(invocation)
-            # dbt-duckdb keeps its connection open; a plain one of the same configuration
-            # shares its database instance.
-            connection = duckdb.connect(str(session.database))
+            connection = _models(session.database)
             try:
                 counts = _year_counts(connection, year)
                 frames = {table: _read(connection, table, year) for table in YEAR_TABLES}

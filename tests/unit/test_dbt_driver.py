@@ -109,6 +109,19 @@ def test_the_profile_keeps_duckdbs_defaults_for_a_file_built_by_hand() -> None:
     assert "env_var('PLANALIGN_DBT_FSYNC_MODE', 'STANDARD')" in profile
 
 
+def test_a_scratch_build_puts_its_models_in_memory_and_a_build_by_hand_in_the_file() -> None:
+    """The profile attaches the in-memory database the package names; the project builds the
+    models there only when the package's variable says so (a build by hand keeps them in the
+    file it was given)."""
+    project = dbt_driver.project_dir()
+    profile = (project / "profiles.yml").read_text()
+    assert 'path: ":memory:"' in profile
+    assert f"alias: {dbt_session.MODELS_DATABASE}" in profile
+    settings = (project / "dbt_project.yml").read_text()
+    assert f"env_var('{dbt_session.MODELS_DATABASE_ENV}', target.database)" in settings
+    assert dbt_session.SCRATCH_ENV[dbt_session.MODELS_DATABASE_ENV] == dbt_session.MODELS_DATABASE
+
+
 def test_sql_seconds_count_overlapping_nodes_once() -> None:
     """Two nodes at a time: the SQL time is the union of their phases, never above the wall."""
     at = dt.datetime(2026, 1, 1)
@@ -146,7 +159,7 @@ def test_the_runs_leave_out_only_the_hand_build_hooks_and_run_the_models_only(
     cache = dbt_session.cache_dir(project)
     assert cache is not None
     fingerprint = dbt_session.project_fingerprint(project)
-    key = dbt_manifests.manifest_key(project, fingerprint, dbt_session.SCRATCH_SETTINGS)
+    key = dbt_manifests.manifest_key(project, fingerprint, dbt_session.SCRATCH_ENV)
     kept = dbt_manifests.load(cache, key)  # as parsed: the hooks included
     assert kept is not None
     before = set(kept.nodes)
