@@ -45,20 +45,14 @@
         || string_agg(
             coalesce(model.column_name, stored.column_name) || ' model '
             || coalesce(model.column_type, 'absent') || ', table '
-            || coalesce(stored.data_type, 'absent'), '; '
+            || coalesce(stored.column_type, 'absent'), '; '
             order by coalesce(model.column_name, stored.column_name)
         )
     )
     from (describe {{ year_rows }}) as model
-    full join (
-        select column_name, data_type
-        from duckdb_columns()
-        where database_name = '{{ target.database }}'
-            and schema_name = '{{ target.schema }}'
-            and table_name = '{{ target.identifier }}'
-    ) as stored
+    full join (describe {{ target }}) as stored
         on model.column_name = stored.column_name
-    where model.column_type is distinct from stored.data_type
+    where model.column_type is distinct from stored.column_type
     having count(*) > 0
 {%- endmacro %}
 
