@@ -109,17 +109,41 @@ def test_the_profile_keeps_duckdbs_defaults_for_a_file_built_by_hand() -> None:
     assert "env_var('PLANALIGN_DBT_FSYNC_MODE', 'STANDARD')" in profile
 
 
-def test_a_scratch_build_puts_its_models_in_memory_and_a_build_by_hand_in_the_file() -> None:
-    """The profile attaches the in-memory database the package names; the project builds the
-    models there only when the package's variable says so (a build by hand keeps them in the
-    file it was given)."""
-    project = dbt_driver.project_dir()
-    profile = (project / "profiles.yml").read_text()
-    assert 'path: ":memory:"' in profile
-    assert f"alias: {dbt_session.MODELS_DATABASE}" in profile
-    settings = (project / "dbt_project.yml").read_text()
+def test_a_scratch_build_keeps_its_models_in_memory_and_only_the_inputs_in_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The package's build puts every model in the in-memory database the profile attaches; the
+    scratch file holds the inputs alone. A build by hand (the variable unset) keeps the file's
+    own database: tests/e2e/test_dbt_by_hand.py reads its models from the file."""
+    import duckdb  # noqa: PLC0415
+
+    scratch_root = tmp_path / "scratch"
+    scratch_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
+    config = load_config()
+    census = synthesize_census(20, 1, 2025, config)
+    built = dbt_driver.run_years(
+        census, config, RunParameters(1, "s", config.plan_design_id, 2025, 2)
+    )
+    try:
+        (workdir,) = scratch_root.iterdir()
+        with duckdb.connect(str(workdir / dbt_driver.SCRATCH_NAME)) as connection:
+            tables = connection.execute(
+                "SELECT database_name, schema_name, table_name FROM duckdb_tables() "
+                "WHERE NOT temporary"
+            ).fetchall()
+        in_file = {
+            (schema, table) for db, schema, table in tables if db != dbt_session.MODELS_DATABASE
+        }
+        in_memory = {table for db, _, table in tables if db == dbt_session.MODELS_DATABASE}
+        assert {schema for schema, _ in in_file} == {"planalign_inputs"}
+        assert {"fct_yearly_events", "int_workforce_year_state"} <= in_memory
+    finally:
+        years = list(built.years)  # to the end: the scratch folder goes with it
+    assert [year.year for year in years] == [2025, 2026]
+    assert list(scratch_root.iterdir()) == []
+    settings = (dbt_driver.project_dir() / "dbt_project.yml").read_text()
     assert f"env_var('{dbt_session.MODELS_DATABASE_ENV}', target.database)" in settings
-    assert dbt_session.SCRATCH_ENV[dbt_session.MODELS_DATABASE_ENV] == dbt_session.MODELS_DATABASE
 
 
 def test_sql_seconds_count_overlapping_nodes_once() -> None:
