@@ -37,8 +37,8 @@ SCRATCH_SETTINGS = {
 # Where a scratch build puts its models: the in-memory database the profile attaches under this
 # name (dbt_project.yml reads the variable; a build by hand, without it, puts them in the file).
 # The inputs stay in the file. In memory a model's commit writes no log: the run's 110 commits
-# took 0.53 s of DuckDB's time in the file, and 5k x 5 whole processes ran 0.54 s faster
-# (6 alternated pairs, every pair faster: -0.34 to -0.88 s; 28 November, docs/benchmarks.md).
+# took 0.53 s of DuckDB's time in the file (0.29 s now), and 5k x 5 whole processes ran 0.23-0.54 s
+# faster in two sittings of 6 and 8 alternated pairs (28 November, docs/benchmarks.md).
 MODELS_DATABASE_ENV = "PLANALIGN_DBT_MODELS_DATABASE"
 MODELS_DATABASE = "planalign_models"
 # Everything a scratch build sets in the environment of its invocations (and of its parse: the
