@@ -178,7 +178,11 @@ def test_a_changed_model_fails_its_append_naming_the_columns_and_appends_nothing
     project = tmp_path / "dbt"
     shutil.copytree(built[0] / "dbt", project, ignore=shutil.ignore_patterns("target", "logs"))
     model = project / "models/intermediate/year_loop/int_employee_contributions.sql"
-    model.write_text("select *, 1 as surplus from (\n" + model.read_text() + "\n)\n")
+    model.write_text(  # a column added and a column's type changed
+        "select * replace (cast(employee_id as blob) as employee_id), 1 as surplus from (\n"
+        + model.read_text()
+        + "\n)\n"
+    )
     table = "int_employee_contributions"
     count = f"SELECT simulation_year, count(*) FROM {table} GROUP BY ALL ORDER BY ALL"
     with duckdb.connect(str(changed), read_only=True) as connection:
@@ -188,6 +192,7 @@ def test_a_changed_model_fails_its_append_naming_the_columns_and_appends_nothing
     assert done.returncode != 0
     assert "columns differ from the table's" in done.stdout
     assert "surplus model INTEGER, table absent" in done.stdout
+    assert "employee_id model BLOB, table VARCHAR" in done.stdout
     with duckdb.connect(str(changed), read_only=True) as connection:
         assert connection.execute(count).fetchall() == before
     assert len(before) == 2  # both years were there, and still are
