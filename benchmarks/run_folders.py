@@ -89,6 +89,8 @@ def _stale(folder: Path, now: float) -> bool:
 
 
 def _alive(pid: int) -> bool:
+    # The same test as planalign_core.engines.dbt_session._alive, kept here on purpose: asv runs
+    # these benchmarks against older commits' packages, which may not have it.
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
