@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from planalign_core.commands import COMMAND_HELP, command_module
+from planalign_core.commands import COMMAND_HELP, DATABASE_COMMANDS, command_module
 from planalign_core.errors import PlanalignError, PlanalignWarning
 
 # Polars' allocator (jemalloc) gives memory freed for 0.5 s back to the system; a run frees
@@ -54,7 +54,8 @@ def _chosen(argv: Sequence[str] | None) -> set[str]:
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; only the named command's module is imported (a command's imports, e.g.
-    Polars and DuckDB for ``simulate``, cost more than the rest of the start-up)."""
+    Polars and DuckDB for ``simulate``, cost more than the rest of the start-up). A command
+    that opens a DuckDB file has DuckDB's instance made on a thread meanwhile."""
     parser = argparse.ArgumentParser(
         prog="planalign", description="Exact, fast 401(k) workforce simulation."
     )
@@ -65,6 +66,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.set_defaults(console_script=False)  # ``main(console_script=True)`` sets it
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = _chosen(argv)
+    if len(chosen) == 1 and chosen <= DATABASE_COMMANDS:
+        from planalign_core import duckdb_instance  # noqa: PLC0415 - DuckDB only when it is used
+
+        duckdb_instance.prepare()
     for name, text in COMMAND_HELP.items():
         command = sub.add_parser(name, help=text, description=text)
         if name in chosen:

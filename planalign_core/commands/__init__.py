@@ -29,6 +29,10 @@ COMMAND_HELP: dict[str, str] = {
     "sweep-report": "Percentiles across seeds per scenario and year of a sweep; fan charts.",
 }
 
+# The commands that open a DuckDB file: the CLI has DuckDB's instance made while their modules
+# import (``planalign_core.duckdb_instance``).
+DATABASE_COMMANDS = frozenset({"simulate", "demo", "ingest", "history", "export", "dbt-inputs"})
+
 
 def command_module(name: str) -> ModuleType:
     """The module of command ``name``."""

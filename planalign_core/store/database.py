@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from planalign_core import duckdb_instance
 from planalign_core.errors import StoreError
 from planalign_core.events.columnar import EVENT_COLUMNS, conform
 from planalign_core.store.tables import (
@@ -126,7 +127,7 @@ class Database:
         self.path = str(path)
         options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
         try:
-            self.connection = duckdb.connect()
+            self.connection = duckdb_instance.connection()
             self.connection.execute(f"ATTACH ? AS planalign ({options})", [self.path])
             self.connection.execute("USE planalign")
         except duckdb.IOException as exc:
