@@ -4,6 +4,8 @@ command's database uses that instance (``planalign_core.duckdb_instance``)."""
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -77,3 +79,15 @@ def test_the_cli_prepares_an_instance_only_for_a_database_command(
     monkeypatch.setattr(command_module(command), "run", run)
     assert main([command]) == 0
     assert seen == [prepared]
+
+
+def test_preparing_imports_nothing_but_duckdb() -> None:
+    """The CLI prepares the instance before the command's module imports: the module must not
+    pull in Polars or the package's own modules, or their import would come first."""
+    code = (
+        "import sys; import planalign_core.duckdb_instance; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('polars', 'pydantic') "
+        "or (m.startswith('planalign_core.') and m != 'planalign_core.duckdb_instance')))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "[]"
