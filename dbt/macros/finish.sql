@@ -11,7 +11,9 @@
     {%- endif -%}
     {%- set inputs = var('planalign_input_schema') -%}
     {%- set present = run_query(
-        "select schema_name || '.' || table_name from duckdb_tables()").columns[0].values() -%}
+        "select schema_name || '.' || table_name from duckdb_tables() union all "
+        ~ "select schema_name || '.' || view_name from duckdb_views() where not internal"
+        ).columns[0].values() -%}
     {%- set events = target.schema ~ '.fct_yearly_events' -%}
     {%- if inputs ~ '.run_metadata' in present and events in present -%}
         {%- do run_query(

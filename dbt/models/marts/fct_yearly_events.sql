@@ -1,8 +1,8 @@
-{#- The events of the year, in the columnar layout of planalign_core/events/columnar.py: the
+{#- Every event of the run, in the columnar layout of planalign_core/events/columnar.py: the
     contract (fct_yearly_events.yml) lists every column and type; a payload column an event
     type does not have is a typed null. Types 1-7 from int_yearly_events, money from
-    int_money_events. -#}
-{%- set year = planalign_year(var('simulation_year', none)) -%}
+    int_money_events. A view over those two tables (dbt_project.yml): each year appends to them,
+    and a year's events are this view filtered on simulation_year. -#}
 {%- set parts = [ref('int_yearly_events'), ref('int_money_events')] %}
 
 {%- for events in parts %}
@@ -18,7 +18,6 @@ select
         as {{ column.name }}{{ "," if not loop.last }}
 {%- endfor %}
 from {{ events }}
-where simulation_year = {{ year }}
 {%- if not loop.last %}
 
 union all
