@@ -74,14 +74,14 @@ def test_a_failed_dbt_run_leaves_the_database_as_it_was(
     shutil.copytree(
         dbt_driver.project_dir(), project, ignore=shutil.ignore_patterns("target", "logs")
     )
-    broken = project / "models/marts/fct_workforce_snapshot.sql"
+    broken = project / "models/marts/int_balance_snapshot_closings.sql"
     text = broken.read_text()
     # An extra column in the second year only: the contract refuses it.
     extra = "as employment_status{% if year == 2027 %}, 1 as extra{% endif %}"
     broken.write_text(text.replace("as employment_status", extra))
     monkeypatch.setenv(dbt_driver.PROJECT_ENV, str(project))
     monkeypatch.setenv(dbt_driver.CACHE_ENV, str(tmp_path / "cache"))
-    with pytest.raises(dbt_driver.DbtEngineError, match="fct_workforce_snapshot"):
+    with pytest.raises(dbt_driver.DbtEngineError, match="int_balance_snapshot_closings"):
         _run("dbt", path)
     after = _tables(path)
     assert set(after) == set(before)

@@ -137,7 +137,7 @@ def test_a_scratch_build_keeps_its_models_in_memory_and_only_the_inputs_in_the_f
         }
         in_memory = {table for db, _, table in tables if db == dbt_session.MODELS_DATABASE}
         assert {schema for schema, _ in in_file} == {"planalign_inputs"}
-        assert {"fct_workforce_snapshot", "int_workforce_year_state"} <= in_memory
+        assert {"int_balance_snapshot_segments", "int_workforce_year_state"} <= in_memory
     finally:
         years = list(built.years)  # to the end: the scratch folder goes with it
     assert [year.year for year in years] == [2025, 2026]

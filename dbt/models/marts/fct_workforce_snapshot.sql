@@ -1,17 +1,13 @@
 {#- One row per employee of the workforce of each year, with its values at December 31 or on
-    its termination date (rules, "Workforce snapshot"). -#}
-{%- set year = planalign_year(var('simulation_year', none)) -%}
-
+    its termination date (rules, "Workforce snapshot"). A view over the two state tables, built
+    once (dbt_project.yml): a year's rows are this view filtered on simulation_year. -#}
 with
-
-{{ planalign_year_ctes(year, workforce='int_workforce_year_state',
-    participation='int_participation_year_state') }},
 
 dated as (
     select
         w.*,
-        coalesce(w.termination_date, {{ year_end(year) }}) as as_of
-    from workforce as w
+        coalesce(w.termination_date, {{ year_end('w.simulation_year') }}) as as_of
+    from {{ ref('int_workforce_year_state') }} as w
 )
 
 select
@@ -40,5 +36,6 @@ select
     p.is_enrolled,
     {{ rate('p.deferral_units') }} as current_deferral_rate
 from dated as w
-inner join participation as p on p.employee_key = w.employee_key
+inner join {{ ref('int_participation_year_state') }} as p
+    on p.simulation_year = w.simulation_year and p.employee_key = w.employee_key
 cross join {{ ref('int_run') }} as run
