@@ -177,13 +177,13 @@ def test_a_changed_model_fails_its_append_naming_the_columns_and_appends_nothing
     changed = hand_copy
     project = tmp_path / "dbt"
     shutil.copytree(built[0] / "dbt", project, ignore=shutil.ignore_patterns("target", "logs"))
-    model = project / "models/intermediate/year_loop/int_employee_contributions.sql"
+    model = project / "models/intermediate/year_loop/int_participant_balances.sql"
     model.write_text(  # a column added and a column's type changed
         "select * replace (cast(employee_id as blob) as employee_id), 1 as surplus from (\n"
         + model.read_text()
         + "\n)\n"
     )
-    table = "int_employee_contributions"
+    table = "int_participant_balances"
     count = f"SELECT simulation_year, count(*) FROM {table} GROUP BY ALL ORDER BY ALL"
     with duckdb.connect(str(changed), read_only=True) as connection:
         before = connection.execute(count).fetchall()

@@ -1,6 +1,7 @@
 {{ config(contract={'enforced': true}) }}
-{#- int_employee_contributions (rules, "Money tables"): int_money_year in the output layout. -#}
-{%- set year = planalign_year(var('simulation_year', none)) -%}
+{#- int_employee_contributions (rules, "Money tables"): int_money_year in the output layout. A
+    view over that table, built once, not in the year loop (dbt_project.yml, "Views over the
+    year-loop tables"): a year's rows are the view filtered on simulation_year. -#}
 
 select
     run.scenario_id,
@@ -37,4 +38,3 @@ select
     m.irs_limits_estimated
 from {{ ref('int_money_year') }} as m
 cross join {{ ref('int_run') }} as run
-where m.simulation_year = {{ year }}
