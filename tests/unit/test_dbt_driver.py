@@ -85,6 +85,37 @@ def test_a_failing_model_is_named_and_the_scratch_is_removed(
     assert list(scratch_root.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        "models/marts/fct_workforce_snapshot.sql",
+        "models/intermediate/money/int_employee_contributions.sql",
+        "models/intermediate/int_baseline_workforce.sql",
+    ],
+)
+def test_a_model_whose_contract_is_enforced_refuses_a_changed_column(
+    model: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """replace_view and replace_table (dbt/macros/materializations/) check an enforced contract
+    before they replace the relation: a model that adds a column fails, named, with dbt's
+    contract message."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        dbt_driver.project_dir(), project, ignore=shutil.ignore_patterns("target", "logs")
+    )
+    changed = project / model
+    head, body = changed.read_text().split("-#}", 1)  # the config and the comment stay
+    changed.write_text(f"{head}-#}}\nselect *, 1 as surplus from (\n{body}\n)\n")
+    monkeypatch.setenv(dbt_driver.PROJECT_ENV, str(project))
+    monkeypatch.setenv(dbt_driver.CACHE_ENV, str(tmp_path / "cache"))
+    config = load_config()
+    census = synthesize_census(20, 1, 2025, config)
+    run = RunParameters(1, "s", config.plan_design_id, 2025, 1)
+    name = Path(model).stem
+    with pytest.raises(dbt_driver.DbtEngineError, match=f"(?s){name}.*contract.*surplus"):
+        dbt_driver.run_years(census, config, run)
+
+
 def test_closing_the_session_skips_the_scratch_files_final_checkpoint(tmp_path: Path) -> None:
     """The scratch file is deleted after the run: closing must not rewrite it from its log."""
     import duckdb  # noqa: PLC0415
@@ -138,6 +169,7 @@ def test_a_scratch_build_keeps_its_models_in_memory_and_only_the_inputs_in_the_f
         in_memory = {table for db, _, table in tables if db == dbt_session.MODELS_DATABASE}
         assert {schema for schema, _ in in_file} == {"planalign_inputs"}
         assert {"int_balance_snapshot_segments", "int_workforce_year_state"} <= in_memory
+        assert {"int_run", "int_irs_limits", "int_vesting_percentages"} <= in_memory  # tables
     finally:
         years = list(built.years)  # to the end: the scratch folder goes with it
     assert [year.year for year in years] == [2025, 2026]

@@ -1,4 +1,4 @@
-{{ config(materialized='table', contract={'enforced': true}) }}
+{{ config(materialized='replace_table', contract={'enforced': true}) }}
 {#- One row per census row (rules, "Baseline workforce"). employee_key is the 1-based rank of
     employee_id in byte order (rules, "Identifiers"). -#}
 

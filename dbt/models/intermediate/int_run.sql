@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='replace_table') }}
 {#- One row: the run's parameters, its census date and last year, and two constant heads folded
     one word per query layer: run_hash = hash_words(seed_lo, seed_hi, scenario_key), the head of
     every draw and of event-id word w0, and id_run_hash = hash_words(2, seed_lo, seed_hi,

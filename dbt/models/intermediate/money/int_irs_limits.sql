@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='replace_table') }}
 {#- lim(Y) for every year a run needs (rules, "IRS limits"), in cents: a published year's values;
     after the last published year Z each limit indexed by limits.index_rate from Z in whole
     cents, V(y) = scale(V(y - 1), g), then rounded down to its increment; before the first

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='replace_table') }}
 {#- pct(A): the vested share of employer money (basis units) after A completed years of
     service (rules, "Vesting and forfeitures"), for every A an employee can reach. -#}
 {%- set rng = planalign_rng() %}
