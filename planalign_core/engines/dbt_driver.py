@@ -63,7 +63,6 @@ from planalign_core.store.tables import (
     ACCUMULATOR_TABLE,
     BALANCES_TABLE,
     BASELINE_TABLE,
-    CONTRIBUTIONS_TABLE,
     SNAPSHOT_TABLE,
     SNAPSHOTS_VIEW,
     WEEKLY_SNAPSHOT_TABLES,
@@ -72,7 +71,9 @@ from planalign_core.store.tables import (
 
 YEAR_LOOP_SELECTOR = "tag:year_loop"
 WEEKLY_MODELS = WEEKLY_SNAPSHOT_TABLES
-MONEY_MODELS = ("int_money_segments", "int_money_year", CONTRIBUTIONS_TABLE, BALANCES_TABLE)
+# The year's money nodes (the contributions are a view over int_money_year, built once: not
+# one of a year's nodes).
+MONEY_MODELS = ("int_money_segments", "int_money_year", BALANCES_TABLE)
 
 
 # Quiet, no artefacts, no network: what an embedded run needs from dbt's many switches.
