@@ -19,17 +19,6 @@
             {{ exceptions.raise_compiler_error(this.identifier ~ ": replace_table makes no "
                 ~ "constraints (" ~ constrained | join(', ') ~ "); use materialized='table'") }}
         {%- endif -%}
-        {{ get_assert_columns_equivalent(compiled_code) }}
     {%- endif -%}
-    {%- set existing = load_cached_relation(this) -%}
-    {%- set target = this.incorporate(type='table') -%}
-    {{ run_hooks(pre_hooks, inside_transaction=False) }}
-    {{ run_hooks(pre_hooks, inside_transaction=True) }}
-    {%- if existing is not none and not existing.is_table -%}
-        {% do adapter.drop_relation(existing) %}
-    {%- endif -%}
-    {%- call statement('main') -%}
-        create or replace table {{ target }} as ({{ compiled_code }})
-    {%- endcall -%}
-    {{ return(planalign_end_node(target)) }}
+    {{ return(planalign_replace_relation('table', compiled_code)) }}
 {%- endmaterialization %}

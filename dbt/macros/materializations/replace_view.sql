@@ -11,18 +11,5 @@
     materialization does: the three marts that are views took 70 ms each through it. -#}
 
 {% materialization replace_view, adapter="duckdb" -%}
-    {%- set existing = load_cached_relation(this) -%}
-    {%- set target = this.incorporate(type='view') -%}
-    {{ run_hooks(pre_hooks, inside_transaction=False) }}
-    {{ run_hooks(pre_hooks, inside_transaction=True) }}
-    {%- if existing is not none and not existing.is_view -%}
-        {% do adapter.drop_relation(existing) %}
-    {%- endif -%}
-    {%- if config.get('contract').enforced -%}
-        {{ get_assert_columns_equivalent(compiled_code) }}
-    {%- endif -%}
-    {%- call statement('main') -%}
-        create or replace view {{ target }} as ({{ compiled_code }})
-    {%- endcall -%}
-    {{ return(planalign_end_node(target)) }}
+    {{ return(planalign_replace_relation('view', compiled_code)) }}
 {%- endmaterialization %}
