@@ -19,6 +19,8 @@ from typing import TypeVar
 
 import polars as pl
 
+from planalign_core.literals import lit
+
 MASK32 = 0xFFFFFFFF
 MIX_MULTIPLIER_1 = 0x7FEB352D
 MIX_MULTIPLIER_2 = 0x846CA68B
@@ -84,11 +86,11 @@ FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 def _shr(x: pl.Expr, k: int) -> pl.Expr:
     """Logical shift right on UInt64 (Polars has no shift expression)."""
-    return x // (1 << k)
+    return x // lit(1 << k)
 
 
 def _u64(value: pl.Expr | int) -> pl.Expr:
-    return (value if isinstance(value, pl.Expr) else pl.lit(value)).cast(pl.UInt64)
+    return value.cast(pl.UInt64) if isinstance(value, pl.Expr) else lit(value, pl.UInt64)
 
 
 def prefix_hash(seed: int, scenario_key: int) -> int:
@@ -106,18 +108,18 @@ def with_mix32(frame: FrameT, columns: Sequence[str]) -> FrameT:
 
     return (
         frame.with_columns(step(lambda x: x.xor(_shr(x, 16))))
-        .with_columns(step(lambda x: (x * MIX_MULTIPLIER_1) & MASK32))
+        .with_columns(step(lambda x: (x * lit(MIX_MULTIPLIER_1)) & lit(MASK32)))
         .with_columns(step(lambda x: x.xor(_shr(x, 15))))
-        .with_columns(step(lambda x: (x * MIX_MULTIPLIER_2) & MASK32))
+        .with_columns(step(lambda x: (x * lit(MIX_MULTIPLIER_2)) & lit(MASK32)))
         .with_columns(step(lambda x: x.xor(_shr(x, 16))))
     )
 
 
 def with_hash_words(frame: FrameT, column: str, words: Iterable[pl.Expr | int]) -> FrameT:
     """Add ``column``: :func:`hash_words` of the given words (expressions or constants)."""
-    frame = frame.with_columns(pl.lit(0, dtype=pl.UInt64).alias(column))
+    frame = frame.with_columns(lit(0, pl.UInt64).alias(column))
     for word in words:
-        frame = frame.with_columns(pl.col(column).xor(_u64(word) & MASK32).alias(column))
+        frame = frame.with_columns(pl.col(column).xor(_u64(word) & lit(MASK32)).alias(column))
         frame = with_mix32(frame, [column])
     return frame
 
@@ -136,7 +138,9 @@ def with_draw(
     seed_lo, seed_hi = split64(seed)
     key = employee_key.cast(pl.UInt64)
     return with_hash_words(
-        frame, column, (seed_lo, seed_hi, scenario_key, key & MASK32, _shr(key, 32), year, stream)
+        frame,
+        column,
+        (seed_lo, seed_hi, scenario_key, key & lit(MASK32), _shr(key, 32), year, stream),
     )
 
 
@@ -163,4 +167,4 @@ def weighted_choice(u: int, weights_units: Iterable[int]) -> int:
 
 def bounded_expr(u: pl.Expr, n: pl.Expr | int) -> pl.Expr:
     """Polars translation of :func:`bounded`; ``n`` (per row or constant) lies in [1, 2**32]."""
-    return (u.cast(pl.UInt64) * _u64(n)) // TWO_POW_32
+    return (u.cast(pl.UInt64) * _u64(n)) // lit(TWO_POW_32)

@@ -11,6 +11,7 @@ from planalign_core.census.schema import CENSUS_SCHEMA, MAX_SYNTHETIC_EMPLOYEES
 from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.errors import CensusError
+from planalign_core.literals import lit
 from planalign_core.rng import prefix_hash
 from planalign_core.rules import calendar as cal
 from planalign_core.rules import draws
@@ -84,7 +85,7 @@ def synthesize_census(employees: int, seed: int, start_year: int, config: Config
         pl.col("k").alias("employee_key"),
         "birth_date",
         "hire_date",
-        pl.lit(None, dtype=pl.Date).alias("termination_date"),
+        lit(None, pl.Date).alias("termination_date"),
         "job_level",
         "compensation_cents",
         _deferral_units(config, c_date).alias("deferral_units"),

@@ -21,6 +21,7 @@ from pydantic.fields import FieldInfo
 
 from planalign_core.events.envelope import PAYLOAD_TYPES, SimulationEvent
 from planalign_core.events.types import EventType, ExactDecimal
+from planalign_core.literals import lit
 
 ENVELOPE_COLUMNS: dict[str, pl.DataType] = {
     "event_id": pl.String(),
@@ -90,7 +91,7 @@ def conform(frame: pl.DataFrame) -> pl.DataFrame:
     if missing:
         raise ValueError(f"envelope columns missing: {missing}")
     return frame.select(
-        (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
+        (pl.col(name) if name in frame.columns else lit(None)).cast(dtype).alias(name)
         for name, dtype in EVENT_COLUMNS.items()
     )
 

@@ -21,6 +21,7 @@ from uuid import UUID
 
 import polars as pl
 
+from planalign_core.literals import lit
 from planalign_core.rng import MASK32, FrameT, hash_words, split64, with_hash_words
 
 VERSION_MASK = 0xFFFF0FFF
@@ -61,6 +62,7 @@ def derive_event_id(
 
 _BYTES = pl.Series("byte", range(256), dtype=pl.UInt64)
 _BYTE_HEX = pl.Series("hex", [f"{i:02x}" for i in range(256)], dtype=pl.String)
+_BYTES_LIT, _BYTE_HEX_LIT = pl.lit(_BYTES), pl.lit(_BYTE_HEX)  # made once, as literals.lit
 _W0, _W1 = "__event_id_w0", "__event_id_w1"
 
 
@@ -69,8 +71,8 @@ def hex_byte(word: pl.Expr, byte: int) -> pl.Expr:
 
     A 256-entry lookup: cheap to build for a small frame, one hash probe per row for a big one.
     """
-    value = (word // (1 << (8 * (3 - byte)))) & 0xFF
-    return value.replace_strict(_BYTES, _BYTE_HEX, return_dtype=pl.String)
+    value = (word // lit(1 << (8 * (3 - byte)))) & lit(0xFF)
+    return value.replace_strict(_BYTES_LIT, _BYTE_HEX_LIT, return_dtype=pl.String)
 
 
 def _hex8(word: pl.Expr) -> list[pl.Expr]:
@@ -80,7 +82,7 @@ def _hex8(word: pl.Expr) -> list[pl.Expr]:
 def id_head_expr(w0: pl.Expr, w1: pl.Expr) -> pl.Expr:
     """The head ``xxxxxxxx-xxxx-8xxx-`` from the raw words (version bits applied here)."""
     w1 = (w1 & VERSION_MASK) | VERSION_BITS
-    dash = pl.lit("-")
+    dash = lit("-")
     middle = [hex_byte(w1, 0), hex_byte(w1, 1), dash, hex_byte(w1, 2), hex_byte(w1, 3), dash]
     return pl.concat_str([*_hex8(w0), dash, *middle])
 
@@ -113,7 +115,7 @@ def event_id_from_prefix_expr(
     """Complete an event id from its per-employee prefix and the event's own keys."""
     w2 = (year.cast(pl.UInt64) * (1 << 8) + type_code.cast(pl.UInt64)) | VARIANT_BITS
     w3 = sequence.cast(pl.UInt64)
-    w2_text = [hex_byte(w2, 0), hex_byte(w2, 1), pl.lit("-"), hex_byte(w2, 2), hex_byte(w2, 3)]
+    w2_text = [hex_byte(w2, 0), hex_byte(w2, 1), lit("-"), hex_byte(w2, 2), hex_byte(w2, 3)]
     return pl.concat_str([prefix, *w2_text, *_hex8(w3)])
 
 

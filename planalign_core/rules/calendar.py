@@ -11,6 +11,7 @@ import datetime as dt
 import polars as pl
 
 from planalign_core.config import Config, month_day
+from planalign_core.literals import lit
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -41,12 +42,13 @@ def add_days(date: pl.Expr, n: pl.Expr | int) -> pl.Expr:
 
 
 def leap(year: pl.Expr) -> pl.Expr:
-    return ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    zero = lit(0)
+    return ((year % lit(4) == zero) & (year % lit(100) != zero)) | (year % lit(400) == zero)
 
 
 def days_in_year(year: pl.Expr) -> pl.Expr:
     """``D(y)``: 365 or 366."""
-    return pl.lit(365, dtype=pl.Int32) + leap(year).cast(pl.Int32)
+    return lit(365, pl.Int32) + leap(year).cast(pl.Int32)
 
 
 def year_start(year: pl.Expr) -> pl.Expr:
@@ -56,13 +58,13 @@ def year_start(year: pl.Expr) -> pl.Expr:
 
 def md(date: pl.Expr) -> pl.Expr:
     """``md(d) = 100 * month + day``."""
-    return date.dt.month().cast(pl.Int32) * 100 + date.dt.day().cast(pl.Int32)
+    return date.dt.month().cast(pl.Int32) * lit(100) + date.dt.day().cast(pl.Int32)
 
 
 def age_on(birth: pl.Expr, on: dt.date) -> pl.Expr:
     """``age(b, d)`` for a constant date ``d``: completed years (Int32)."""
-    on_md = on.month * 100 + on.day
-    return on.year - birth.dt.year().cast(pl.Int32) - (md(birth) > on_md).cast(pl.Int32)
+    on_md = lit(on.month * 100 + on.day)
+    return lit(on.year) - birth.dt.year().cast(pl.Int32) - (md(birth) > on_md).cast(pl.Int32)
 
 
 def age_at(birth: pl.Expr, on: pl.Expr) -> pl.Expr:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from planalign_core.literals import lit
 from planalign_core.rng import (
     MASK32,
     RATE_SCALE,
@@ -26,8 +27,8 @@ BASE = "__draw_base"
 
 
 def _fold(frame: FrameT, column: str, word: pl.Expr | int) -> FrameT:
-    value = word if isinstance(word, pl.Expr) else pl.lit(word)
-    frame = frame.with_columns(pl.col(column).xor(value.cast(pl.UInt64) & MASK32).alias(column))
+    value = word.cast(pl.UInt64) if isinstance(word, pl.Expr) else lit(word, pl.UInt64)
+    frame = frame.with_columns(pl.col(column).xor(value & lit(MASK32)).alias(column))
     return with_mix32(frame, [column])
 
 
@@ -41,24 +42,28 @@ def with_base(
     """Add the per-employee-year fold ``base`` (prefix, key low, key high, then ``year``
     unless it is None)."""
     key = pl.col(employee_key).cast(pl.UInt64)
-    frame = frame.with_columns(pl.lit(prefix, dtype=pl.UInt64).alias(base))
-    frame = _fold(frame, base, key & MASK32)
-    frame = _fold(frame, base, key // (1 << 32))
+    frame = frame.with_columns(lit(prefix, pl.UInt64).alias(base))
+    frame = _fold(frame, base, key & lit(MASK32))
+    frame = _fold(frame, base, key // lit(1 << 32))
     return frame if year is None else _fold(frame, base, year)
 
 
 def with_streams(frame: FrameT, streams: Mapping[str, int], base: str = BASE) -> FrameT:
     """Add one draw column per ``name: stream`` from the fold ``base``."""
     frame = frame.with_columns(
-        pl.col(base).xor(stream).alias(name) for name, stream in streams.items()
+        pl.col(base).xor(lit(stream)).alias(name) for name, stream in streams.items()
     )
     return with_mix32(frame, list(streams))
 
 
 def happens(draw: str, rate_units: pl.Expr | int) -> pl.Expr:
     """``u < threshold(p)``."""
-    rate = rate_units if isinstance(rate_units, pl.Expr) else pl.lit(rate_units)
-    return pl.col(draw) < rate.cast(pl.UInt64) * TWO_POW_32 // RATE_SCALE
+    rate = (
+        rate_units.cast(pl.UInt64)
+        if isinstance(rate_units, pl.Expr)
+        else lit(rate_units, pl.UInt64)
+    )
+    return pl.col(draw) < rate * lit(TWO_POW_32) // lit(RATE_SCALE)
 
 
 def bounded(draw: str, n: pl.Expr | int) -> pl.Expr:
@@ -75,9 +80,11 @@ def weighted(draw: str, values: Sequence[int], weights: Sequence[int]) -> pl.Exp
         cumulative += weight
         if weight == 0:
             continue
-        condition = v < cumulative
+        condition = v < lit(cumulative)
         chain = (
-            pl.when(condition).then(value) if chain is None else chain.when(condition).then(value)  # type: ignore[attr-defined]
+            pl.when(condition).then(lit(value))
+            if chain is None
+            else chain.when(condition).then(lit(value))  # type: ignore[attr-defined]
         )
-    last = pl.lit(values[-1])
+    last = lit(values[-1])
     return last if chain is None else chain.otherwise(last)  # type: ignore[attr-defined]

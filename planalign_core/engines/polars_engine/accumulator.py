@@ -12,6 +12,7 @@ import polars as pl
 
 from planalign_core.collect import ENGINE
 from planalign_core.engines.polars_engine.params import RATE
+from planalign_core.literals import lit
 
 ACCUMULATOR_SCHEMA = pl.Schema(
     {
@@ -42,8 +43,8 @@ def baseline_rows(baseline: pl.DataFrame) -> pl.DataFrame:
         "employee_id",
         pl.col("deferral_rate").cast(RATE).alias("current_deferral_rate"),
         pl.col("census_date").alias("effective_date"),
-        pl.lit("baseline").alias("source_type"),
-        pl.lit(0, dtype=pl.Int32).alias("state_version"),
+        lit("baseline").alias("source_type"),
+        lit(0, pl.Int32).alias("state_version"),
     )
 
 
@@ -63,7 +64,7 @@ def _rate_changes(events: pl.LazyFrame) -> pl.LazyFrame:
         .alias("rate"),
         pl.when(enrollment)
         .then(pl.col("enrollment_source").replace_strict(SOURCE_TYPES, return_dtype=pl.String))
-        .otherwise(pl.lit("escalation"))
+        .otherwise(lit("escalation"))
         .alias("source"),
     ).sort("employee_id", "event_sequence")
     return changes.group_by("employee_id").agg(
@@ -95,26 +96,26 @@ def accumulate(
         carried = carried.filter(pl.col("is_active"))
     hires = year_events.filter(pl.col("event_type") == "hire").select(
         "employee_id",
-        pl.lit(0).cast(RATE).alias("current_deferral_rate"),
+        lit(0).cast(RATE).alias("current_deferral_rate"),
         "effective_date",
-        pl.lit("new_hire").alias("source_type"),
-        pl.lit(0, dtype=pl.Int32).alias("state_version"),
+        lit("new_hire").alias("source_type"),
+        lit(0, pl.Int32).alias("state_version"),
     )
     start = pl.concat([carried.select(CARRIED), hires], how="vertical")
     leavers = year_events.filter(pl.col("event_type") == "termination").select(
-        "employee_id", pl.lit(False).alias("__active")
+        "employee_id", lit(False).alias("__active")
     )
     rows = start.join(_rate_changes(year_events), on="employee_id", how="left").join(
         leavers, on="employee_id", how="left"
     )
     is_active = pl.col("__active").fill_null(True)
     rows = rows.select(
-        pl.lit(scenario_id).alias("scenario_id"),
-        pl.lit(plan_design_id).alias("plan_design_id"),
+        lit(scenario_id).alias("scenario_id"),
+        lit(plan_design_id).alias("plan_design_id"),
         "employee_id",
         pl.coalesce("__rate", "current_deferral_rate").alias("current_deferral_rate"),
         pl.coalesce("__date", "effective_date").alias("effective_date"),
-        pl.lit(year, dtype=pl.Int32).alias("simulation_year"),
+        lit(year, pl.Int32).alias("simulation_year"),
         pl.coalesce("__source", "source_type").alias("source_type"),
         (~is_active | (year == last_year)).alias("is_current"),
         is_active.alias("is_active"),

@@ -14,6 +14,7 @@ from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine.ids import with_id_prefix
 from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.literals import lit
 from planalign_core.rules import calendar as cal
 from planalign_core.rules.calendar import census_date
 
@@ -58,8 +59,8 @@ def baseline(census: pl.DataFrame, config: Config, start_year: int) -> pl.DataFr
 def baseline_table(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
     """``int_baseline_workforce`` rows."""
     return frame.select(
-        pl.lit(keys.scenario_id).alias("scenario_id"),
-        pl.lit(keys.plan_design_id).alias("plan_design_id"),
+        lit(keys.scenario_id).alias("scenario_id"),
+        lit(keys.plan_design_id).alias("plan_design_id"),
         "employee_id",
         "employee_key",
         "birth_date",
@@ -72,7 +73,7 @@ def baseline_table(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
         "plan_entry_date",
         "is_eligible",
         "is_enrolled",
-        pl.lit(census_date(keys.start_year)).alias("census_date"),
+        lit(census_date(keys.start_year)).alias("census_date"),
     )
 
 
@@ -85,7 +86,7 @@ def initial_state(frame: pl.DataFrame, keys: RunKeys) -> pl.DataFrame:
         else (
             pl.when(pl.col("is_enrolled")).then(keys.start_year - 1).cast(pl.Int32)
             if name == "enrollment_year"
-            else pl.lit(False)
+            else lit(False)
         ).alias(name)
         for name, dtype in STATE_SCHEMA.items()
     )

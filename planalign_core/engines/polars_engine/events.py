@@ -17,6 +17,7 @@ from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine.ids import id_tails, positions
 from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, money, rate
 from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
+from planalign_core.literals import lit
 from planalign_core.rules import calendar as cal
 
 ORDER_COLUMNS = ("__code", "__sub")
@@ -24,9 +25,9 @@ ORDER_COLUMNS = ("__code", "__sub")
 
 def _event(frame: pl.LazyFrame, where: str, event_type: str, sub: int = 1) -> pl.LazyFrame:
     return frame.filter(pl.col(where)).with_columns(
-        pl.lit(event_type).alias("event_type"),
-        pl.lit(EVENT_TYPE_CODES[event_type], dtype=pl.Int32).alias("__code"),
-        pl.lit(sub, dtype=pl.Int32).alias("__sub"),
+        lit(event_type).alias("event_type"),
+        lit(EVENT_TYPE_CODES[event_type], pl.Int32).alias("__code"),
+        lit(sub, pl.Int32).alias("__sub"),
     )
 
 
@@ -60,7 +61,7 @@ def _workforce_parts(year_frame: pl.LazyFrame, config: Config, year: int) -> lis
         ),
         _event(year_frame, "promoted", "promotion").select(
             *keys,
-            pl.lit(promotion_day).alias("effective_date"),
+            lit(promotion_day).alias("effective_date"),
             pl.col("job_level").alias("from_level"),
             pl.col("level_end").alias("to_level"),
             money(pl.col("compensation_cents")).alias("previous_compensation"),
@@ -68,11 +69,11 @@ def _workforce_parts(year_frame: pl.LazyFrame, config: Config, year: int) -> lis
         ),
         _event(year_frame, "has_merit", "merit").select(
             *keys,
-            pl.lit(merit_day).alias("effective_date"),
+            lit(merit_day).alias("effective_date"),
             money(pl.col("comp_mid")).alias("previous_compensation"),
             money(pl.col("comp_end")).alias("new_compensation"),
             rate(pl.col("merit_units")).alias("merit_rate"),
-            rate(pl.lit(units(comp.cola_rate))).alias("cola_rate"),
+            rate(lit(units(comp.cola_rate))).alias("cola_rate"),
         ),
     ]
 
@@ -81,41 +82,41 @@ def _plan_parts(year_frame: pl.LazyFrame, config: Config, year: int) -> list[pl.
     """Plan entries, enrolments (auto, opt-out, voluntary), deferral escalations."""
     keys = KEYS
     escalation_day = cal.on_month_day(year, config.escalation.date)
-    zero = rate(pl.lit(0))
+    zero = rate(lit(0))
     return [
         _event(year_frame, "becomes_eligible", "eligibility").select(
             *keys,
             pl.col("plan_entry_date").alias("effective_date"),
-            pl.lit(config.eligibility.rule).alias("eligibility_rule"),
+            lit(config.eligibility.rule).alias("eligibility_rule"),
             "plan_entry_date",
         ),
         _event(year_frame, "auto_enrolled", "enrollment").select(
             *keys,
             pl.col("plan_entry_date").alias("effective_date"),
-            rate(pl.lit(units(config.enrollment.auto.default_rate))).alias("pre_tax_rate"),
+            rate(lit(units(config.enrollment.auto.default_rate))).alias("pre_tax_rate"),
             zero.alias("roth_rate"),
-            pl.lit("auto").alias("enrollment_source"),
+            lit("auto").alias("enrollment_source"),
         ),
         _event(year_frame, "opted_out", "enrollment", sub=2).select(
             *keys,
             pl.col("opt_out_date").alias("effective_date"),
             zero.alias("pre_tax_rate"),
             zero.alias("roth_rate"),
-            pl.lit("opt_out").alias("enrollment_source"),
+            lit("opt_out").alias("enrollment_source"),
         ),
         _event(year_frame, "voluntary", "enrollment").select(
             *keys,
             pl.col("voluntary_date").alias("effective_date"),
             rate(pl.col("voluntary_units")).alias("pre_tax_rate"),
             zero.alias("roth_rate"),
-            pl.lit("voluntary").alias("enrollment_source"),
+            lit("voluntary").alias("enrollment_source"),
         ),
         _event(year_frame, "escalates", "deferral_escalation").select(
             *keys,
-            pl.lit(escalation_day).alias("effective_date"),
+            lit(escalation_day).alias("effective_date"),
             rate(pl.col("deferral_units")).alias("previous_rate"),
             rate(pl.col("escalation_units")).alias("new_rate"),
-            rate(pl.lit(units(config.escalation.cap))).alias("rate_cap"),
+            rate(lit(units(config.escalation.cap))).alias("rate_cap"),
         ),
     ]
 
@@ -147,9 +148,9 @@ def year_events(year_frame: pl.DataFrame, config: Config, keys: RunKeys, year: i
     events = events.join(tails, on=["__code", "event_sequence"], how="left", maintain_order="left")
     events = events.with_columns(
         pl.concat_str("id_prefix", "__id_tail").alias("event_id"),
-        pl.lit(keys.scenario_id).alias("scenario_id"),
-        pl.lit(keys.plan_design_id).alias("plan_design_id"),
-        pl.lit(year, dtype=pl.Int32).alias("simulation_year"),
-        pl.lit(SOURCE_SYSTEM).alias("source_system"),
+        lit(keys.scenario_id).alias("scenario_id"),
+        lit(keys.plan_design_id).alias("plan_design_id"),
+        lit(year, pl.Int32).alias("simulation_year"),
+        lit(SOURCE_SYSTEM).alias("source_system"),
     ).drop("employee_key", "id_prefix", "__id_tail", *ORDER_COLUMNS)
     return conform(events)

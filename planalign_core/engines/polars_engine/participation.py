@@ -10,6 +10,7 @@ import polars as pl
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine.params import band
 from planalign_core.engines.polars_engine.workforce import active_on
+from planalign_core.literals import lit
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules import calendar as cal
 from planalign_core.rules import draws
@@ -25,7 +26,7 @@ PARTICIPATION_STREAMS = {
 
 def _date_in_window(start: pl.Expr, draw: str, end: dt.date) -> pl.Expr:
     """``w + bounded(u, (end - w) + 1)`` (rows whose window is empty get a date they ignore)."""
-    span = (cal.days(pl.lit(end)) - cal.days(start) + 1).clip(lower_bound=1)
+    span = (cal.days(lit(end)) - cal.days(start) + 1).clip(lower_bound=1)
     return cal.add_days(start, draws.bounded(draw, span))
 
 
@@ -38,12 +39,12 @@ def enrolment(frame: pl.LazyFrame, config: Config, year: int) -> pl.LazyFrame:
     frame = draws.with_streams(frame, PARTICIPATION_STREAMS)
     entry = pl.col("plan_entry_date")
     becomes_eligible = (
-        ~pl.col("is_eligible") & entry.is_between(pl.lit(start), pl.lit(end)) & active_on(entry)
+        ~pl.col("is_eligible") & entry.is_between(lit(start), lit(end)) & active_on(entry)
     )
-    opt_out_day = pl.min_horizontal(cal.add_days(entry, auto.opt_out_window_days), pl.lit(end))
+    opt_out_day = pl.min_horizontal(cal.add_days(entry, auto.opt_out_window_days), lit(end))
     frame = frame.with_columns(
         becomes_eligible.alias("becomes_eligible"),
-        (becomes_eligible & pl.lit(auto.enabled)).alias("auto_enrolled"),
+        (becomes_eligible & lit(auto.enabled)).alias("auto_enrolled"),
         opt_out_day.alias("opt_out_date"),
     )
     opted_out = (
@@ -51,13 +52,13 @@ def enrolment(frame: pl.LazyFrame, config: Config, year: int) -> pl.LazyFrame:
         & draws.happens("u_opt_out", units(auto.opt_out_rate))
         & active_on(pl.col("opt_out_date"))
     )
-    window_start = pl.when(pl.col("is_eligible")).then(pl.lit(start)).otherwise(entry)
+    window_start = pl.when(pl.col("is_eligible")).then(lit(start)).otherwise(entry)
     candidate = (
         ~pl.col("is_enrolled")
         & ~pl.col("auto_enrolled")
         & (pl.col("is_eligible") | pl.col("becomes_eligible"))
     )
-    reference = pl.max_horizontal(pl.lit(start), pl.col("hire_date"))
+    reference = pl.max_horizontal(lit(start), pl.col("hire_date"))
     age = cal.age_at(pl.col("birth_date"), reference)
     probability = (
         band(
@@ -91,7 +92,7 @@ def escalation(frame: pl.LazyFrame, config: Config, year: int) -> pl.LazyFrame:
     cap = units(rules.cap)
     day = cal.on_month_day(year, rules.date)
     candidate = (
-        pl.lit(rules.enabled)
+        lit(rules.enabled)
         & ~pl.col("is_new_hire")
         & pl.col("is_enrolled")
         & ~pl.col("escalation_opted_out")
@@ -130,7 +131,7 @@ def end_of_year(frame: pl.LazyFrame, config: Config, year: int) -> pl.LazyFrame:
         (pl.col("is_enrolled") | enrols).alias("is_enrolled_end"),
         deferral.cast(pl.Int32).alias("deferral_end"),
         pl.when(enrols)
-        .then(pl.lit(year, dtype=pl.Int32))
+        .then(lit(year, pl.Int32))
         .otherwise(pl.col("enrollment_year"))
         .alias("enrollment_year_end"),
         (pl.col("escalation_opted_out") | pl.col("escalation_opt_out_now")).alias(

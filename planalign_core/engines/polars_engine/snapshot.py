@@ -10,6 +10,7 @@ from planalign_core.collect import ENGINE
 from planalign_core.engines.contract import RunKeys
 from planalign_core.engines.polars_engine.baseline import STATE_SCHEMA
 from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.literals import lit
 from planalign_core.rules import calendar as cal
 
 NEXT_STATE = {
@@ -26,31 +27,29 @@ NEXT_STATE = {
 def snapshot_rows(year_frame: pl.DataFrame, keys: RunKeys, year: int) -> pl.DataFrame:
     """One row per employee of the year, as at ``end(Y)`` or its termination date."""
     terminated = pl.col("terminated")
-    on = pl.coalesce(pl.col("termination_date"), pl.lit(dt.date(year, 12, 31)))
+    on = pl.coalesce(pl.col("termination_date"), lit(dt.date(year, 12, 31)))
     detailed = (
         pl.when(pl.col("is_new_hire"))
         .then(
-            pl.when(terminated)
-            .then(pl.lit("new_hire_termination"))
-            .otherwise(pl.lit("new_hire_active"))
+            pl.when(terminated).then(lit("new_hire_termination")).otherwise(lit("new_hire_active"))
         )
         .otherwise(
             pl.when(terminated)
-            .then(pl.lit("experienced_termination"))
-            .otherwise(pl.lit("continuous_active"))
+            .then(lit("experienced_termination"))
+            .otherwise(lit("continuous_active"))
         )
     )
     return (
         year_frame.lazy()
         .select(
-            pl.lit(keys.scenario_id).alias("scenario_id"),
-            pl.lit(keys.plan_design_id).alias("plan_design_id"),
+            lit(keys.scenario_id).alias("scenario_id"),
+            lit(keys.plan_design_id).alias("plan_design_id"),
             "employee_id",
             "employee_key",
-            pl.lit(year, dtype=pl.Int32).alias("simulation_year"),
+            lit(year, pl.Int32).alias("simulation_year"),
             pl.when(terminated)
-            .then(pl.lit("terminated"))
-            .otherwise(pl.lit("active"))
+            .then(lit("terminated"))
+            .otherwise(lit("active"))
             .alias("employment_status"),
             detailed.alias("detailed_status"),
             "birth_date",

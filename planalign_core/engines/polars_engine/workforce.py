@@ -15,6 +15,7 @@ from planalign_core.config import Config, units
 from planalign_core.engines.contract import HIRE_KEY_BASE, RunKeys
 from planalign_core.engines.polars_engine.ids import with_id_prefix
 from planalign_core.engines.polars_engine.params import band, by_level
+from planalign_core.literals import lit
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules import calendar as cal
 from planalign_core.rules import draws
@@ -35,21 +36,23 @@ PAY_STREAMS = {"u_promotion": 20, "u_merit": 21}
 
 def active_on(day: pl.Expr | dt.date) -> pl.Expr:
     """Employed on ``day``: hired by then and not terminated on or before it."""
-    d = day if isinstance(day, pl.Expr) else pl.lit(day)
+    d = day if isinstance(day, pl.Expr) else lit(day)
     term = pl.col("termination_date")
     return (pl.col("hire_date") <= d) & (term.is_null() | (d < term))
 
 
 def scale(cents: pl.Expr, rate_units: pl.Expr | int) -> pl.Expr:
     """``rhu(c * (10000 + r), 10000)``."""
+    if isinstance(rate_units, int):
+        return (cents * lit(RATE_SCALE + rate_units) + lit(RATE_SCALE // 2)) // lit(RATE_SCALE)
     return (cents * (RATE_SCALE + rate_units) + RATE_SCALE // 2) // RATE_SCALE
 
 
 def _reason(involuntary_share: int) -> pl.Expr:
     return (
         pl.when(draws.happens("u_reason", involuntary_share))
-        .then(pl.lit("involuntary"))
-        .otherwise(pl.lit("voluntary"))
+        .then(lit("involuntary"))
+        .otherwise(lit("voluntary"))
     )
 
 
@@ -78,14 +81,12 @@ def experienced_terminations(
         .otherwise((by_tenure + adjustment).clip(0, RATE_SCALE))
     )
     terminated = draws.happens("u_term", rate)
-    day = cal.add_days(pl.lit(start), draws.bounded("u_term_date", cal.days_in_year(pl.lit(year))))
+    day = cal.add_days(lit(start), draws.bounded("u_term_date", cal.days_in_year(lit(year))))
     reason = (
-        pl.when(retiring)
-        .then(pl.lit("retirement"))
-        .otherwise(_reason(units(rules.involuntary_share)))
+        pl.when(retiring).then(lit("retirement")).otherwise(_reason(units(rules.involuntary_share)))
     )
     return frame.with_columns(
-        pl.lit(False).alias("is_new_hire"),
+        lit(False).alias("is_new_hire"),
         terminated.alias("terminated"),
         pl.when(terminated).then(day).alias("termination_date"),
         pl.when(terminated).then(reason).alias("termination_reason"),
@@ -113,7 +114,7 @@ def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int
     ordinal = pl.int_range(1, hires + 1, dtype=pl.Int64)
     frame = pl.LazyFrame().select(
         (year * HIRE_KEY_BASE + ordinal).alias("employee_key"),
-        pl.format("NH{}_{}", pl.lit(year), ordinal.cast(pl.String).str.pad_start(7, "0")).alias(
+        pl.format("NH{}_{}", lit(year), ordinal.cast(pl.String).str.pad_start(7, "0")).alias(
             "employee_id"
         ),
     )
@@ -125,9 +126,9 @@ def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int
     hiring = config.hiring
     age = hiring.age_min + draws.bounded("u_hire_age", hiring.age_max - hiring.age_min + 1)
     frame = frame.with_columns(
-        cal.add_days(
-            pl.lit(start), draws.bounded("u_hire_date", cal.days_in_year(pl.lit(year)))
-        ).alias("hire_date"),
+        cal.add_days(lit(start), draws.bounded("u_hire_date", cal.days_in_year(lit(year)))).alias(
+            "hire_date"
+        ),
         level.alias("job_level"),
         (year - age).alias("__birth_year"),
     )
@@ -143,15 +144,15 @@ def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int
     # The K hires with the smallest (u4, employee_key) leave within the year.
     frame = frame.sort("u_nh_rank", "employee_key").with_row_index("__nh_rank")
     leaves = pl.col("__nh_rank") < leavers
-    stay_days = cal.days(pl.lit(end)) - cal.days(pl.col("hire_date")) + 1
+    stay_days = cal.days(lit(end)) - cal.days(pl.col("hire_date")) + 1
     frame = frame.with_columns(
         cal.plan_entry(config, pl.col("birth_date"), pl.col("hire_date")).alias("plan_entry_date"),
-        pl.lit(False).alias("is_eligible"),
-        pl.lit(False).alias("is_enrolled"),
-        pl.lit(0, dtype=pl.Int32).alias("deferral_units"),
-        pl.lit(None, dtype=pl.Int32).alias("enrollment_year"),
-        pl.lit(False).alias("escalation_opted_out"),
-        pl.lit(True).alias("is_new_hire"),
+        lit(False).alias("is_eligible"),
+        lit(False).alias("is_enrolled"),
+        lit(0, pl.Int32).alias("deferral_units"),
+        lit(None, pl.Int32).alias("enrollment_year"),
+        lit(False).alias("escalation_opted_out"),
+        lit(True).alias("is_new_hire"),
         leaves.alias("terminated"),
         pl.when(leaves)
         .then(cal.add_days(pl.col("hire_date"), draws.bounded("u_nh_term_date", stay_days)))

@@ -13,6 +13,7 @@ from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine.money.common import KEY, lit64, rhu
 from planalign_core.engines.polars_engine.money.vesting import vested_on
+from planalign_core.literals import lit
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules.calendar import day_number
 
@@ -53,7 +54,7 @@ STATE_SCHEMA = pl.Schema(
 
 def grow(cents: pl.Expr, rate: int, scale: int) -> pl.Expr:
     """``rhu(c * (scale + rate), scale)``: a year (scale 10000) or half a year (20000)."""
-    return rhu(cents * (scale + rate), scale)
+    return rhu(cents * lit(scale + rate), scale)
 
 
 def with_balances(frame: pl.LazyFrame, config: Config, last_day: int) -> pl.LazyFrame:
@@ -69,7 +70,7 @@ def with_balances(frame: pl.LazyFrame, config: Config, last_day: int) -> pl.Lazy
     )
     frame = frame.with_columns(
         vest_end.alias("vest_end"),
-        *[pl.col(s.balance).fill_null(0).alias(f"B_{s.name}") for s in SOURCES],
+        *[pl.col(s.balance).fill_null(lit(0)).alias(f"B_{s.name}") for s in SOURCES],
     )
     columns = []
     for s in SOURCES:
@@ -124,10 +125,10 @@ def initial_state(active_baseline: pl.DataFrame, start_year: int) -> pl.DataFram
     first = day_number(dt.date(census_year, 1, 1))
     last = day_number(dt.date(census_year, 12, 31))
     hire = pl.col("hire_date").cast(pl.Int32)
-    days = lit64(last) - pl.max_horizontal(hire, pl.lit(first, dtype=pl.Int32)) + 1
+    days = lit64(last) - pl.max_horizontal(hire, lit(first, pl.Int32)) + 1
     return active_baseline.select(
         pl.col(KEY).cast(pl.Int64),
         *[lit64(0).alias(s.balance) for s in SOURCES],
         rhu(pl.col("compensation_cents").cast(pl.Int64) * days, last - first + 1).alias("earned"),
-        pl.lit(False).alias("is_hce"),
+        lit(False).alias("is_hce"),
     )

@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 
+from planalign_core.literals import lit
 from planalign_core.rules.calendar import day_number
 
 KEY = "employee_key"
@@ -14,6 +15,8 @@ FRIDAY_ZERO = day_number(dt.date(1970, 1, 2))  # a Friday
 
 def rhu(a: pl.Expr, q: pl.Expr | int) -> pl.Expr:
     """``rhu(a, q)`` for ``a >= 0``, ``q > 0``: ``(a + q div 2) div q``."""
+    if isinstance(q, int):
+        return (a + lit(q // 2)) // lit(q)
     return (a + q // 2) // q
 
 
@@ -23,7 +26,7 @@ def ceil_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
 
 
 def lit64(value: int) -> pl.Expr:
-    return pl.lit(value, dtype=pl.Int64)
+    return lit(value, pl.Int64)
 
 
 def year_bounds(year: int) -> tuple[int, int, int]:
@@ -37,5 +40,5 @@ def group_cum_sum(value: pl.Expr, key: str = KEY) -> pl.Expr:
     """``value.cum_sum().over(key)`` for rows sorted by ``key`` (15x faster: one running sum,
     less its value where each group starts)."""
     running = value.cum_sum()
-    starts = (pl.col(key) != pl.col(key).shift(1)).fill_null(True)
-    return running - pl.when(starts).then(running - value).forward_fill()
+    starts = (pl.col(key) != pl.col(key).shift(1)).fill_null(lit(True))
+    return running - pl.when(starts).then(running - value).otherwise(lit(None)).forward_fill()

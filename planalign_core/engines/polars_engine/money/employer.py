@@ -11,6 +11,7 @@ import polars as pl
 
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine.money.common import lit64, rhu
+from planalign_core.literals import lit
 from planalign_core.rng import RATE_SCALE
 
 Tier = tuple[int, int]  # (up_to, rate) in units
@@ -31,9 +32,9 @@ def match_numerator(deferral: pl.Expr, pay: pl.Expr, match_tiers: Sequence[Tier]
     total = lit64(0)
     lower = 0
     for up_to, rate in match_tiers:
-        above = deferral * RATE_SCALE - pay * lower
-        band = pl.min_horizontal(pl.max_horizontal(above, lit64(0)), pay * (up_to - lower))
-        total = total + band * rate
+        above = deferral * lit(RATE_SCALE) - pay * lit(lower)
+        band = pl.min_horizontal(pl.max_horizontal(above, lit64(0)), pay * lit(up_to - lower))
+        total = total + band * lit(rate)
         lower = up_to
     return total
 

@@ -22,6 +22,7 @@ from planalign_core.engines.polars_engine.money.common import KEY
 from planalign_core.engines.polars_engine.money.contributions import YearRules
 from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, money, rate
 from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
+from planalign_core.literals import lit
 from planalign_core.rules import calendar as cal
 
 HEAD = (KEY, "employee_id", "id_prefix")
@@ -36,9 +37,9 @@ COMPLIANCE_SUB = {
 def _head(event_type: str, sub: int, day: pl.Expr) -> list[pl.Expr]:
     return [
         *[pl.col(c) for c in HEAD],
-        pl.lit(event_type).alias("event_type"),
-        pl.lit(EVENT_TYPE_CODES[event_type], dtype=pl.Int32).alias("__code"),
-        pl.lit(sub, dtype=pl.Int32).alias("__sub"),
+        lit(event_type).alias("event_type"),
+        lit(EVENT_TYPE_CODES[event_type], pl.Int32).alias("__code"),
+        lit(sub, pl.Int32).alias("__sub"),
         cal.to_date(day).alias("effective_date"),
     ]
 
@@ -54,10 +55,10 @@ def _limit_applied(source: str, rules: YearRules) -> pl.Expr:
         cut, name = pl.col(flags[source]), "415c_annual_additions"
     return (
         pl.when(cut)
-        .then(pl.lit(name))
+        .then(lit(name))
         .when(pay_capped)
-        .then(pl.lit("401a17_compensation"))
-        .otherwise(pl.lit(None, dtype=pl.String))
+        .then(lit("401a17_compensation"))
+        .otherwise(lit(None, pl.String))
     )
 
 
@@ -66,7 +67,7 @@ def _contributions(annual: pl.LazyFrame, rules: YearRules) -> list[pl.LazyFrame]
     return [
         annual.filter(pl.col(s.amount) > 0).select(
             *_head("contribution", s.sub, last_active),
-            pl.lit(s.name).alias("contribution_source"),
+            lit(s.name).alias("contribution_source"),
             money(pl.col(s.amount)).alias("amount"),
             money(pl.col(s.amount)).alias("ytd_amount"),
             _limit_applied(s.name, rules).alias("limit_applied"),
@@ -79,7 +80,7 @@ def _compliance(annual: pl.LazyFrame, rules: YearRules) -> list[pl.LazyFrame]:
     def part(kind: str, where: pl.Expr, day: pl.Expr, limit: pl.Expr, amount: str) -> pl.LazyFrame:
         return annual.filter(where).select(
             *_head("compliance", COMPLIANCE_SUB[kind], day),
-            pl.lit(kind).alias("limit_type"),
+            lit(kind).alias("limit_type"),
             money(limit).alias("applicable_limit"),
             money(pl.col(amount)).alias("current_amount"),
         )
@@ -87,7 +88,7 @@ def _compliance(annual: pl.LazyFrame, rules: YearRules) -> list[pl.LazyFrame]:
     def reached(kind: str, day: str, limit: int, amount: str) -> pl.LazyFrame:
         """A fixed limit of the year, reached on the day in column ``day`` (null: never)."""
         on = pl.col(day)
-        return part(kind, on.is_not_null(), on, pl.lit(limit, dtype=pl.Int64), amount)
+        return part(kind, on.is_not_null(), on, lit(limit, pl.Int64), amount)
 
     lim = rules.limits
     return [
@@ -114,7 +115,7 @@ def _forfeitures(annual: pl.LazyFrame) -> list[pl.LazyFrame]:
     return [
         annual.filter(pl.col(f"F_{s.name}") > 0).select(
             *_head("forfeiture", FORFEITURE_SUB[s.name], pl.col("x")),
-            pl.lit(s.name).alias("forfeiture_source"),
+            lit(s.name).alias("forfeiture_source"),
             money(pl.col(f"F_{s.name}")).alias("amount"),
         )
         for s in EMPLOYER_SOURCES
@@ -124,7 +125,7 @@ def _forfeitures(annual: pl.LazyFrame) -> list[pl.LazyFrame]:
 def _vesting(changes: pl.LazyFrame, config: Config) -> pl.LazyFrame:
     return changes.select(
         *_head("vesting", 1, pl.col("vesting_day")),
-        pl.lit(config.vesting.schedule).alias("vesting_schedule"),
+        lit(config.vesting.schedule).alias("vesting_schedule"),
         pl.col("years_of_service").cast(pl.Int16),
         rate(pl.col("previous_pct")).alias("previous_vested_percentage"),
         rate(pl.col("new_pct")).alias("vested_percentage"),
@@ -133,7 +134,7 @@ def _vesting(changes: pl.LazyFrame, config: Config) -> pl.LazyFrame:
 
 def _hce(annual: pl.LazyFrame, first_day: int) -> pl.LazyFrame:
     return annual.filter(pl.col("hce_changed")).select(
-        *_head("hce_status", 1, pl.lit(first_day, dtype=pl.Int32)),
+        *_head("hce_status", 1, lit(first_day, pl.Int32)),
         "is_hce",
         money(pl.col("hce_threshold")).alias("hce_threshold"),
         money(pl.col("lookback")).alias("lookback_compensation"),
@@ -145,7 +146,7 @@ def _numbered(events: pl.DataFrame, workforce_events: pl.DataFrame, year: int) -
     counts = workforce_events.group_by("employee_id").agg(
         pl.col("event_sequence").max().alias("__n1")
     )
-    day = cal.days(pl.col("effective_date")) - cal.days(pl.lit(cal.EPOCH.replace(year=year)))
+    day = cal.days(pl.col("effective_date")) - cal.days(lit(cal.EPOCH.replace(year=year)))
     order = (
         pl.col(KEY).cast(pl.UInt64) * (1 << 16)
         + day.cast(pl.UInt64) * (1 << 7)
@@ -183,9 +184,9 @@ def money_events(
     events = events.join(tails, on=["__code", "event_sequence"], how="left", maintain_order="left")
     events = events.with_columns(
         pl.concat_str("id_prefix", "__id_tail").alias("event_id"),
-        pl.lit(keys.scenario_id).alias("scenario_id"),
-        pl.lit(keys.plan_design_id).alias("plan_design_id"),
-        pl.lit(rules.year, dtype=pl.Int32).alias("simulation_year"),
-        pl.lit(SOURCE_SYSTEM).alias("source_system"),
+        lit(keys.scenario_id).alias("scenario_id"),
+        lit(keys.plan_design_id).alias("plan_design_id"),
+        lit(rules.year, pl.Int32).alias("simulation_year"),
+        lit(SOURCE_SYSTEM).alias("source_system"),
     ).drop(KEY, "id_prefix", "__id_tail", "__code", "__sub", "__n1")
     return conform(events)

@@ -10,6 +10,7 @@ from planalign_core.engines.polars_engine.money.balances import SOURCES
 from planalign_core.engines.polars_engine.money.common import KEY, lit64
 from planalign_core.engines.polars_engine.money.contributions import YearRules
 from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.literals import lit
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules import calendar as cal
 
@@ -32,10 +33,10 @@ CONTRIBUTION_MONEY = {
 
 def _envelope(keys: RunKeys, year: int) -> list[pl.Expr]:
     return [
-        pl.lit(keys.scenario_id).alias("scenario_id"),
-        pl.lit(keys.plan_design_id).alias("plan_design_id"),
+        lit(keys.scenario_id).alias("scenario_id"),
+        lit(keys.plan_design_id).alias("plan_design_id"),
         pl.col("employee_id"),
-        pl.lit(year, dtype=pl.Int32).alias("simulation_year"),
+        lit(year, pl.Int32).alias("simulation_year"),
     ]
 
 
@@ -66,7 +67,7 @@ def contributions_table(annual: pl.DataFrame, rules: YearRules, keys: RunKeys) -
             money(pl.col("lookback")).alias("lookback_compensation"),
             money(pl.col("hce_threshold")).alias("hce_threshold"),
             pl.col("is_hce"),
-            pl.lit(rules.estimated).alias("irs_limits_estimated"),
+            lit(rules.estimated).alias("irs_limits_estimated"),
         )
         .collect(engine=ENGINE)
     )
@@ -77,12 +78,14 @@ def balances_table(annual: pl.DataFrame, rules: YearRules, keys: RunKeys) -> pl.
     parts = [
         annual.lazy()
         .filter(
-            (pl.col(f"B_{s.name}") != 0) | (pl.col(s.amount) != 0) | (pl.col(f"E_{s.name}") != 0)
+            (pl.col(f"B_{s.name}") != lit(0))
+            | (pl.col(s.amount) != lit(0))
+            | (pl.col(f"E_{s.name}") != lit(0))
         )
         .select(
             KEY,
             *_envelope(keys, rules.year),
-            pl.lit(s.name).alias("source"),
+            lit(s.name).alias("source"),
             money(pl.col(f"B_{s.name}")).alias("beginning_balance"),
             money(pl.col(s.amount)).alias("contributions"),
             money(pl.col(f"R_{s.name}")).alias("investment_return"),
@@ -92,7 +95,7 @@ def balances_table(annual: pl.DataFrame, rules: YearRules, keys: RunKeys) -> pl.
             rate(pl.col("vest_end") if s.employer else lit64(RATE_SCALE)).alias(
                 "vested_percentage"
             ),
-            pl.lit(s.sub, dtype=pl.Int32).alias("__sub"),
+            lit(s.sub, pl.Int32).alias("__sub"),
         )
         for s in SOURCES
     ]

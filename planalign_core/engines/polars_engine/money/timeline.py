@@ -14,6 +14,7 @@ import polars as pl
 from planalign_core.collect import ENGINE
 from planalign_core.engines.polars_engine.money.common import KEY, year_bounds
 from planalign_core.engines.polars_engine.params import rate_units
+from planalign_core.literals import lit
 from planalign_core.rules import calendar as cal
 
 PAY_EVENTS = ("promotion", "merit")
@@ -36,11 +37,11 @@ def people(year_frame: pl.DataFrame, year: int) -> pl.DataFrame:
     pay, rate and plan status."""
     first, last, _ = year_bounds(year)
     hire = cal.days(pl.col("hire_date"))
-    s = pl.max_horizontal(hire, pl.lit(first, dtype=pl.Int32))
+    s = pl.max_horizontal(hire, lit(first, pl.Int32))
     x = (
         pl.when(pl.col("terminated"))
         .then(cal.days(pl.col("termination_date")))
-        .otherwise(pl.lit(last + 1, dtype=pl.Int32))
+        .otherwise(lit(last + 1, pl.Int32))
     )
     return (
         year_frame.lazy()
@@ -76,7 +77,7 @@ def _changes(events: pl.DataFrame, keys: pl.LazyFrame) -> pl.LazyFrame:
             .then(rate_units(pl.col("new_rate")))
             .cast(pl.Int64)
             .alias("rate"),
-            pl.when(event_type == "eligibility").then(pl.lit(True)).alias("in_plan"),
+            pl.when(event_type == "eligibility").then(lit(True)).alias("in_plan"),
         )
         .join(keys, on="employee_id", how="inner")
         .drop("employee_id")
@@ -94,7 +95,7 @@ def segments(
     starts = employed.select(
         KEY,
         pl.col("s").alias("day"),
-        pl.lit(0, dtype=pl.Int32).alias("order"),
+        lit(0, pl.Int32).alias("order"),
         pl.col("start_pay").alias("pay"),
         pl.col("start_rate").alias("rate"),
         pl.col("start_in_plan").alias("in_plan"),

@@ -8,6 +8,7 @@ import polars as pl
 
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine.money.common import lit64
+from planalign_core.literals import lit
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules import calendar as cal
 
@@ -18,24 +19,26 @@ def percent(service: pl.Expr, config: Config) -> pl.Expr:
     if vesting.schedule == "immediate":
         return lit64(RATE_SCALE)
     if vesting.schedule == "cliff":
-        return pl.when(service >= vesting.cliff_years).then(lit64(RATE_SCALE)).otherwise(lit64(0))
+        cliff = service >= lit(vesting.cliff_years)
+        return pl.when(cliff).then(lit64(RATE_SCALE)).otherwise(lit64(0))
     chain = lit64(0)
     for step in vesting.graded:
-        chain = pl.when(service >= step.years).then(lit64(units(step.percent))).otherwise(chain)
+        vested = lit64(units(step.percent))
+        chain = pl.when(service >= lit(step.years)).then(vested).otherwise(chain)
     return chain
 
 
 def vested_on(day: pl.Expr, config: Config) -> pl.Expr:
     """``vest(d) = pct(max(0, age(hire_date, d)))`` for a per-row day number ``day``."""
     service = cal.age_at(pl.col("hire_date"), cal.to_date(day))
-    return percent(pl.max_horizontal(service, pl.lit(0, dtype=pl.Int32)), config)
+    return percent(pl.max_horizontal(service, lit(0, pl.Int32)), config)
 
 
 def anniversary_in(year: int) -> pl.Expr:
     """The service anniversary falling in ``year`` (February 29 -> March 1 in common years)."""
     hire = pl.col("hire_date")
     common_year = not ((year % 4 == 0 and year % 100 != 0) or year % 400 == 0)
-    moved = (hire.dt.month() == 2) & (hire.dt.day() == 29) & pl.lit(common_year)
+    moved = (hire.dt.month() == 2) & (hire.dt.day() == 29) & lit(common_year)
     month = pl.when(moved).then(3).otherwise(hire.dt.month())
     day = pl.when(moved).then(1).otherwise(hire.dt.day())
     return pl.date(year, month, day)

@@ -18,6 +18,7 @@ from planalign_core.engines.polars_engine.money.balances import EMPLOYEE_SOURCES
 from planalign_core.engines.polars_engine.money.common import FRIDAY_ZERO, KEY, lit64, rhu
 from planalign_core.engines.polars_engine.money.vesting import anniversary_in, percent
 from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.literals import lit
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules import calendar as cal
 
@@ -108,10 +109,10 @@ def segment_rows(money_year: MoneyYear, config: Config, keys: RunKeys) -> pl.Dat
         .filter(pl.col("__fridays") > 0)
         .join(per_employee, on=KEY, how="left", maintain_order="left")
         .select(
-            pl.lit(keys.scenario_id).alias("scenario_id"),
-            pl.lit(keys.plan_design_id).alias("plan_design_id"),
+            lit(keys.scenario_id).alias("scenario_id"),
+            lit(keys.plan_design_id).alias("plan_design_id"),
             "employee_id",
-            pl.lit(rules.year, dtype=pl.Int32).alias("simulation_year"),
+            lit(rules.year, pl.Int32).alias("simulation_year"),
             cal.to_date(pl.col("__first")).alias("first_friday"),
             pl.col("__fridays").cast(pl.Int32).alias("fridays"),
             "deferral_rate_units",
@@ -197,8 +198,8 @@ def expand(segments: pl.DataFrame) -> pl.DataFrame:
             "employee_id",
             "simulation_year",
             cal.to_date(pl.col("__day")).alias("snapshot_date"),
-            pl.lit("weekly").alias("snapshot_type"),
-            pl.lit("active").alias("employment_status"),
+            lit("weekly").alias("snapshot_type"),
+            lit("active").alias("employment_status"),
             rate(pl.col("deferral_rate_units")).alias("current_deferral_rate"),
             *[money(cents[c]).alias(c) for c in MONEY_COLUMNS],
             rate(
@@ -232,7 +233,7 @@ def _closing(money_year: MoneyYear) -> pl.LazyFrame:
             .then(pl.col("x").cast(pl.Int64))
             .otherwise(lit64(rules.last))
             .alias("__day"),
-            pl.lit(True).alias("__closing"),
+            lit(True).alias("__closing"),
             pl.coalesce(pl.col("__r"), pl.col("start_rate")).alias("__rate"),
             pl.col("DT").alias("ytd_deferrals"),
             _sum(EMPLOYER_FLOWS).alias("ytd_employer_contributions"),
@@ -261,18 +262,18 @@ def closing_rows(money_year: MoneyYear, keys: RunKeys) -> pl.DataFrame:
     rows = _closing(money_year).join(ids, on=KEY, how="left", maintain_order="left")
     terminated = pl.col("terminated")
     return rows.select(
-        pl.lit(keys.scenario_id).alias("scenario_id"),
-        pl.lit(keys.plan_design_id).alias("plan_design_id"),
+        lit(keys.scenario_id).alias("scenario_id"),
+        lit(keys.plan_design_id).alias("plan_design_id"),
         "employee_id",
-        pl.lit(rules.year, dtype=pl.Int32).alias("simulation_year"),
+        lit(rules.year, pl.Int32).alias("simulation_year"),
         cal.to_date(pl.col("__day")).alias("snapshot_date"),
         pl.when(terminated)
-        .then(pl.lit("termination"))
-        .otherwise(pl.lit("year_end"))
+        .then(lit("termination"))
+        .otherwise(lit("year_end"))
         .alias("snapshot_type"),
         pl.when(terminated)
-        .then(pl.lit("terminated"))
-        .otherwise(pl.lit("active"))
+        .then(lit("terminated"))
+        .otherwise(lit("active"))
         .alias("employment_status"),
         rate(pl.col("__rate")).alias("current_deferral_rate"),
         *[money(pl.col(c)).alias(c) for c in MONEY_COLUMNS],
