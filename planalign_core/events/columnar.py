@@ -76,27 +76,6 @@ EVENT_COLUMNS: dict[str, pl.DataType] = {**ENVELOPE_COLUMNS, **PAYLOAD_COLUMNS}
 EVENT_SCHEMA = pl.Schema(EVENT_COLUMNS)
 
 
-def _families() -> dict[str, tuple[str, ...]]:
-    """Event types by payload family: the module of ``planalign_core.events`` that declares
-    their payload (workforce, participation, money, compliance)."""
-    families: dict[str, list[str]] = {}
-    for event_type, model in PAYLOAD_TYPES.items():
-        families.setdefault(model.__module__.rsplit(".", 1)[-1], []).append(event_type.value)
-    return {family: tuple(types) for family, types in families.items()}
-
-
-# The narrow layouts events are stored in (docs/architecture.md, "Storage"): each family's rows
-# with the envelope and the payload columns of that family's types, in the wide layout's order.
-EVENT_FAMILIES = _families()
-FAMILY_COLUMNS: dict[str, tuple[str, ...]] = {
-    family: (
-        *ENVELOPE_COLUMNS,
-        *(c for c in PAYLOAD_COLUMNS if any(c in PAYLOAD_COLUMNS_BY_TYPE[t] for t in types)),
-    )
-    for family, types in EVENT_FAMILIES.items()
-}
-
-
 def empty_events_frame() -> pl.DataFrame:
     """A frame with the event layout and no rows."""
     return pl.DataFrame(schema=EVENT_SCHEMA)

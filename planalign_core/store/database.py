@@ -15,8 +15,8 @@ import polars as pl
 from planalign_core import duckdb_instance
 from planalign_core.errors import StoreError
 from planalign_core.events.columnar import EVENT_COLUMNS, conform
-from planalign_core.store import event_tables
 from planalign_core.store.tables import (
+    EVENT_COLUMN_TYPES,
     EVENTS_TABLE,
     create_table_sql,
     duckdb_type,
@@ -236,14 +236,7 @@ class Database:
 
     # --- writing --------------------------------------------------------------------------
 
-    def over_frame(
-        self,
-        frame: pl.DataFrame,
-        sql: str,
-        *,
-        frame_only: bool = False,
-        streamed: bool | None = None,
-    ) -> list[Any]:
+    def over_frame(self, frame: pl.DataFrame, sql: str, *, frame_only: bool = False) -> list[Any]:
         """Run ``sql`` with ``{frame}`` naming ``frame`` (zero-copy via Arrow).
 
         The frame is bound to this one statement, never registered as a view: a
@@ -255,14 +248,13 @@ class Database:
         of CPU a statement before any row, this 1.8 ms (an empty 43-column insert): a
         5k x 5 run makes 36 inserts. A frame under ``STREAMED_ROWS`` goes as an Arrow C stream
         (:class:`ArrowStream`), a larger one as a pyarrow table, read with every thread
-        ``threads`` allows (``streamed`` decides instead where the frame is a part of a larger
-        one: an event family's rows). ``frame_only``: the statement reads nothing but the
-        frame (an insert of it), so a streamed one runs with ``STREAMED_THREADS``. Either way
-        its strings stay Arrow string views, as Polars holds them: ``to_arrow()`` by default
-        copies them into ``large_string`` arrays (the text and 8 bytes of offset a row), which
-        cost a 100k-employee year's events 95 MiB of peak and 7 % of the insert's CPU.
+        ``threads`` allows. ``frame_only``: the statement reads nothing but the frame (an
+        insert of it), so a streamed one runs with ``STREAMED_THREADS``. Either way its strings stay
+        Arrow string views, as Polars holds them: ``to_arrow()`` by default copies them into
+        ``large_string`` arrays (the text and 8 bytes of offset a row), which cost a
+        100k-employee year's events 95 MiB of peak and 7 % of the insert's CPU.
         """
-        streamed = frame.height < STREAMED_ROWS if streamed is None else streamed
+        streamed = frame.height < STREAMED_ROWS
         planalign_frame_ = (  # noqa: F841 - read by name by DuckDB, here
             ArrowStream(frame) if streamed else frame.to_arrow(compat_level=pl.CompatLevel.newest())
         )
@@ -281,8 +273,7 @@ class Database:
             self._threads_now = threads
 
     def ensure_events_table(self) -> None:
-        """The events' family tables and their view (``store/event_tables.py``)."""
-        event_tables.ensure(self)
+        self.execute(create_table_sql(EVENTS_TABLE, EVENT_COLUMN_TYPES))
 
     def ingest_events(self, frame: pl.DataFrame) -> IngestResult:
         """Insert events in the columnar layout; idempotent by ``event_id``.
@@ -306,14 +297,12 @@ class Database:
             self.ensure_events_table()
             before = self.scalar(f'SELECT count(*) FROM "{EVENTS_TABLE}"')
             new_rows = "SELECT * FROM {frame}"
-            if before:  # an id stored under any family is skipped: the view holds them all
+            if before:
                 new_rows += (
                     f' AS b ANTI JOIN "{EVENTS_TABLE}" AS t '
                     "ON t.event_id = CAST(b.event_id AS UUID)"
                 )
-            streamed = frame.height < STREAMED_ROWS  # the batch's size, not a family's
-            for table, part in event_tables.parts(frame):
-                self.over_frame(part, f'INSERT INTO "{table}" {new_rows}', streamed=streamed)
+            self.over_frame(frame, f'INSERT INTO "{EVENTS_TABLE}" {new_rows}')
             after = self.scalar(f'SELECT count(*) FROM "{EVENTS_TABLE}"')
         return IngestResult(offered=frame.height, inserted=int(after - before))
 
@@ -329,25 +318,20 @@ class Database:
                 f"in a write for {scenario_id!r}"
             )
         with self.transaction():
-            if table == EVENTS_TABLE:  # stored by family (store/event_tables.py)
-                event_tables.ensure(self)
-                event_tables.delete_scenario(self, scenario_id)
-            else:
-                self._ensure_layout(table, frame.schema)
-                self.execute(f'DELETE FROM "{table}" WHERE scenario_id = ?', [scenario_id])
+            self._ensure_layout(table, frame.schema)
+            self.execute(f'DELETE FROM "{table}" WHERE scenario_id = ?', [scenario_id])
             self.append(table, frame)
 
     def append(self, table: str, frame: pl.DataFrame) -> None:
-        """Insert ``frame``'s rows into ``table``, columns matched by name (events into their
-        family tables)."""
-        targets = event_tables.parts(frame) if table == EVENTS_TABLE else iter([(table, frame)])
-        streamed = frame.height < STREAMED_ROWS  # an event family's rows go as the year's would
-        for target, rows in targets:
-            sql = f'INSERT INTO "{target}" BY NAME SELECT * FROM {{frame}}'
-            self.over_frame(rows, sql, frame_only=True, streamed=streamed)
+        """Insert ``frame``'s rows into ``table``, columns matched by name."""
+        self.over_frame(
+            frame, f'INSERT INTO "{table}" BY NAME SELECT * FROM {{frame}}', frame_only=True
+        )
 
     def _ensure_layout(self, table: str, schema: pl.Schema) -> None:
         wanted = {name: duckdb_type(dtype) for name, dtype in schema.items()}
+        if table == EVENTS_TABLE:
+            wanted = EVENT_COLUMN_TYPES
         present = self.columns(table)
         if not present:
             self.execute(create_table_sql(table, wanted))

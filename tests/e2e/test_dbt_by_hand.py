@@ -22,7 +22,7 @@ import pytest
 from planalign_core.history import state_as_of
 from planalign_core.store import Database
 from planalign_core.store.lookup import balance_on
-from tests.parity.parity import STORED_EVENT_KEYS, TABLE_KEYS, table_difference
+from tests.parity.parity import TABLE_KEYS, table_difference
 from tests.regression.digests import VOLATILE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,10 +87,9 @@ def test_the_hand_build_holds_every_table_simulate_writes_row_for_row(
 ) -> None:
     _, hand, simulated = built
     by_hand, by_simulate = _relations(hand), _relations(simulated)
-    # the store keeps the events in family tables, dbt in its own: both read fct_yearly_events
-    missing = set(by_simulate) - set(by_hand) - set(STORED_EVENT_KEYS)
+    missing = set(by_simulate) - set(by_hand)
     assert not missing, f"the hand build lacks {sorted(missing)}"
-    assert set(by_simulate) == {*TABLE_KEYS, *STORED_EVENT_KEYS, "run_metadata"}
+    assert set(by_simulate) == {*TABLE_KEYS, "run_metadata"}
     sides = ("simulate", "by hand")
     found = (
         table_difference(name, by_simulate[name], by_hand[name], key, sides)

@@ -18,13 +18,11 @@ from planalign_core.engines import dbt_driver
 from planalign_core.engines.dbt_inputs import RunParameters
 from planalign_core.engines.polars_engine import RunKeys, run_years
 from planalign_core.engines.polars_engine.money.weekly import expand_tables
-from planalign_core.store.event_tables import FAMILY_TABLES
 from planalign_core.store.tables import YEAR_TABLES
 
-EVENT_KEY = ("employee_id", "simulation_year", "event_sequence")
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "int_baseline_workforce": ("employee_id",),
-    "fct_yearly_events": EVENT_KEY,
+    "fct_yearly_events": ("employee_id", "simulation_year", "event_sequence"),
     "fct_workforce_snapshot": ("employee_id", "simulation_year"),
     "int_deferral_rate_state_accumulator": ("employee_id", "simulation_year"),
     "int_employee_contributions": ("employee_id", "simulation_year"),
@@ -33,9 +31,6 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "int_balance_snapshot_segments": ("employee_id", "simulation_year", "first_friday"),
     "int_balance_snapshot_closings": ("employee_id", "simulation_year", "snapshot_date"),
 }
-# The events as a file stores them: one table per payload family, read through the
-# fct_yearly_events view (store/event_tables.py); a file's tables are compared with these too.
-STORED_EVENT_KEYS = dict.fromkeys(FAMILY_TABLES.values(), EVENT_KEY)
 SHOWN_ROWS = 5
 
 
@@ -123,8 +118,7 @@ def differences(polars: Mapping[str, pl.DataFrame], dbt: Mapping[str, pl.DataFra
         return [f"tables differ: polars {sorted(polars)} vs dbt {sorted(dbt)}"]
     found = []
     for name in polars:
-        key = TABLE_KEYS.get(name) or STORED_EVENT_KEYS[name]
-        problem = table_difference(name, polars[name], dbt[name], key)
+        problem = table_difference(name, polars[name], dbt[name], TABLE_KEYS[name])
         if problem:
             found.append(problem)
     return found

@@ -13,7 +13,7 @@ import pytest
 from planalign_core import simulate
 from planalign_core.engines import dbt_driver
 from planalign_core.simulate import RunSpec
-from tests.parity.parity import STORED_EVENT_KEYS, TABLE_KEYS, differences
+from tests.parity.parity import TABLE_KEYS, differences
 
 METADATA = "run_metadata"
 
@@ -51,7 +51,7 @@ def test_databases_are_identical(tmp_path: Path) -> None:
     report = _run("dbt", tmp_path / "dbt.duckdb", config)
     polars, dbt = _tables(tmp_path / "polars.duckdb"), _tables(tmp_path / "dbt.duckdb")
     assert set(polars) == set(dbt)
-    assert set(polars) == {*TABLE_KEYS, *STORED_EVENT_KEYS}
+    assert set(polars) == set(TABLE_KEYS)
     problems = differences(polars, dbt)
     assert not problems, "\n\n".join(problems)
     assert report.timings["dbt_run_2026_wall_seconds"] >= report.timings["dbt_run_2026_sql_seconds"]
