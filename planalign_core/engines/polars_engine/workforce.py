@@ -43,9 +43,9 @@ def active_on(day: pl.Expr | dt.date) -> pl.Expr:
 
 def scale(cents: pl.Expr, rate_units: pl.Expr | int) -> pl.Expr:
     """``rhu(c * (10000 + r), 10000)``."""
-    if isinstance(rate_units, int):
-        return (cents * lit(RATE_SCALE + rate_units) + lit(RATE_SCALE // 2)) // lit(RATE_SCALE)
-    return (cents * (RATE_SCALE + rate_units) + RATE_SCALE // 2) // RATE_SCALE
+    factor = RATE_SCALE + rate_units
+    multiplier = lit(factor) if isinstance(factor, int) else factor
+    return (cents * multiplier + lit(RATE_SCALE // 2)) // lit(RATE_SCALE)
 
 
 def _reason(involuntary_share: int) -> pl.Expr:

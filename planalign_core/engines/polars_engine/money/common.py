@@ -15,9 +15,8 @@ FRIDAY_ZERO = day_number(dt.date(1970, 1, 2))  # a Friday
 
 def rhu(a: pl.Expr, q: pl.Expr | int) -> pl.Expr:
     """``rhu(a, q)`` for ``a >= 0``, ``q > 0``: ``(a + q div 2) div q``."""
-    if isinstance(q, int):
-        return (a + lit(q // 2)) // lit(q)
-    return (a + q // 2) // q
+    half, divisor = (lit(q // 2), lit(q)) if isinstance(q, int) else (q // 2, q)
+    return (a + half) // divisor
 
 
 def ceil_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
