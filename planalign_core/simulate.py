@@ -314,21 +314,24 @@ def _store(
         writer = ScenarioWriter(db, keys.scenario_id)
         try:
             writer.write(BASELINE_TABLE, engine.baseline)
-            for year in engine.years:
-                submitted = writer.submitted
-                for table, frame in year.frames.items():
-                    writer.write(table, frame)
+            engine.early.connect(writer.write)
+            submitted = writer.submitted
+            for year in engine.years:  # each year's early rows are submitted as it starts
+                for table, whole in year.frames.items():
+                    if (rest := engine.early.remainder(table, whole)) is not None:
+                        writer.write(table, rest)
                 if year.weekly is not None:
                     report.timings[f"{Stage.WEEKLY}_{year.year}"] = _store_weekly(
                         year.weekly, year.seconds[Stage.WEEKLY], writer
                     )
                 writer.backlog(writer.submitted - submitted, at_most_bytes=HELD_BYTES)
+                submitted = writer.submitted
                 record_year(report, year)
                 summary = summarise(year)
                 report.summaries.append(summary)
                 if on_year is not None:
                     on_year(summary, year.seconds[Stage.YEAR])
-                del year, frame  # the writer holds the frames until stored, nothing else
+                del year, whole, rest  # the writer holds the frames until stored, nothing else
         except BaseException:
             writer.abandon()
             raise

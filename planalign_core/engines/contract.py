@@ -10,7 +10,7 @@ The table names live with the store (``planalign_core.store.tables``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import polars as pl
@@ -95,6 +95,43 @@ class YearOutput:
     seconds: Mapping[Stage, float]
 
 
+class EarlyRows:
+    """The first rows of a year's tables, handed to the store before the year is complete.
+
+    A year's money needs its workforce; its workforce's tables (the first of the year's
+    events, the snapshot, the accumulator) are ready while the money is still computed. An
+    engine offers them here; a store that connected a writer stores them at once, so its
+    writer works while the money is computed (at 5k x 5 it had been idle for the whole first
+    year, then the critical path to the commit: docs/benchmarks.md, "Early rows"). Each offer
+    is a prefix of that table's frame in the year's :class:`YearOutput`, whose frames stay
+    whole for every other reader; the store writes :meth:`remainder` of them. Nothing is
+    offered to a store that connected nothing (a sweep, a test), nor by an engine that
+    computes a year at once (dbt).
+    """
+
+    def __init__(self) -> None:
+        self._store: Callable[[str, pl.DataFrame], None] | None = None
+        self._offered: dict[str, int] = {}  # rows of the coming year offered, by table
+
+    def connect(self, store: Callable[[str, pl.DataFrame], None]) -> None:
+        """Have ``store(table, frame)`` take every later offer."""
+        self._store = store
+
+    def offer(self, table: str, frame: pl.DataFrame) -> None:
+        """The next rows of the coming year's ``table``, for the store if one is connected."""
+        if self._store is None:
+            return
+        self._store(table, frame)
+        self._offered[table] = self._offered.get(table, 0) + frame.height
+
+    def remainder(self, table: str, frame: pl.DataFrame) -> pl.DataFrame | None:
+        """The rows of the year's whole ``frame`` not offered before (None when all were)."""
+        offered = self._offered.pop(table, 0)
+        if offered == 0:
+            return frame
+        return frame.slice(offered) if offered < frame.height else None
+
+
 @dataclass(frozen=True)
 class RunOutput:
     """A prepared run: the baseline table, then the years in order (iterate to the end, or
@@ -102,6 +139,7 @@ class RunOutput:
 
     baseline: pl.DataFrame
     years: Iterator[YearOutput]
+    early: EarlyRows = field(default_factory=EarlyRows)
 
     def timing_figures(self) -> dict[str, float]:
         """The engine's own timings for the run's metadata (read after the years)."""

@@ -304,7 +304,9 @@ def start(
         weekly=weekly,
         expanded=False,
     )
-    return DbtEngineRun(native.baseline, (_output(year) for year in native.years), native.timings)
+    return DbtEngineRun(
+        native.baseline, (_output(year) for year in native.years), timings=native.timings
+    )
 
 
 # The session's names stay importable from here: the benchmarks (run against older commits too)

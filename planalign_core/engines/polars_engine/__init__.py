@@ -17,7 +17,14 @@ from typing import Any, ParamSpec
 import polars as pl
 
 from planalign_core.config import Config
-from planalign_core.engines.contract import RunKeys, RunOutput, Stage, WeeklyTables, YearOutput
+from planalign_core.engines.contract import (
+    EarlyRows,
+    RunKeys,
+    RunOutput,
+    Stage,
+    WeeklyTables,
+    YearOutput,
+)
 from planalign_core.engines.polars_engine.accumulator import accumulate, baseline_rows
 from planalign_core.engines.polars_engine.baseline import baseline, baseline_table, initial_state
 from planalign_core.engines.polars_engine.money import initial_state as initial_money_state
@@ -59,10 +66,12 @@ class EngineYear:
 
 @dataclass(frozen=True)
 class EngineRun:
-    """A prepared run: the baseline table, then the years on demand."""
+    """A prepared run: the baseline table, then the years on demand, whose workforce tables
+    are offered to ``early`` as each year starts."""
 
     baseline: pl.DataFrame
     years: Iterator[EngineYear]
+    early: EarlyRows
 
 
 def run_years(
@@ -80,8 +89,11 @@ def run_years(
     table = baseline_table(frame, keys)
     state = initial_state(frame, keys)
     money = initial_money_state(state, keys.start_year)
-    years = _years(state, table, config, keys, money=money, weekly=weekly, overlap=overlap)
-    return EngineRun(table, years)
+    early = EarlyRows()
+    years = _years(
+        state, table, config, keys, money=money, weekly=weekly, overlap=overlap, early=early
+    )
+    return EngineRun(table, years, early)
 
 
 def _output(year: EngineYear) -> YearOutput:
@@ -110,7 +122,7 @@ def _as_contract(native: Callable[P, EngineRun]) -> Callable[P, RunOutput]:
         engine = native(*args, **kwargs)
         # map keeps no year once handed over (a generator expression held the last one while
         # the next was computed)
-        return RunOutput(engine.baseline, map(_output, engine.years))
+        return RunOutput(engine.baseline, map(_output, engine.years), engine.early)
 
     return contract_run
 
@@ -128,11 +140,14 @@ def _years(
     money: pl.DataFrame,
     weekly: bool,
     overlap: bool,
+    early: EarlyRows,
 ) -> Iterator[EngineYear]:
     """The years in order. A year's money needs its workforce and the previous year's money;
     the next year's workforce needs only this year's workforce, so it is computed while a
     second thread computes this year's money (Polars releases the GIL): at 5k employees most
-    of a year is per-operation overhead on one core, and the other core was idle."""
+    of a year is per-operation overhead on one core, and the other core was idle. The first
+    year's workforce tables (its events before the money's, the snapshot, the accumulator)
+    are offered to ``early`` while its money is computed: the store has nothing else yet."""
     rows = baseline_rows(table)
     clock = perf_counter()
     ahead = workforce_year(state, config, keys, keys.start_year)
@@ -141,19 +156,23 @@ def _years(
         for year in range(keys.start_year, keys.last_year + 1):
             frame, workforce = ahead
             computing = submit(with_money, frame, workforce, money, config, keys)
-            if year < keys.last_year:
-                ahead = workforce_year(workforce.state, config, keys, year + 1)
-            result = computing.result()
-            del frame
             stepped = perf_counter()
+            # the accumulator reads hires, terminations and rate elections: workforce events
             rows = accumulate(
                 rows,
-                result.events,
+                workforce.events,
                 year=year,
                 last_year=keys.last_year,
                 scenario_id=keys.scenario_id,
                 plan_design_id=keys.plan_design_id,
             )
+            accumulated = perf_counter() - stepped
+            if year == keys.start_year:  # a later year's stores wait for the year before's
+                _offer_workforce(early, workforce, rows)
+            if year < keys.last_year:
+                ahead = workforce_year(workforce.state, config, keys, year + 1)
+            result = computing.result()
+            del frame
             done = perf_counter()
             tables, weekly_seconds = None, 0.0
             if weekly and result.money is not None:
@@ -163,13 +182,20 @@ def _years(
                 result = replace(result, money=result.money.without_weekly_inputs())
             # seconds: the wall time this year took to be ready, the next year's workforce
             # (computed alongside its money) included
-            yield EngineYear(result, rows, done - clock, done - stepped, tables, weekly_seconds)
+            yield EngineYear(result, rows, done - clock, accumulated, tables, weekly_seconds)
             clock = perf_counter()
             if result.money is not None:
                 money = result.money.state
             # the caller holds this year's frames while it stores them, no longer: kept here
             # they lived through the next year's compute (1M employees: docs/benchmarks.md)
             del result
+
+
+def _offer_workforce(early: EarlyRows, workforce: YearResult, accumulator: pl.DataFrame) -> None:
+    """The year's tables its money does not change, offered before the money is computed."""
+    early.offer(EVENTS_TABLE, workforce.events)  # the money's events follow them
+    early.offer(SNAPSHOT_TABLE, workforce.snapshot)
+    early.offer(ACCUMULATOR_TABLE, accumulator)
 
 
 def _ready(tables: WeeklyTables) -> WeeklyTables:
