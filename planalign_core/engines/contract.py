@@ -127,6 +127,8 @@ class EarlyRows:
     def remainder(self, table: str, frame: pl.DataFrame) -> pl.DataFrame | None:
         """The rows of the year's whole ``frame`` not offered before (None when all were)."""
         offered = self._offered.pop(table, 0)
+        if offered > frame.height:
+            raise ValueError(f"{table}: {offered} rows offered early, the year has {frame.height}")
         if offered == 0:
             return frame
         return frame.slice(offered) if offered < frame.height else None

@@ -5,6 +5,7 @@ tables, before its money is computed)."""
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from planalign_core.census import synthesize_census
 from planalign_core.config import load_config
@@ -34,6 +35,14 @@ def test_the_remainder_is_what_the_offers_left_once() -> None:
     assert early.remainder("u", ROWS) is None  # every row was offered
     assert early.remainder("t", ROWS) is ROWS  # the next year starts with nothing offered
     assert stored == [("t", 3), ("t", 2), ("u", 10)]
+
+
+def test_more_rows_offered_than_the_year_has_is_an_engine_bug() -> None:
+    early = EarlyRows()
+    early.connect(lambda table, frame: None)
+    early.offer("t", ROWS)
+    with pytest.raises(ValueError, match="t: 10 rows offered early, the year has 4"):
+        early.remainder("t", ROWS.head(4))
 
 
 def test_the_first_years_workforce_tables_are_offered_before_it_is_yielded() -> None:
