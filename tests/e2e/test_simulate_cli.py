@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -165,6 +166,35 @@ def test_a_failure_mid_run_leaves_the_file_as_it_was(
     # two years were in the file's transaction: the first year's events in two inserts (its
     # workforce's, offered early, then its money's), the second year's in one
     assert stored.count("fct_yearly_events") == 3
+    assert same(dump(db), before)
+
+
+def test_a_failure_after_the_early_rows_were_stored_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first year's money fails once its workforce's events and snapshot are in the
+    transaction (offered early, ``contract.EarlyRows``): they are rolled back with the rest."""
+    db = tmp_path / "run.duckdb"
+    assert simulate(db, "--seed", "1") == 0
+    before = dump(db)
+    stored: list[str] = []
+    real_write = ScenarioWriter._write
+
+    def recording_write(self: ScenarioWriter, table: str, frame: pl.DataFrame) -> None:
+        real_write(self, table, frame)
+        stored.append(table)
+
+    def failing(*args: object) -> object:
+        deadline = time.monotonic() + 10
+        while "fct_workforce_snapshot" not in stored and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise RuntimeError("money on fire")
+
+    monkeypatch.setattr(ScenarioWriter, "_write", recording_write)
+    monkeypatch.setattr(engine, "with_money", failing)
+    with pytest.raises(RuntimeError, match="money on fire"):
+        simulate(db, "--seed", "2")
+    assert stored[:3] == ["int_baseline_workforce", "fct_yearly_events", "fct_workforce_snapshot"]
     assert same(dump(db), before)
 
 
