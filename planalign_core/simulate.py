@@ -314,7 +314,7 @@ def _store(
         writer = ScenarioWriter(db, keys.scenario_id)
         try:
             writer.write(BASELINE_TABLE, engine.baseline)
-            engine.early.connect(writer.write)
+            engine.early.connect(writer.write_if_free)
             submitted = writer.submitted
             for year in engine.years:  # each year's early rows are submitted as it starts
                 for table, whole in year.frames.items():

@@ -100,35 +100,34 @@ class EarlyRows:
 
     A year's money needs its workforce; its workforce's tables (the first of the year's
     events, the snapshot, the accumulator) are ready while the money is still computed. An
-    engine offers them here; a store that connected a writer stores them at once, so its
-    writer works while the money is computed (at 5k x 5 it had been idle for the whole first
-    year, then the critical path to the commit: docs/benchmarks.md, "Early rows"). Each offer
-    is a prefix of that table's frame in the year's :class:`YearOutput`, whose frames stay
-    whole for every other reader; the store writes :meth:`remainder` of them. Nothing is
-    offered to a store that connected nothing (a sweep, a test), nor by an engine that
-    computes a year at once (dbt).
+    engine offers them here, and a store that connected a writer may store them at once, so
+    its writer works while the money is computed (at 5k x 5 it had been idle for the whole
+    first year, then the critical path to the commit: docs/benchmarks.md, "Early rows"). The
+    store says whether it took an offer; one it declines comes again with the year's whole
+    frame. Each offer is a prefix of that table's frame in the year's :class:`YearOutput`,
+    whose frames stay whole for every other reader; the store writes :meth:`remainder` of
+    them. Nothing is offered to a store that connected nothing (a sweep, a test), nor by an
+    engine that computes a year at once (dbt).
     """
 
     def __init__(self) -> None:
-        self._store: Callable[[str, pl.DataFrame], None] | None = None
-        self._offered: dict[str, int] = {}  # rows of the coming year offered, by table
+        self._store: Callable[[str, pl.DataFrame], bool] | None = None
+        self._offered: dict[str, int] = {}  # rows of the coming year taken, by table
 
-    def connect(self, store: Callable[[str, pl.DataFrame], None]) -> None:
-        """Have ``store(table, frame)`` take every later offer."""
+    def connect(self, store: Callable[[str, pl.DataFrame], bool]) -> None:
+        """Have ``store(table, frame)`` see every later offer; it returns whether it took it."""
         self._store = store
 
     def offer(self, table: str, frame: pl.DataFrame) -> None:
         """The next rows of the coming year's ``table``, for the store if one is connected."""
-        if self._store is None:
-            return
-        self._store(table, frame)
-        self._offered[table] = self._offered.get(table, 0) + frame.height
+        if self._store is not None and self._store(table, frame):
+            self._offered[table] = self._offered.get(table, 0) + frame.height
 
     def remainder(self, table: str, frame: pl.DataFrame) -> pl.DataFrame | None:
-        """The rows of the year's whole ``frame`` not offered before (None when all were)."""
+        """The rows of the year's whole ``frame`` not taken before (None when all were)."""
         offered = self._offered.pop(table, 0)
         if offered > frame.height:
-            raise ValueError(f"{table}: {offered} rows offered early, the year has {frame.height}")
+            raise ValueError(f"{table}: {offered} rows taken early, the year has {frame.height}")
         if offered == 0:
             return frame
         return frame.slice(offered) if offered < frame.height else None

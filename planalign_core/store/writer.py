@@ -8,7 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import polars as pl
 
-from planalign_core.store.database import Database
+from planalign_core.store.database import STREAMED_ROWS, Database
 
 
 class ScenarioWriter:
@@ -32,6 +32,7 @@ class ScenarioWriter:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planalign-writer")
         self._pending: list[Future[None]] = []
         self._bytes: dict[Future[None], int] = {}  # each write's frame, as Polars sizes it
+        self._early: set[Future[None]] = set()  # the writes :meth:`write_if_free` submitted
 
     def write(self, table: str, frame: pl.DataFrame) -> None:
         """Submit ``frame``'s rows for storing in ``table``."""
@@ -41,6 +42,20 @@ class ScenarioWriter:
         future = self._pool.submit(self._write, table, frame)
         self._pending.append(future)
         self._bytes[future] = int(frame.estimated_size())
+
+    def write_if_free(self, table: str, frame: pl.DataFrame) -> bool:
+        """Submit ``frame`` (and say so) if storing it now costs the run nothing: it is small
+        enough to go in on the writer's one DuckDB thread (``STREAMED_ROWS``), or nothing
+        waits to be stored but other such early frames. A larger frame submitted while the
+        writer still stores a year would take both cores from the next year's compute:
+        100k x 5 took 0.12 s longer with every year's early rows stored (docs/benchmarks.md,
+        "Early rows")."""
+        busy = any(not f.done() and f not in self._early for f in self._pending)
+        if busy and frame.height >= STREAMED_ROWS:
+            return False
+        self.write(table, frame)
+        self._early.add(self._pending[-1])
+        return True
 
     @property
     def submitted(self) -> int:

@@ -163,9 +163,9 @@ def test_a_failure_mid_run_leaves_the_file_as_it_was(
     monkeypatch.setattr(engine, "workforce_year", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         simulate(db, "--seed", "2", years=4)
-    # two years were in the file's transaction: the first year's events in two inserts (its
-    # workforce's, offered early, then its money's), the second year's in one
-    assert stored.count("fct_yearly_events") == 3
+    # two years were in the file's transaction, each year's events in two inserts (its
+    # workforce's, taken early, then its money's), and perhaps the third year's workforce's
+    assert stored.count("fct_yearly_events") >= 4
     assert same(dump(db), before)
 
 

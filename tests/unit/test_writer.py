@@ -1,5 +1,6 @@
-"""``store.writer.ScenarioWriter.backlog``: how long a run waits for its writes before it
-computes the next year. A fake database stores a table only once the test opens its gate."""
+"""``store.writer.ScenarioWriter``: how long a run waits for its writes before it computes the
+next year (``backlog``), and which early rows it takes (``write_if_free``). A fake database
+stores a table only once the test opens its gate."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any, cast
 
 import polars as pl
 
-from planalign_core.store.database import Database
+from planalign_core.store.database import STREAMED_ROWS, Database
 from planalign_core.store.writer import ScenarioWriter
 
 
@@ -86,3 +87,32 @@ def test_frames_under_the_limit_are_not_waited_for() -> None:
     for gate in db.gates.values():
         gate.set()
     writer.wait()
+
+
+def rows_of(count: int) -> pl.DataFrame:
+    return pl.DataFrame({"x": pl.zeros(count, dtype=pl.Int64, eager=True)})
+
+
+def test_early_frames_are_taken_while_the_writer_stores_nothing_else() -> None:
+    """Idle, the writer takes a large early frame, and another while only early frames wait."""
+    db = GatedDatabase("events", "snapshot")
+    writer = ScenarioWriter(cast(Database, db), "s")
+    assert writer.write_if_free("events", rows_of(STREAMED_ROWS))
+    assert writer.write_if_free("snapshot", rows_of(STREAMED_ROWS))
+    for gate in db.gates.values():
+        gate.set()
+    writer.wait()
+    assert db.stored == ["events", "snapshot"]
+
+
+def test_a_large_early_frame_is_declined_while_a_year_is_stored() -> None:
+    """A year's write unfinished: a large early frame is declined (the run writes it with its
+    year), a small one (one DuckDB thread) is taken."""
+    db = GatedDatabase("year", "small")
+    writer = writer_with(db, ("year", 1))
+    assert not writer.write_if_free("large", rows_of(STREAMED_ROWS))
+    assert writer.write_if_free("small", rows_of(STREAMED_ROWS - 1))
+    for gate in db.gates.values():
+        gate.set()
+    writer.wait()
+    assert db.stored == ["year", "small"]

@@ -145,9 +145,9 @@ def _years(
     """The years in order. A year's money needs its workforce and the previous year's money;
     the next year's workforce needs only this year's workforce, so it is computed while a
     second thread computes this year's money (Polars releases the GIL): at 5k employees most
-    of a year is per-operation overhead on one core, and the other core was idle. The first
-    year's workforce tables (its events before the money's, the snapshot, the accumulator)
-    are offered to ``early`` while its money is computed: the store has nothing else yet."""
+    of a year is per-operation overhead on one core, and the other core was idle. A year's
+    workforce tables (its events before the money's, the snapshot, the accumulator) are
+    offered to ``early`` while its money is computed."""
     rows = baseline_rows(table)
     clock = perf_counter()
     ahead = workforce_year(state, config, keys, keys.start_year)
@@ -167,8 +167,7 @@ def _years(
                 plan_design_id=keys.plan_design_id,
             )
             accumulated = perf_counter() - stepped
-            if year == keys.start_year:  # a later year's stores wait for the year before's
-                _offer_workforce(early, workforce, rows)
+            _offer_workforce(early, workforce, rows)
             if year < keys.last_year:
                 ahead = workforce_year(workforce.state, config, keys, year + 1)
             result = computing.result()
