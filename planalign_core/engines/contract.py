@@ -3,7 +3,8 @@
 Neither engine imports the other; both import this module. A run's identity (:class:`RunKeys`),
 one year's outputs (:class:`YearOutput`: the tables ``simulate`` stores and the figures of the
 CLI summary, :class:`YearCounts`) and a prepared run (:class:`RunOutput`: the baseline now,
-the years on demand).
+the years on demand, and :class:`EarlyRows`, the first rows of a year the store may take
+before the year is complete).
 The table names live with the store (``planalign_core.store.tables``).
 """
 

@@ -34,7 +34,7 @@ class ScenarioWriter:
         self._bytes: dict[Future[None], int] = {}  # each write's frame, as Polars sizes it
         self._early: set[Future[None]] = set()  # the writes :meth:`write_if_free` submitted
 
-    def write(self, table: str, frame: pl.DataFrame) -> None:
+    def write(self, table: str, frame: pl.DataFrame) -> Future[None]:
         """Submit ``frame``'s rows for storing in ``table``."""
         failed = next((f for f in self._pending if f.done() and f.exception()), None)
         if failed is not None:  # stop computing years that can no longer be stored
@@ -42,6 +42,7 @@ class ScenarioWriter:
         future = self._pool.submit(self._write, table, frame)
         self._pending.append(future)
         self._bytes[future] = int(frame.estimated_size())
+        return future
 
     def write_if_free(self, table: str, frame: pl.DataFrame) -> bool:
         """Submit ``frame`` (and say so) if storing it now costs the run nothing: it is small
@@ -53,8 +54,7 @@ class ScenarioWriter:
         busy = any(not f.done() and f not in self._early for f in self._pending)
         if busy and frame.height >= STREAMED_ROWS:
             return False
-        self.write(table, frame)
-        self._early.add(self._pending[-1])
+        self._early.add(self.write(table, frame))
         return True
 
     @property

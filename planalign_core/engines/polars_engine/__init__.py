@@ -191,7 +191,7 @@ def _years(
 
 
 def _offer_workforce(early: EarlyRows, workforce: YearResult, accumulator: pl.DataFrame) -> None:
-    """The year's tables its money does not change, offered before the money is computed."""
+    """The year's tables its money does not change, offered while the money is computed."""
     early.offer(EVENTS_TABLE, workforce.events)  # the money's events follow them
     early.offer(SNAPSHOT_TABLE, workforce.snapshot)
     early.offer(ACCUMULATOR_TABLE, accumulator)
