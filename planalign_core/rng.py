@@ -89,7 +89,8 @@ def _shr(x: pl.Expr, k: int) -> pl.Expr:
     return x // lit(1 << k)
 
 
-def _u64(value: pl.Expr | int) -> pl.Expr:
+def as_u64(value: pl.Expr | int) -> pl.Expr:
+    """An expression or a constant as UInt64 (a constant as one shared literal)."""
     return value.cast(pl.UInt64) if isinstance(value, pl.Expr) else lit(value, pl.UInt64)
 
 
@@ -119,9 +120,14 @@ def with_hash_words(frame: FrameT, column: str, words: Iterable[pl.Expr | int]) 
     """Add ``column``: :func:`hash_words` of the given words (expressions or constants)."""
     frame = frame.with_columns(lit(0, pl.UInt64).alias(column))
     for word in words:
-        frame = frame.with_columns(pl.col(column).xor(_u64(word) & lit(MASK32)).alias(column))
-        frame = with_mix32(frame, [column])
+        frame = fold_word(frame, column, word)
     return frame
+
+
+def fold_word(frame: FrameT, column: str, word: pl.Expr | int) -> FrameT:
+    """``column`` with one more word folded in: xor the word's low 32 bits, then mix."""
+    frame = frame.with_columns(pl.col(column).xor(as_u64(word) & lit(MASK32)).alias(column))
+    return with_mix32(frame, [column])
 
 
 def with_draw(
@@ -167,4 +173,4 @@ def weighted_choice(u: int, weights_units: Iterable[int]) -> int:
 
 def bounded_expr(u: pl.Expr, n: pl.Expr | int) -> pl.Expr:
     """Polars translation of :func:`bounded`; ``n`` (per row or constant) lies in [1, 2**32]."""
-    return (u.cast(pl.UInt64) * _u64(n)) // lit(TWO_POW_32)
+    return (u.cast(pl.UInt64) * as_u64(n)) // lit(TWO_POW_32)

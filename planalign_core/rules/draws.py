@@ -19,17 +19,13 @@ from planalign_core.rng import (
     RATE_SCALE,
     TWO_POW_32,
     FrameT,
+    as_u64,
     bounded_expr,
+    fold_word,
     with_mix32,
 )
 
 BASE = "__draw_base"
-
-
-def _fold(frame: FrameT, column: str, word: pl.Expr | int) -> FrameT:
-    value = word.cast(pl.UInt64) if isinstance(word, pl.Expr) else lit(word, pl.UInt64)
-    frame = frame.with_columns(pl.col(column).xor(value & lit(MASK32)).alias(column))
-    return with_mix32(frame, [column])
 
 
 def with_base(
@@ -43,9 +39,9 @@ def with_base(
     unless it is None)."""
     key = pl.col(employee_key).cast(pl.UInt64)
     frame = frame.with_columns(lit(prefix, pl.UInt64).alias(base))
-    frame = _fold(frame, base, key & lit(MASK32))
-    frame = _fold(frame, base, key // lit(1 << 32))
-    return frame if year is None else _fold(frame, base, year)
+    frame = fold_word(frame, base, key & lit(MASK32))
+    frame = fold_word(frame, base, key // lit(1 << 32))
+    return frame if year is None else fold_word(frame, base, year)
 
 
 def with_streams(frame: FrameT, streams: Mapping[str, int], base: str = BASE) -> FrameT:
@@ -58,12 +54,7 @@ def with_streams(frame: FrameT, streams: Mapping[str, int], base: str = BASE) ->
 
 def happens(draw: str, rate_units: pl.Expr | int) -> pl.Expr:
     """``u < threshold(p)``."""
-    rate = (
-        rate_units.cast(pl.UInt64)
-        if isinstance(rate_units, pl.Expr)
-        else lit(rate_units, pl.UInt64)
-    )
-    return pl.col(draw) < rate * lit(TWO_POW_32) // lit(RATE_SCALE)
+    return pl.col(draw) < as_u64(rate_units) * lit(TWO_POW_32) // lit(RATE_SCALE)
 
 
 def bounded(draw: str, n: pl.Expr | int) -> pl.Expr:
