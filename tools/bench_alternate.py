@@ -11,6 +11,11 @@ make a run from source compile every module, 44 ms at 5k x 5; the ``.pyc`` files
 by git).
 
     python -m tools.bench_alternate --base HEAD~1 --pairs 8 -- simulate --employees 5000 --years 5
+
+The machine's speed moves by a fifth and more within minutes, and a goal's seconds were read in
+one such minute. ``--reference SECONDS`` (what the base took when the goal was set) scales the
+head's paired ratio to it: the head's time in the minute the goal was read
+(docs/benchmarks.md, "Goals in the reference's seconds").
 """
 
 from __future__ import annotations
@@ -86,8 +91,10 @@ def alternate(
     return samples
 
 
-def summary(samples: Sequence[Sample]) -> str:
-    """Each side's medians and ranges, and the median paired difference (head - base)."""
+def summary(samples: Sequence[Sample], reference: float | None = None) -> str:
+    """Each side's medians and ranges, the median paired difference (head - base) and ratio
+    (head / base); with ``reference`` (the base's seconds when a goal was set), that ratio
+    times it."""
     lines = []
     for side in ("base", "head"):
         mine = [s for s in samples if s.side == side]
@@ -104,6 +111,14 @@ def summary(samples: Sequence[Sample]) -> str:
         f"head - base, paired: median {statistics.median(differences):+.3f} s"
         f" ({differences[0]:+.3f} to {differences[-1]:+.3f})"
     )
+    ratios = sorted(h / b for b, h in zip(base, head, strict=True))
+    ratio = statistics.median(ratios)
+    lines.append(f"head / base, paired: median {ratio:.3f} ({ratios[0]:.3f} to {ratios[-1]:.3f})")
+    if reference is not None:
+        lines.append(
+            f"head at the reference's speed (base {reference:.3f} s): {ratio * reference:.3f} s"
+            f" ({ratios[0] * reference:.3f} to {ratios[-1] * reference:.3f})"
+        )
     return "\n".join(lines)
 
 
@@ -118,10 +133,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--base", default="HEAD", help="base commit (default %(default)s)")
     parser.add_argument("--pairs", type=int, default=8, help="runs of each (default 8)")
+    parser.add_argument(
+        "--reference",
+        type=float,
+        metavar="SECONDS",
+        help="the base's seconds when a goal was set: the head's paired ratio is scaled to it",
+    )
     args = parser.parse_args(words[:cut])
     args.command = words[cut + 1 :]
     if not args.command or args.pairs < 1:
         parser.error("give --pairs >= 1 and, after --, the planalign command to run")
+    if args.reference is not None and not args.reference > 0:
+        parser.error(f"--reference: a positive number of seconds, got {args.reference}")
     return args
 
 
@@ -149,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(base)], cwd=head, check=False
             )
-    print(summary(samples))
+    print(summary(samples, args.reference))
     return 0
 
 

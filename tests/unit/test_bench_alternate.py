@@ -47,6 +47,20 @@ def test_the_summary_gives_medians_and_the_paired_difference() -> None:
     assert "base: wall 1.200 s (1.000-1.400), CPU 2.400 s, peak 101 MiB (3 runs)" in text
     assert "head: wall 1.100 s (1.000-1.300), CPU 2.200 s, peak 101 MiB (3 runs)" in text
     assert "paired: median -0.100 s (-0.200 to +0.100)" in text
+    # ratios 1.1/1.0 = 1.100, 1.0/1.2 = 0.833, 1.3/1.4 = 0.929: median 0.929
+    assert "head / base, paired: median 0.929 (0.833 to 1.100)" in text
+    assert "reference" not in text
+
+
+def test_the_ratio_is_scaled_to_the_reference() -> None:
+    """Worked by hand: pairs (2.0, 0.9), (2.5, 1.0), (3.0, 1.5): ratios 0.45, 0.40, 0.50, median
+    0.45; a base that took 2.2 s when the goal was set puts the head at 0.45 x 2.2 = 0.990 s
+    (0.40 x 2.2 = 0.880 to 0.50 x 2.2 = 1.100)."""
+    walls = {"base": [2.0, 2.5, 3.0], "head": [0.9, 1.0, 1.5]}
+    samples = [Sample(side, walls[side][k], 1.0, 1.0) for k in range(3) for side in walls]
+    text = summary(samples, reference=2.2)
+    assert "head / base, paired: median 0.450 (0.400 to 0.500)" in text
+    assert "head at the reference's speed (base 2.200 s): 0.990 s (0.880 to 1.100)" in text
 
 
 def test_the_command_follows_the_double_dash() -> None:
@@ -54,6 +68,10 @@ def test_the_command_follows_the_double_dash() -> None:
     assert (args.base, args.pairs, args.command) == ("abc", 3, ["simulate", "--years", "2"])
     with pytest.raises(SystemExit):
         parse_args(["--pairs", "2"])  # no command
+    assert parse_args(["--reference", "2.3", "--", "simulate"]).reference == 2.3
+    assert parse_args(["--", "simulate"]).reference is None
+    with pytest.raises(SystemExit):
+        parse_args(["--reference", "0", "--", "simulate"])
 
 
 def test_a_failing_command_names_its_side() -> None:
