@@ -56,11 +56,16 @@ class Cluster:
     workers: list[subprocess.Popen[bytes]]
 
 
-def _wait_for(path: Path, what: str, seconds: float = 60) -> None:
+def _scheduler_address(path: Path, seconds: float = 60) -> str:
+    """The address in the scheduler's file, once written whole: Dask creates the file before
+    it writes it, and a read in between found it empty (29 November, one run in two suites)."""
     deadline = time.monotonic() + seconds
-    while not path.exists():
-        assert time.monotonic() < deadline, f"no {what} after {seconds} s"
-        time.sleep(0.1)
+    while True:
+        try:
+            return str(json.loads(path.read_text())["address"])
+        except (OSError, ValueError, KeyError):
+            assert time.monotonic() < deadline, f"no scheduler file after {seconds} s"
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +81,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         [BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
          "--scheduler-file", str(scheduler_file)], **quiet,
     )  # fmt: skip
-    _wait_for(scheduler_file, "scheduler file")
-    address = json.loads(scheduler_file.read_text())["address"]
+    address = _scheduler_address(scheduler_file)
     worker = [BIN / "dask", "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
               "--host", "127.0.0.1"]  # fmt: skip
     workers = [subprocess.Popen(worker, env=WORKER_ENV, **quiet) for _ in range(2)]
