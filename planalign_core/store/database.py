@@ -15,9 +15,10 @@ import polars as pl
 from planalign_core import duckdb_instance
 from planalign_core.errors import StoreError
 from planalign_core.events.columnar import EVENT_COLUMNS, conform
+from planalign_core.store import keyed
 from planalign_core.store.tables import (
-    EVENT_COLUMN_TYPES,
     EVENTS_TABLE,
+    check_layout,
     create_table_sql,
     duckdb_type,
 )
@@ -152,6 +153,7 @@ class Database:
         # file stays within twice one run's size (measured over four re-runs).
         self.execute("SET max_vacuum_tasks = 0")
         self._in_transaction = False
+        self.keyed: keyed.Snapshot | None = None  # the catalog as this transaction has it
 
     def close(self) -> None:
         self.connection.close()
@@ -181,6 +183,7 @@ class Database:
             self.execute("COMMIT")
         finally:
             self._in_transaction = False
+            self.keyed = None  # read again by the next transaction's first keyed write
 
     def _rollback(self) -> None:
         """Undo the transaction. After a failed write (a full disk) DuckDB has already aborted
@@ -236,7 +239,14 @@ class Database:
 
     # --- writing --------------------------------------------------------------------------
 
-    def over_frame(self, frame: pl.DataFrame, sql: str, *, frame_only: bool = False) -> list[Any]:
+    def over_frame(
+        self,
+        frame: pl.DataFrame,
+        sql: str,
+        *,
+        frame_only: bool = False,
+        parameters: Sequence[Any] | None = None,
+    ) -> list[Any]:
         """Run ``sql`` with ``{frame}`` naming ``frame`` (zero-copy via Arrow).
 
         The frame is bound to this one statement, never registered as a view: a
@@ -260,7 +270,7 @@ class Database:
         )
         self._use_threads(STREAMED_THREADS if streamed and frame_only else self._threads)
         rows: list[Any] = self.connection.execute(
-            sql.replace("{frame}", "planalign_frame_")
+            sql.replace("{frame}", "planalign_frame_"), parameters or []
         ).fetchall()
         return rows
 
@@ -273,7 +283,10 @@ class Database:
             self._threads_now = threads
 
     def ensure_events_table(self) -> None:
-        self.execute(create_table_sql(EVENTS_TABLE, EVENT_COLUMN_TYPES))
+        """The events' rows table and view (``store/keyed.py``), made if missing."""
+        keyed.ensure_layout(self, EVENTS_TABLE, pl.Schema(EVENT_COLUMNS))
+        if not self.has_table(EVENTS_TABLE):
+            keyed.refresh_view(self, EVENTS_TABLE, pl.Schema(EVENT_COLUMNS))
 
     def ingest_events(self, frame: pl.DataFrame) -> IngestResult:
         """Insert events in the columnar layout; idempotent by ``event_id``.
@@ -296,15 +309,28 @@ class Database:
                 )
             self.ensure_events_table()
             before = self.scalar(f'SELECT count(*) FROM "{EVENTS_TABLE}"')
-            new_rows = "SELECT * FROM {frame}"
-            if before:
-                new_rows += (
-                    f' AS b ANTI JOIN "{EVENTS_TABLE}" AS t '
-                    "ON t.event_id = CAST(b.event_id AS UUID)"
-                )
-            self.over_frame(frame, f'INSERT INTO "{EVENTS_TABLE}" {new_rows}')
+            self._ingest_rows(frame, anti_join=bool(before))
             after = self.scalar(f'SELECT count(*) FROM "{EVENTS_TABLE}"')
         return IngestResult(offered=frame.height, inserted=int(after - before))
+
+    def _ingest_rows(self, frame: pl.DataFrame, *, anti_join: bool) -> None:
+        """Each distinct (scenario, plan design, source system) of the batch keyed, the rows
+        inserted under their key; with ``anti_join`` without the ids already stored."""
+        made = [
+            keyed.key_for(self, strings)[1]
+            for strings in frame.select(keyed.KEYED_COLUMNS).unique().iter_rows()
+        ]
+        if any(made):
+            keyed.refresh_view(self, EVENTS_TABLE, pl.Schema(EVENT_COLUMNS))
+        rows = keyed.rows_table(EVENTS_TABLE)
+        match = " AND ".join(f"k.{c} IS NOT DISTINCT FROM b.{c}" for c in keyed.KEYED_COLUMNS)
+        new_rows = (
+            f"SELECT k.{keyed.RUN_KEY}, b.* EXCLUDE ({', '.join(keyed.KEYED_COLUMNS)}) "
+            f"FROM {{frame}} AS b JOIN {keyed.KEYS_TABLE} AS k ON {match}"
+        )
+        if anti_join:
+            new_rows += f' ANTI JOIN "{rows}" AS t ON t.event_id = CAST(b.event_id AS UUID)'
+        self.over_frame(frame, f'INSERT INTO "{rows}" BY NAME {new_rows}')
 
     def replace_scenario_rows(self, table: str, frame: pl.DataFrame, scenario_id: str) -> None:
         """Replace one scenario's rows of ``table`` by ``frame`` (created from its layout if
@@ -319,27 +345,29 @@ class Database:
             )
         with self.transaction():
             self._ensure_layout(table, frame.schema)
+            if table in keyed.KEYED_TABLES:
+                keyed.delete_scenario(self, table, scenario_id)
+                keyed.write(self, table, frame, first=True)
+                return
             self.execute(f'DELETE FROM "{table}" WHERE scenario_id = ?', [scenario_id])
             self.append(table, frame)
 
     def append(self, table: str, frame: pl.DataFrame) -> None:
         """Insert ``frame``'s rows into ``table``, columns matched by name."""
+        if table in keyed.KEYED_TABLES:
+            keyed.write(self, table, frame, first=False)
+            return
         self.over_frame(
             frame, f'INSERT INTO "{table}" BY NAME SELECT * FROM {{frame}}', frame_only=True
         )
 
     def _ensure_layout(self, table: str, schema: pl.Schema) -> None:
+        if table in keyed.KEYED_TABLES:
+            keyed.ensure_layout(self, table, schema)
+            return
         wanted = {name: duckdb_type(dtype) for name, dtype in schema.items()}
-        if table == EVENTS_TABLE:
-            wanted = EVENT_COLUMN_TYPES
         present = self.columns(table)
         if not present:
             self.execute(create_table_sql(table, wanted))
             return
-        for name, sql_type in wanted.items():
-            if name not in present:
-                raise StoreError(f"{table}: column {name!r} is missing from the stored table")
-            if present[name] != sql_type:
-                raise StoreError(
-                    f"{table}: column {name!r} is {present[name]} in the file, {sql_type} here"
-                )
+        check_layout(table, wanted, present)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from planalign_core.errors import StoreError
 from planalign_core.events.columnar import EVENT_COLUMNS
 
 BASELINE_TABLE = "int_baseline_workforce"
@@ -66,3 +67,15 @@ def create_table_sql(table: str, column_types: dict[str, str]) -> str:
     """``CREATE TABLE IF NOT EXISTS`` for a layout (identifiers quoted, no values)."""
     columns = ",\n  ".join(f'"{name}" {sql_type}' for name, sql_type in column_types.items())
     return f'CREATE TABLE IF NOT EXISTS "{table}" (\n  {columns}\n)'
+
+
+def check_layout(table: str, wanted: dict[str, str], present: dict[str, str]) -> None:
+    """A stored table's columns hold every wanted one with its type; the first that does not is
+    refused, named (the rows stay as they are)."""
+    for name, sql_type in wanted.items():
+        if name not in present:
+            raise StoreError(f"{table}: column {name!r} is missing from the stored table")
+        if present[name] != sql_type:
+            raise StoreError(
+                f"{table}: column {name!r} is {present[name]} in the file, {sql_type} here"
+            )

@@ -1,0 +1,229 @@
+"""A run's constant columns stored once a run, as a key (docs/architecture.md, "A run's
+constants stored as a key").
+
+Every row of a run's tables repeats the run's ``scenario_id`` and ``plan_design_id`` (an
+event also its ``source_system``), and DuckDB converted, analysed and compressed them row by
+row like any text: a tenth of a 100k x 5 run (docs/benchmarks.md, "The run's constants stored
+as a key"). So each table of :data:`KEYED_TABLES` is stored as ``<name>__rows`` with an
+integer ``run_key`` in their place, :data:`KEYS_TABLE` holds each key's strings, and
+``<name>`` is a view with one ``UNION ALL`` branch per key, the key's strings written into it
+as literals. A filter on them drops whole branches when DuckDB plans a query: a point lookup
+costs about 6 % more than on the wide table, where a view joining the keys table cost a third
+more and a ``count(*)`` four times as much. A view's text takes no parameters, so the strings
+are quoted into it (:func:`sql_literal`); every other value goes as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import polars as pl
+
+from planalign_core.errors import StoreError
+from planalign_core.store.tables import (
+    BASELINE_TABLE,
+    EVENT_COLUMN_TYPES,
+    EVENTS_TABLE,
+    WEEKLY_SNAPSHOT_TABLES,
+    YEAR_TABLES,
+    check_layout,
+    create_table_sql,
+    duckdb_type,
+)
+
+RUN_KEY = "run_key"
+KEYED_COLUMNS = ("scenario_id", "plan_design_id", "source_system")
+KEYS_TABLE = "planalign_run_keys"
+ROWS_SUFFIX = "__rows"
+KEYED_TABLES = frozenset((BASELINE_TABLE, *YEAR_TABLES, *WEEKLY_SNAPSHOT_TABLES))
+
+Strings = tuple[str | None, ...]  # a key's strings, in KEYED_COLUMNS order (None: not a column)
+
+
+@dataclass
+class Snapshot:
+    """The file's relations and keys as this transaction has them: read once (two queries),
+    then kept up to date by this module. A catalog query costs 2-5 ms and a run's first write
+    of each table made five of them."""
+
+    relations: dict[str, tuple[bool, dict[str, str]]]  # name -> (a table, not a view; columns)
+    keys: dict[Strings, int]
+    made: set[str] = field(default_factory=set)  # rows tables made in this transaction
+
+
+class Database(Protocol):
+    """What this module asks of ``store.Database`` (which imports it)."""
+
+    path: str
+    keyed: Snapshot | None  # None until this transaction's first keyed write
+
+    @property
+    def execute(self) -> Callable[..., list[Any]]: ...
+    @property
+    def scalar(self) -> Callable[..., Any]: ...
+    @property
+    def over_frame(self) -> Callable[..., list[Any]]: ...
+
+
+def rows_table(table: str) -> str:
+    """Where ``table``'s rows are stored, behind the view of its name."""
+    return table + ROWS_SUFFIX
+
+
+def is_storage(name: str) -> bool:
+    """A table behind the views (rows or keys), not one a user reads."""
+    return name == KEYS_TABLE or name.endswith(ROWS_SUFFIX)
+
+
+def sql_literal(text: str) -> str:
+    """``text`` as a SQL string literal (quotes doubled): for a view's text only."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def layout(table: str, schema: pl.Schema) -> dict[str, str]:
+    """The table's columns as its users see them (the view's), in order, with their types."""
+    if table == EVENTS_TABLE:
+        return dict(EVENT_COLUMN_TYPES)
+    return {name: duckdb_type(dtype) for name, dtype in schema.items()}
+
+
+def strings_of(table: str, frame: pl.DataFrame) -> Strings:
+    """The frame's one value of each keyed column it has; a second value is refused, named."""
+    present = [name for name in KEYED_COLUMNS if name in frame.columns]
+    first = frame.select(present).row(0)
+    same = frame.select(pl.col(n).eq_missing(v).all() for n, v in zip(present, first, strict=True))
+    for name, value, alike in zip(present, first, same.row(0), strict=True):
+        if not alike:
+            raise StoreError(f"{table}: one write holds more than one {name} (first {value!r})")
+        if value is None:
+            raise StoreError(f"{table}: {name} is missing (null) in the write")
+    values = dict(zip(present, first, strict=True))
+    return tuple(values.get(name) for name in KEYED_COLUMNS)
+
+
+_CATALOG = (
+    "SELECT c.table_name, c.column_name, c.data_type, t.table_name IS NOT NULL "
+    "FROM duckdb_columns() AS c LEFT JOIN duckdb_tables() AS t "
+    "USING (database_name, schema_name, table_name) "
+    "WHERE c.database_name = current_database() AND c.schema_name = current_schema() "
+    "ORDER BY c.table_name, c.column_index"
+)
+
+
+def snapshot(db: Database) -> Snapshot:
+    """This transaction's :class:`Snapshot` (read now if it is the first keyed write)."""
+    if db.keyed is None:
+        relations: dict[str, tuple[bool, dict[str, str]]] = {}
+        for name, column, sql_type, is_table in db.execute(_CATALOG):
+            relations.setdefault(name, (bool(is_table), {}))[1][column] = sql_type
+        keys: dict[Strings, int] = {}
+        if KEYS_TABLE in relations:
+            keys = {
+                tuple(strings): key for key, *strings in db.execute(f"SELECT * FROM {KEYS_TABLE}")
+            }
+        db.keyed = Snapshot(relations, keys)
+    return db.keyed
+
+
+def key_for(db: Database, strings: Strings) -> tuple[int, bool]:
+    """The key of ``strings`` (made if new) and whether it was made now."""
+    known = snapshot(db).keys
+    if strings in known:
+        return known[strings], False
+    key = max(known.values(), default=0) + 1
+    db.execute(f"INSERT INTO {KEYS_TABLE} VALUES (?, ?, ?, ?)", [key, *strings])
+    known[strings] = key
+    return key, True
+
+
+def ensure_layout(db: Database, table: str, schema: pl.Schema) -> None:
+    """The keys table and ``table``'s rows table: made, or their columns checked. A file
+    written before this layout holds a table of the view's name: refused, named."""
+    relations = snapshot(db).relations
+    if relations.get(table, (False, {}))[0]:
+        raise StoreError(
+            f"{table} is a table in {db.path} (written by an older planalign); its rows are "
+            f"stored in {rows_table(table)} behind a view of that name now: use a new file "
+            "(--db), or DROP TABLE it first (docs/troubleshooting.md)"
+        )
+    if KEYS_TABLE not in relations:
+        columns = {RUN_KEY: "INTEGER", **dict.fromkeys(KEYED_COLUMNS, "VARCHAR")}
+        db.execute(create_table_sql(KEYS_TABLE, columns))
+        relations[KEYS_TABLE] = (True, columns)
+    wanted = {n: t for n, t in layout(table, schema).items() if n not in KEYED_COLUMNS}
+    rows = rows_table(table)
+    if rows not in relations:
+        db.execute(create_table_sql(rows, {RUN_KEY: "INTEGER", **wanted}))
+        relations[rows] = (True, {RUN_KEY: "INTEGER", **wanted})
+        snapshot(db).made.add(rows)
+        return
+    check_layout(table, wanted, relations[rows][1])
+
+
+def refresh_view(db: Database, table: str, schema: pl.Schema) -> None:
+    """``table``'s view: one branch per key whose strings fit the table's columns (a table
+    without ``source_system`` takes the keys without one), the columns in ``schema``'s order."""
+    columns = list(layout(table, schema))
+    keyed = [name for name in KEYED_COLUMNS if name in columns]
+    fitting = [
+        (key, strings)
+        for values, key in sorted(snapshot(db).keys.items(), key=lambda item: item[1])
+        if (strings := dict(zip(KEYED_COLUMNS, values, strict=True)))
+        and all((strings[name] is not None) == (name in keyed) for name in KEYED_COLUMNS)
+    ]
+    if not fitting:  # no rows yet: the view's columns, empty
+        fitting = [(0, dict.fromkeys(KEYED_COLUMNS))]
+    branches = "\nUNION ALL\n".join(
+        _branch(table, columns, key, strings) for key, strings in fitting
+    )
+    db.execute(f'CREATE OR REPLACE VIEW "{table}" AS\n{branches}')
+    snapshot(db).relations[table] = (False, dict.fromkeys(columns, ""))
+
+
+def _branch(table: str, columns: list[str], key: int, strings: dict[str, str | None]) -> str:
+    """One key's rows, its strings as literals in their columns' places."""
+    picked = []
+    for name in columns:
+        if name not in KEYED_COLUMNS:
+            picked.append(f'r."{name}"')
+            continue
+        value = strings[name]
+        literal = "NULL" if value is None else sql_literal(value)
+        picked.append(f'CAST({literal} AS VARCHAR) AS "{name}"')
+    return f'SELECT {", ".join(picked)} FROM "{rows_table(table)}" AS r WHERE r.{RUN_KEY} = {key}'
+
+
+def delete_scenario(db: Database, table: str, scenario_id: str) -> None:
+    """The scenario's rows of ``table`` deleted (none in a rows table made in this transaction)."""
+    if rows_table(table) in snapshot(db).made:
+        return
+    db.execute(
+        f'DELETE FROM "{rows_table(table)}" WHERE {RUN_KEY} IN '
+        f"(SELECT {RUN_KEY} FROM {KEYS_TABLE} WHERE scenario_id = ?)",
+        [scenario_id],
+    )
+
+
+def insert(db: Database, table: str, frame: pl.DataFrame, key: int) -> None:
+    """``frame``'s rows under ``key``; its keyed columns stay out of the insert."""
+    rest = frame.drop([name for name in KEYED_COLUMNS if name in frame.columns])
+    db.over_frame(
+        rest,
+        f'INSERT INTO "{rows_table(table)}" BY NAME SELECT ? AS {RUN_KEY}, * FROM {{frame}}',
+        frame_only=True,
+        parameters=[key],
+    )
+
+
+def write(db: Database, table: str, frame: pl.DataFrame, *, first: bool) -> None:
+    """A run's write of ``frame`` into ``table`` (the first of the run refreshes the view)."""
+    if frame.height == 0:
+        if first:
+            refresh_view(db, table, frame.schema)
+        return
+    key, made = key_for(db, strings_of(table, frame))
+    if first or made:
+        refresh_view(db, table, frame.schema)
+    insert(db, table, frame, key)
