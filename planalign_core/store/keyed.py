@@ -1,16 +1,18 @@
-"""A run's constant columns stored once a run, as a key (docs/architecture.md, "A run's
-constants stored as a key").
+"""A run's constant columns stored once, as a key (docs/architecture.md, "A run's constants
+stored as a key").
 
-Every row of a run's tables repeats the run's ``scenario_id`` and ``plan_design_id`` (an
-event also its ``source_system``), and DuckDB converted, analysed and compressed them row by
-row like any text: a tenth of a 100k x 5 run (docs/benchmarks.md, "The run's constants stored
-as a key"). So each table of :data:`KEYED_TABLES` is stored as ``<name>__rows`` with an
-integer ``run_key`` in their place, :data:`KEYS_TABLE` holds each key's strings, and
-``<name>`` is a view with one ``UNION ALL`` branch per key, the key's strings written into it
-as literals. A filter on them drops whole branches when DuckDB plans a query: a point lookup
-costs about 6 % more than on the wide table, where a view joining the keys table cost a third
-more and a ``count(*)`` four times as much. A view's text takes no parameters, so the strings
-are quoted into it (:func:`sql_literal`); every other value goes as a parameter.
+Every row of a run's tables repeats the run's ``plan_design_id`` (an event also its
+``source_system``) beside its ``scenario_id``, and DuckDB converts, analyses and compresses
+them row by row like any text: dropped, the three took a tenth off a 100k x 5 run
+(docs/benchmarks.md, "The run's constants stored as a key"). So each table of
+:data:`KEYED_TABLES` is stored as ``<name>__rows``, with an integer ``run_key`` in place of
+:data:`KEYED_COLUMNS`; :data:`KEYS_TABLE` holds each key's strings, and ``<name>`` is a view
+that names them with a ``CASE`` on the key. ``scenario_id`` stays a stored column: every
+reader filters on it, and the file's min/max statistics skip the other scenarios' rows. A
+view of one ``UNION ALL`` branch per key, the strings as literals, was as fast for one
+scenario, but DuckDB binds every branch of every query: with 30 scenarios in a file a point
+lookup took 13.9 ms against 5.2 ms. A view's text takes no parameters, so the strings are
+quoted into it (:func:`sql_literal`); every other value goes as a parameter.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from planalign_core.store.tables import (
 )
 
 RUN_KEY = "run_key"
-KEYED_COLUMNS = ("scenario_id", "plan_design_id", "source_system")
+KEYED_COLUMNS = ("plan_design_id", "source_system")
 KEYS_TABLE = "planalign_run_keys"
 ROWS_SUFFIX = "__rows"
 KEYED_TABLES = frozenset((BASELINE_TABLE, *YEAR_TABLES, *WEEKLY_SNAPSHOT_TABLES))
@@ -133,7 +135,8 @@ def key_for(db: Database, strings: Strings) -> tuple[int, bool]:
     if strings in known:
         return known[strings], False
     key = max(known.values(), default=0) + 1
-    db.execute(f"INSERT INTO {KEYS_TABLE} VALUES (?, ?, ?, ?)", [key, *strings])
+    marks = ", ".join("?" * (1 + len(KEYED_COLUMNS)))
+    db.execute(f"INSERT INTO {KEYS_TABLE} VALUES ({marks})", [key, *strings])
     known[strings] = key
     return key, True
 
@@ -163,47 +166,28 @@ def ensure_layout(db: Database, table: str, schema: pl.Schema) -> None:
 
 
 def refresh_view(db: Database, table: str, schema: pl.Schema) -> None:
-    """``table``'s view: one branch per key whose strings fit the table's columns (a table
-    without ``source_system`` takes the keys without one), the columns in ``schema``'s order."""
-    columns = list(layout(table, schema))
-    keyed = [name for name in KEYED_COLUMNS if name in columns]
-    fitting = [
-        (key, strings)
-        for values, key in sorted(snapshot(db).keys.items(), key=lambda item: item[1])
-        if (strings := dict(zip(KEYED_COLUMNS, values, strict=True)))
-        and all((strings[name] is not None) == (name in keyed) for name in KEYED_COLUMNS)
-    ]
-    if not fitting:  # no rows yet: the view's columns, empty
-        fitting = [(0, dict.fromkeys(KEYED_COLUMNS))]
-    branches = "\nUNION ALL\n".join(
-        _branch(table, columns, key, strings) for key, strings in fitting
-    )
-    db.execute(f'CREATE OR REPLACE VIEW "{table}" AS\n{branches}')
-    snapshot(db).relations[table] = (False, dict.fromkeys(columns, ""))
-
-
-def _branch(table: str, columns: list[str], key: int, strings: dict[str, str | None]) -> str:
-    """One key's rows, its strings as literals in their columns' places."""
+    """``table``'s view: its columns in ``schema``'s order, each keyed one named by the key."""
+    keys = sorted(snapshot(db).keys.items(), key=lambda item: item[1])
     picked = []
-    for name in columns:
+    for name in layout(table, schema):
         if name not in KEYED_COLUMNS:
             picked.append(f'r."{name}"')
             continue
-        value = strings[name]
-        literal = "NULL" if value is None else sql_literal(value)
-        picked.append(f'CAST({literal} AS VARCHAR) AS "{name}"')
-    return f'SELECT {", ".join(picked)} FROM "{rows_table(table)}" AS r WHERE r.{RUN_KEY} = {key}'
+        at = KEYED_COLUMNS.index(name)
+        named = [(key, text) for strings, key in keys if (text := strings[at]) is not None]
+        whens = " ".join(f"WHEN {key} THEN {sql_literal(text)}" for key, text in named)
+        value = f"CASE r.{RUN_KEY} {whens} END" if named else "NULL"
+        picked.append(f'CAST({value} AS VARCHAR) AS "{name}"')
+    rows = rows_table(table)
+    db.execute(f'CREATE OR REPLACE VIEW "{table}" AS SELECT {", ".join(picked)} FROM "{rows}" AS r')
+    snapshot(db).relations[table] = (False, dict.fromkeys(layout(table, schema), ""))
 
 
 def delete_scenario(db: Database, table: str, scenario_id: str) -> None:
     """The scenario's rows of ``table`` deleted (none in a rows table made in this transaction)."""
     if rows_table(table) in snapshot(db).made:
         return
-    db.execute(
-        f'DELETE FROM "{rows_table(table)}" WHERE {RUN_KEY} IN '
-        f"(SELECT {RUN_KEY} FROM {KEYS_TABLE} WHERE scenario_id = ?)",
-        [scenario_id],
-    )
+    db.execute(f'DELETE FROM "{rows_table(table)}" WHERE scenario_id = ?', [scenario_id])
 
 
 def insert(db: Database, table: str, frame: pl.DataFrame, key: int) -> None:

@@ -44,8 +44,8 @@ def test_the_view_gives_back_what_was_written_and_the_rows_table_holds_a_key() -
         keys = db.execute(f"SELECT * FROM {KEYS_TABLE}")
     expected = pl.concat([frame, run_rows("default", "standard", [4])])
     assert_frame_equal(back, expected)
-    assert list(stored) == [RUN_KEY, "employee_id", "amount"]
-    assert keys == [(1, "default", "standard", None)]
+    assert list(stored) == [RUN_KEY, "scenario_id", "employee_id", "amount"]
+    assert keys == [(1, "standard", None)]
 
 
 def test_scenarios_share_a_table_and_a_rerun_replaces_only_its_own() -> None:
