@@ -16,7 +16,7 @@ import atexit
 import datetime as dt
 from typing import Any
 
-from . import BENCH_THREADS
+from . import BENCH_THREADS, run_folders
 from .common import CPU_TIMER, WarmCall, per_process, require, skip_slow
 from .runs import LARGE, SMALL, START_YEAR, engine_years, polars_runs, run_name
 
@@ -117,18 +117,18 @@ class WeeklyRows(_FiveYearsOfMoney):
 
 
 @per_process
-def _open_run(path: str) -> tuple[Any, str]:
+def _open_run(path: str, scenario: str = STORED_SCENARIO) -> tuple[Any, str]:
     """The stored run's database, held open for the benchmark process (as a service holds it;
     asv re-runs ``setup`` before every sample, and a connection opened per sample would time
-    DuckDB's first, cold query after opening the file), and a participant present all five
-    years: the census's first employee still employed at the end."""
+    DuckDB's first, cold query after opening the file), and a participant of ``scenario``
+    present all five years: the census's first employee still employed at the end."""
     db = require("planalign_core.store", "Database")(path, threads=BENCH_THREADS)
     atexit.register(db.close)
     employee = db.scalar(
         "SELECT employee_id FROM fct_participant_balance_snapshots "
-        "WHERE simulation_year = ? AND snapshot_type = 'year_end' "
+        "WHERE scenario_id = ? AND simulation_year = ? AND snapshot_type = 'year_end' "
         "ORDER BY employee_id LIMIT 1",
-        [START_YEAR + 4],
+        [scenario, START_YEAR + 4],
     )
     return db, str(employee)
 
@@ -198,3 +198,38 @@ class MoneyOutputs:
         return self.outputs["total_ending_balance_cents"]
 
     track_total_ending_balance_cents.unit = "cents"  # type: ignore[attr-defined]
+
+
+SCENARIOS = 10  # a what-if study's scenarios, in one file
+SCENARIO_EMPLOYEES = 300
+FIRST_SCENARIO = "s0"
+
+
+def many_scenarios(*_: object) -> str:
+    """A file holding :data:`SCENARIOS` default runs (300 employees x 5 years, seeds 1..N,
+    scenarios ``s0``...), once per commit: a store whose reads grow with the scenarios shows
+    here (one view branch per key had made a 30-scenario file's lookup 2.6 times as long)."""
+    main = require("planalign_core.cli", "main")
+    database = run_folders.new_folder() / "scenarios.duckdb"
+    for n in range(SCENARIOS):
+        argv = ["simulate", "--db", str(database), "--employees", str(SCENARIO_EMPLOYEES),
+                "--years", "5", "--seed", str(n + 1), "--scenario", f"s{n}", "--quiet"]  # fmt: skip
+        if main(argv) != 0:
+            raise NotImplementedError(f"planalign {' '.join(argv)} failed")
+    return str(database)
+
+
+class BalanceLookupScenarios:
+    """:class:`BalanceLookup` in a file of :data:`SCENARIOS` scenarios (the first one's
+    participant): the same query, the other scenarios' rows beside it."""
+
+    timeout = 600
+    rounds = 1
+    setup_cache = many_scenarios
+
+    def setup(self, database: str) -> None:
+        self.balance_on = require("planalign_core.store.lookup", "balance_on")
+        self.db, self.employee = _open_run(database, FIRST_SCENARIO)
+
+    def time_balance_lookup(self, database: str) -> None:
+        self.balance_on(self.db, self.employee, LOOKUP_DATE, FIRST_SCENARIO)
