@@ -94,6 +94,8 @@ def layout(table: str, schema: pl.Schema) -> dict[str, str]:
 def strings_of(table: str, frame: pl.DataFrame) -> Strings:
     """The frame's one value of each keyed column it has; a second value is refused, named."""
     present = [name for name in KEYED_COLUMNS if name in frame.columns]
+    if not present:  # a table without them: every row under one key
+        return (None,) * len(KEYED_COLUMNS)
     first = frame.select(present).row(0)
     same = frame.select(pl.col(n).eq_missing(v).all() for n, v in zip(present, first, strict=True))
     for name, value, alike in zip(present, first, same.row(0), strict=True):

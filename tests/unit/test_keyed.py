@@ -130,3 +130,13 @@ def test_the_events_view_keeps_the_columnar_layouts_order() -> None:
         columns = list(db.columns(EVENTS_TABLE))
     assert columns[:3] == ["event_id", "scenario_id", "plan_design_id"]
     assert columns[8] == "source_system"
+
+
+def test_a_table_without_the_keyed_columns_is_stored_under_one_key() -> None:
+    frame = pl.DataFrame({"scenario_id": ["a", "a"], "amount": [1, 2]})
+    with Database(":memory:") as db:
+        db.replace_scenario_rows(TABLE, frame, "a")
+        back = db.query(f'SELECT * FROM "{TABLE}" ORDER BY amount')
+        keys = db.execute(f"SELECT * FROM {KEYS_TABLE}")
+    assert_frame_equal(back, frame)
+    assert keys == [(1, None, None)]
