@@ -285,7 +285,7 @@ class Database:
     def ensure_events_table(self) -> None:
         """The events' rows table and view (``store/keyed.py``), made if missing."""
         keyed.ensure_layout(self, EVENTS_TABLE, pl.Schema(EVENT_COLUMNS))
-        if not self.has_table(EVENTS_TABLE):
+        if EVENTS_TABLE not in keyed.snapshot(self).relations:  # (read with the layout)
             keyed.refresh_view(self, EVENTS_TABLE, pl.Schema(EVENT_COLUMNS))
 
     def ingest_events(self, frame: pl.DataFrame) -> IngestResult:
