@@ -18,7 +18,7 @@ from typing import Any
 
 from . import BENCH_THREADS, run_folders
 from .common import CPU_TIMER, WarmCall, per_process, require, skip_slow
-from .runs import LARGE, SMALL, START_YEAR, engine_years, polars_runs, run_name
+from .runs import LARGE, SMALL, START_YEAR, YEARS, engine_years, polars_runs, run_name
 
 timer = CPU_TIMER  # every time_ here is judged on CPU seconds (common.CPU_TIMER)
 
@@ -206,14 +206,14 @@ FIRST_SCENARIO = "s0"
 
 
 def many_scenarios(*_: object) -> str:
-    """A file holding :data:`SCENARIOS` default runs (300 employees x 5 years, seeds 1..N,
+    """A file holding :data:`SCENARIOS` default runs (300 employees x ``YEARS``, seeds 1..N,
     scenarios ``s0``...), once per commit: a store whose reads grow with the scenarios shows
     here (one view branch per key had made a 30-scenario file's lookup 2.6 times as long)."""
     main = require("planalign_core.cli", "main")
     database = run_folders.new_folder() / "scenarios.duckdb"
     for n in range(SCENARIOS):
         argv = ["simulate", "--db", str(database), "--employees", str(SCENARIO_EMPLOYEES),
-                "--years", "5", "--seed", str(n + 1), "--scenario", f"s{n}", "--quiet"]  # fmt: skip
+                "--years", str(YEARS), "--seed", str(n + 1), "--scenario", f"s{n}", "--quiet"]  # fmt: skip
         try:
             done = main(argv)
         except SystemExit as exc:  # an older command line without one of these options
