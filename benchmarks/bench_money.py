@@ -213,7 +213,8 @@ def many_scenarios(*_: object) -> str:
     database = run_folders.new_folder() / "scenarios.duckdb"
     for n in range(SCENARIOS):
         argv = ["simulate", "--db", str(database), "--employees", str(SCENARIO_EMPLOYEES),
-                "--years", str(YEARS), "--seed", str(n + 1), "--scenario", f"s{n}", "--quiet"]  # fmt: skip
+                "--years", str(YEARS), "--seed", str(n + 1), "--scenario", f"s{n}",
+                "--quiet"]  # fmt: skip
         try:
             done = main(argv)
         except SystemExit as exc:  # an older command line without one of these options
