@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from planalign_core.errors import StoreError
+from planalign_core.store.parts import PARTS, split
 from planalign_core.store.tables import (
     BASELINE_TABLE,
     EVENT_COLUMN_TYPES,
@@ -72,6 +73,23 @@ class Database(Protocol):
 def rows_table(table: str) -> str:
     """Where ``table``'s rows are stored, behind the view of its name."""
     return table + ROWS_SUFFIX
+
+
+def stores_of(table: str) -> tuple[tuple[str, frozenset[str] | None], ...]:
+    """Each table ``table``'s rows are stored in, with the columns it holds (``None``: all).
+    A table of ``store/parts.py`` is stored in one rows table a part."""
+    if table not in PARTS:
+        return ((rows_table(table), None),)
+    return tuple(
+        (rows_table(f"{table}__{part.name}"), frozenset(part.columns)) for part in PARTS[table]
+    )
+
+
+def split_rows(table: str, frame: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
+    """``frame``'s rows by the rows table they are stored in, each with the columns it holds."""
+    if table not in PARTS:
+        return [(rows_table(table), frame)]
+    return [(rows_table(f"{table}__{part.name}"), rows) for part, rows in split(table, frame)]
 
 
 def is_storage(name: str) -> bool:
@@ -144,63 +162,78 @@ def key_for(db: Database, strings: Strings) -> tuple[int, bool]:
 
 
 def ensure_layout(db: Database, table: str, schema: pl.Schema) -> None:
-    """The keys table and ``table``'s rows table: made, or their columns checked. A file
-    written before this layout holds a table of the view's name: refused, named."""
+    """The keys table and ``table``'s rows tables: made, or their columns checked. A file
+    written before this layout holds a table of the view's name, or the events in one rows
+    table: refused, named."""
     relations = snapshot(db).relations
-    if relations.get(table, (False, {}))[0]:
+    older = rows_table(table) if table in PARTS else table
+    if relations.get(older, (False, {}))[0]:
         raise StoreError(
-            f"{table} is a table in {db.path} (written by an older planalign); its rows are "
-            f"stored in {rows_table(table)} behind a view of that name now: use a new file "
-            "(--db), or DROP TABLE it first (docs/troubleshooting.md)"
+            f"{older} is a table in {db.path} (written by an older planalign); {table}'s rows "
+            f"are stored in {', '.join(rows for rows, _ in stores_of(table))} behind a view of "
+            f"its name now: use a new file (--db), or DROP TABLE it first "
+            "(docs/troubleshooting.md)"
         )
     if KEYS_TABLE not in relations:
         columns = {RUN_KEY: "INTEGER", **dict.fromkeys(KEYED_COLUMNS, "VARCHAR")}
         db.execute(create_table_sql(KEYS_TABLE, columns))
         relations[KEYS_TABLE] = (True, columns)
     wanted = {n: t for n, t in layout(table, schema).items() if n not in KEYED_COLUMNS}
-    rows = rows_table(table)
-    if rows not in relations:
-        db.execute(create_table_sql(rows, {RUN_KEY: "INTEGER", **wanted}))
-        relations[rows] = (True, {RUN_KEY: "INTEGER", **wanted})
-        snapshot(db).made.add(rows)
-        return
-    check_layout(table, wanted, relations[rows][1])
+    for rows, held in stores_of(table):
+        columns = {RUN_KEY: "INTEGER", **{n: t for n, t in wanted.items() if _holds(held, n)}}
+        if rows not in relations:
+            db.execute(create_table_sql(rows, columns))
+            relations[rows] = (True, columns)
+            snapshot(db).made.add(rows)
+            continue
+        check_layout(table, columns, relations[rows][1])
+
+
+def _holds(held: frozenset[str] | None, column: str) -> bool:
+    return held is None or column in held
 
 
 def refresh_view(db: Database, table: str, schema: pl.Schema) -> None:
-    """``table``'s view: its columns in ``schema``'s order, each keyed one named by the key."""
+    """``table``'s view: its columns in ``schema``'s order, each keyed one named by the key, a
+    column a rows table does not hold null; one ``UNION ALL`` branch a rows table."""
     keys = sorted(snapshot(db).keys.items(), key=lambda item: item[1])
-    picked = []
-    for name in layout(table, schema):
-        if name not in KEYED_COLUMNS:
-            picked.append(f'r."{name}"')
-            continue
-        at = KEYED_COLUMNS.index(name)
-        named = [(key, text) for strings, key in keys if (text := strings[at]) is not None]
-        whens = " ".join(f"WHEN {key} THEN {sql_literal(text)}" for key, text in named)
-        value = f"CASE r.{RUN_KEY} {whens} END" if named else "NULL"
-        picked.append(f'CAST({value} AS VARCHAR) AS "{name}"')
-    rows = rows_table(table)
-    db.execute(f'CREATE OR REPLACE VIEW "{table}" AS SELECT {", ".join(picked)} FROM "{rows}" AS r')
-    snapshot(db).relations[table] = (False, dict.fromkeys(layout(table, schema), ""))
+    columns = layout(table, schema)
+    branches = []
+    for rows, held in stores_of(table):
+        picked = []
+        for name, sql_type in columns.items():
+            if name in KEYED_COLUMNS:
+                at = KEYED_COLUMNS.index(name)
+                named = [(key, text) for strings, key in keys if (text := strings[at]) is not None]
+                whens = " ".join(f"WHEN {key} THEN {sql_literal(text)}" for key, text in named)
+                value = f"CASE r.{RUN_KEY} {whens} END" if named else "NULL"
+                picked.append(f'CAST({value} AS VARCHAR) AS "{name}"')
+            elif _holds(held, name):
+                picked.append(f'r."{name}"')
+            else:
+                picked.append(f'CAST(NULL AS {sql_type}) AS "{name}"')
+        branches.append(f'SELECT {", ".join(picked)} FROM "{rows}" AS r')
+    db.execute(f'CREATE OR REPLACE VIEW "{table}" AS {" UNION ALL ".join(branches)}')
+    snapshot(db).relations[table] = (False, dict.fromkeys(columns, ""))
 
 
 def delete_scenario(db: Database, table: str, scenario_id: str) -> None:
     """The scenario's rows of ``table`` deleted (none in a rows table made in this transaction)."""
-    if rows_table(table) in snapshot(db).made:
-        return
-    db.execute(f'DELETE FROM "{rows_table(table)}" WHERE scenario_id = ?', [scenario_id])
+    for rows, _ in stores_of(table):
+        if rows not in snapshot(db).made:
+            db.execute(f'DELETE FROM "{rows}" WHERE scenario_id = ?', [scenario_id])
 
 
 def insert(db: Database, table: str, frame: pl.DataFrame, key: int) -> None:
     """``frame``'s rows under ``key``; its keyed columns stay out of the insert."""
     rest = frame.drop([name for name in KEYED_COLUMNS if name in frame.columns])
-    db.over_frame(
-        rest,
-        f'INSERT INTO "{rows_table(table)}" BY NAME SELECT ? AS {RUN_KEY}, * FROM {{frame}}',
-        frame_only=True,
-        parameters=[key],
-    )
+    for rows, part in split_rows(table, rest):
+        db.over_frame(
+            part,
+            f'INSERT INTO "{rows}" BY NAME SELECT ? AS {RUN_KEY}, * FROM {{frame}}',
+            frame_only=True,
+            parameters=[key],
+        )
 
 
 def write(db: Database, table: str, frame: pl.DataFrame, *, first: bool) -> None:

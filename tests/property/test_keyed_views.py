@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from planalign_core.store import Database
+from planalign_core.events.synthetic import synthetic_events
+from planalign_core.store import EVENTS_TABLE, Database
 from planalign_core.store.tables import SNAPSHOT_TABLE
 
 NAMES = st.text(alphabet="ab'\" ;-é", min_size=1, max_size=6)
@@ -47,3 +48,30 @@ def test_a_view_holds_each_scenarios_last_write(
         stored = db.query(f'SELECT * FROM "{SNAPSHOT_TABLE}"')
     want = pl.concat(list(expected.values())).sort(pl.all())
     assert_frame_equal(stored.sort(pl.all()), want)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b'", "c"]), st.integers(0, 40), st.integers(0, 99)),
+        min_size=1,
+        max_size=4,
+    ),
+    st.data(),
+)
+def test_the_events_view_holds_each_scenarios_last_write_across_its_parts(
+    writes: list[tuple[str, int, int]], data: st.DataObject
+) -> None:
+    """Events of both stored parts (``store/parts.py``), in writes cut anywhere."""
+    expected: dict[str, pl.DataFrame] = {}
+    with Database(":memory:") as db:
+        for scenario, n, seed in writes:
+            frame = synthetic_events(n, seed=seed, scenario_id=scenario)
+            cut = data.draw(st.integers(0, n), label="first write's rows")
+            with db.transaction():
+                db.replace_scenario_rows(EVENTS_TABLE, frame.head(cut), scenario)
+                db.append(EVENTS_TABLE, frame.slice(cut))
+            expected[scenario] = frame
+        stored = db.read_events()
+    order = ["event_id", "scenario_id"]
+    assert_frame_equal(stored.sort(order), pl.concat(list(expected.values())).sort(order))
