@@ -174,6 +174,18 @@ class HistoryReconstruction(_StoredRun):
         self.load_history(self.db, self.employee, STORED_SCENARIO).state_as_of(LOOKUP_DATE)
 
 
+class EventsByType(_StoredRun):
+    """A scenario's events counted and summed by type: a query over every stored event (both
+    parts of ``fct_yearly_events``, ``store/parts.py``), as a report reads them."""
+
+    def time_events_by_type(self, runs: dict[str, Any], employees: int) -> None:
+        self.db.execute(
+            "SELECT event_type, count(*), sum(amount) FROM fct_yearly_events "
+            "WHERE scenario_id = ? GROUP BY event_type",
+            [STORED_SCENARIO],
+        )
+
+
 class MoneyOutputs:
     """The money a fixed run produces (5k x 5, seed fixed; the default run of
     ``runs.polars_runs``): a commit that changes results shows in the history."""
