@@ -62,6 +62,8 @@ def split(table: str, frame: pl.DataFrame) -> list[tuple[Part, pl.DataFrame]]:
     """``frame``'s rows by part (a part without rows left out), each with the frame's columns
     that its part stores. A row of no part's type, or one with a value in a column its part
     does not store (it would be lost), is refused, named by its ``event_id``."""
+    if PART_COLUMN not in frame.columns:
+        raise StoreError(f"{table}: the write has no {PART_COLUMN} column; nothing was written")
     types = frame.get_column(PART_COLUMN)
     found: list[tuple[Part, pl.DataFrame]] = []
     for part in PARTS[table]:
@@ -76,8 +78,8 @@ def split(table: str, frame: pl.DataFrame) -> list[tuple[Part, pl.DataFrame]]:
         known = frozenset().union(*(part.types for part in PARTS[table]))
         stray = frame.filter(~types.is_in(known) | types.is_null()).row(0, named=True)
         raise StoreError(
-            f"{table}: event {stray.get('event_id')}: event_type {stray[PART_COLUMN]!r} is not "
-            "one of the twelve types; nothing was written"
+            f"{table}: event {stray.get('event_id')}: {PART_COLUMN} {stray[PART_COLUMN]!r} is "
+            f"not an event type ({', '.join(sorted(known))}); nothing was written"
         )
     return found
 

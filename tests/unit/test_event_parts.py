@@ -111,3 +111,12 @@ def test_a_file_with_the_events_in_one_rows_table_is_refused_named(tmp_path: Pat
         pytest.raises(StoreError, match=f"{rows_table(EVENTS_TABLE)} is a table in"),
     ):
         db.replace_scenario_rows(EVENTS_TABLE, events, SCENARIO)
+
+
+def test_a_write_without_event_type_is_refused_named() -> None:
+    events = synthetic_events(5, seed=10, scenario_id=SCENARIO).drop("event_type")
+    with (
+        Database(":memory:") as db,
+        pytest.raises(StoreError, match="has no event_type column"),
+    ):
+        db.replace_scenario_rows(EVENTS_TABLE, events, SCENARIO)
