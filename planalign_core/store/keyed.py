@@ -167,8 +167,9 @@ def ensure_layout(db: Database, table: str, schema: pl.Schema) -> None:
     written before this layout holds a table of the view's name, or the events in one rows
     table: refused, named."""
     relations = snapshot(db).relations
-    older = rows_table(table) if table in PARTS else table
-    if relations.get(older, (False, {}))[0]:
+    layouts = (table, rows_table(table)) if table in PARTS else (table,)
+    older = next((name for name in layouts if relations.get(name, (False, {}))[0]), None)
+    if older is not None:
         raise StoreError(
             f"{older} is a table in {db.path} (written by an older planalign); {table}'s rows "
             f"are stored in {', '.join(rows for rows, _ in stores_of(table))} behind a view of "

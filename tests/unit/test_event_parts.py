@@ -120,3 +120,15 @@ def test_a_write_without_event_type_is_refused_named() -> None:
         pytest.raises(StoreError, match="has no event_type column"),
     ):
         db.replace_scenario_rows(EVENTS_TABLE, events, SCENARIO)
+
+
+def test_a_file_with_the_events_in_one_wide_table_is_refused_named(tmp_path: Path) -> None:
+    path = tmp_path / "wide.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute(f'CREATE TABLE "{EVENTS_TABLE}" (event_id UUID)')
+    events = synthetic_events(5, seed=11, scenario_id=SCENARIO)
+    with (
+        Database(path) as db,
+        pytest.raises(StoreError, match=f"{EVENTS_TABLE} is a table in"),
+    ):
+        db.replace_scenario_rows(EVENTS_TABLE, events, SCENARIO)
