@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from planalign_core.errors import StoreError
-from planalign_core.store.parts import PARTS, split
+from planalign_core.store.parts import PARTS, Part, split
 from planalign_core.store.tables import (
     BASELINE_TABLE,
     EVENT_COLUMN_TYPES,
@@ -81,16 +81,18 @@ def stores_of(table: str) -> tuple[tuple[str, frozenset[str] | None], ...]:
     A table of ``store/parts.py`` is stored in one rows table a part."""
     if table not in PARTS:
         return ((rows_table(table), None),)
-    return tuple(
-        (rows_table(f"{table}__{part.name}"), frozenset(part.columns)) for part in PARTS[table]
-    )
+    return tuple((_part_rows(table, part), frozenset(part.columns)) for part in PARTS[table])
 
 
 def split_rows(table: str, frame: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
     """``frame``'s rows by the rows table they are stored in, each with the columns it holds."""
     if table not in PARTS:
         return [(rows_table(table), frame)]
-    return [(rows_table(f"{table}__{part.name}"), rows) for part, rows in split(table, frame)]
+    return [(_part_rows(table, part), rows) for part, rows in split(table, frame)]
+
+
+def _part_rows(table: str, part: Part) -> str:
+    return rows_table(f"{table}__{part.name}")
 
 
 def is_storage(name: str) -> bool:
@@ -200,16 +202,18 @@ def refresh_view(db: Database, table: str, schema: pl.Schema) -> None:
     column a rows table does not hold null; one ``UNION ALL`` branch a rows table."""
     keys = sorted(snapshot(db).keys.items(), key=lambda item: item[1])
     columns = layout(table, schema)
+    named_by_key: dict[str, str] = {}
+    for at, name in enumerate(KEYED_COLUMNS):
+        named = [(key, text) for strings, key in keys if (text := strings[at]) is not None]
+        whens = " ".join(f"WHEN {key} THEN {sql_literal(text)}" for key, text in named)
+        value = f"CASE r.{RUN_KEY} {whens} END" if named else "NULL"
+        named_by_key[name] = f'CAST({value} AS VARCHAR) AS "{name}"'
     branches = []
     for rows, held in stores_of(table):
         picked = []
         for name, sql_type in columns.items():
-            if name in KEYED_COLUMNS:
-                at = KEYED_COLUMNS.index(name)
-                named = [(key, text) for strings, key in keys if (text := strings[at]) is not None]
-                whens = " ".join(f"WHEN {key} THEN {sql_literal(text)}" for key, text in named)
-                value = f"CASE r.{RUN_KEY} {whens} END" if named else "NULL"
-                picked.append(f'CAST({value} AS VARCHAR) AS "{name}"')
+            if name in named_by_key:
+                picked.append(named_by_key[name])
             elif _holds(held, name):
                 picked.append(f'r."{name}"')
             else:

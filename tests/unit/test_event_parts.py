@@ -101,18 +101,6 @@ def test_an_id_already_stored_is_skipped_whatever_part_it_is_stored_in() -> None
     assert back["event_type"].to_list() == people["event_type"].to_list()
 
 
-def test_a_file_with_the_events_in_one_rows_table_is_refused_named(tmp_path: Path) -> None:
-    path = tmp_path / "older.duckdb"
-    with duckdb.connect(str(path)) as old:
-        old.execute(f'CREATE TABLE "{rows_table(EVENTS_TABLE)}" (run_key INTEGER)')
-    events = synthetic_events(5, seed=9, scenario_id=SCENARIO)
-    with (
-        Database(path) as db,
-        pytest.raises(StoreError, match=f"{rows_table(EVENTS_TABLE)} is a table in"),
-    ):
-        db.replace_scenario_rows(EVENTS_TABLE, events, SCENARIO)
-
-
 def test_a_write_without_event_type_is_refused_named() -> None:
     events = synthetic_events(5, seed=10, scenario_id=SCENARIO).drop("event_type")
     with (
@@ -122,13 +110,22 @@ def test_a_write_without_event_type_is_refused_named() -> None:
         db.replace_scenario_rows(EVENTS_TABLE, events, SCENARIO)
 
 
-def test_a_file_with_the_events_in_one_wide_table_is_refused_named(tmp_path: Path) -> None:
-    path = tmp_path / "wide.duckdb"
+@pytest.mark.parametrize(
+    ("older", "column"),
+    [
+        (rows_table(EVENTS_TABLE), "run_key INTEGER"),  # the keyed layout, events in one table
+        (EVENTS_TABLE, "event_id UUID"),  # the wide layout before it
+    ],
+)
+def test_a_file_with_an_older_events_layout_is_refused_named(
+    tmp_path: Path, older: str, column: str
+) -> None:
+    path = tmp_path / "older.duckdb"
     with duckdb.connect(str(path)) as old:
-        old.execute(f'CREATE TABLE "{EVENTS_TABLE}" (event_id UUID)')
-    events = synthetic_events(5, seed=11, scenario_id=SCENARIO)
+        old.execute(f'CREATE TABLE "{older}" ({column})')
+    events = synthetic_events(5, seed=9, scenario_id=SCENARIO)
     with (
         Database(path) as db,
-        pytest.raises(StoreError, match=f"{EVENTS_TABLE} is a table in"),
+        pytest.raises(StoreError, match=f"{older} is a table in"),
     ):
         db.replace_scenario_rows(EVENTS_TABLE, events, SCENARIO)
