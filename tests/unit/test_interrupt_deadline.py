@@ -106,16 +106,20 @@ def test_removal_takes_files_and_folders_newest_first(tmp_path: Path) -> None:
 
 # A command interrupted while a library calls back into Python: the handler's exception is
 # "ignored" there, and the library raises its own error instead (as Polars did in CI, a
-# TypeError while it asked Python for a data type).
+# TypeError while it asked Python for a data type). The signal goes to the main thread: sent to
+# the process, the kernel may hand it to another thread (the deadline's watcher), and Python
+# runs the handler only once that thread has marked it, which a loaded machine can delay past
+# a short loop (a CI run returned 0). The loop waits for the handler, at most 10 s.
 _SWALLOWED = textwrap.dedent(
     """
-    import os, signal, sys
+    import signal, sys, threading, time
     from planalign_core import cli
 
     def swallowing(args):
         try:
-            os.kill(os.getpid(), getattr(signal, sys.argv[1]))
-            for _ in range(1000):
+            signal.pthread_kill(threading.main_thread().ident, getattr(signal, sys.argv[1]))
+            waited = time.monotonic() + 10
+            while time.monotonic() < waited:
                 pass
         except KeyboardInterrupt:
             raise TypeError("'<unprintable str object>' is not a Polars data type") from None
