@@ -4,11 +4,11 @@ registered (``planalign_core.cleanup``); one that ends in time is left alone."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -80,7 +80,10 @@ def test_a_main_thread_that_ends_in_time_is_left_alone(tmp_path: Path) -> None:
     try:
         with pytest.raises(KeyboardInterrupt), InterruptDeadline("simulate", seconds=0.2):
             cleanup.register(path)
-            os.kill(os.getpid(), signal.SIGINT)
+            # to this (the main) thread: sent to the process, the signal could go to another
+            # thread (the watcher's, the runner's) and leave this sleep uninterrupted past the
+            # deadline
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
             time.sleep(5)  # the handler raises KeyboardInterrupt here
         time.sleep(0.5)  # past the deadline: an os._exit would have ended this test's process
         assert path.is_dir()
