@@ -80,9 +80,7 @@ def test_a_main_thread_that_ends_in_time_is_left_alone(tmp_path: Path) -> None:
     try:
         with pytest.raises(KeyboardInterrupt), InterruptDeadline("simulate", seconds=0.2):
             cleanup.register(path)
-            # to this (the main) thread: sent to the process, the signal could go to another
-            # thread (the watcher's, the runner's) and leave this sleep uninterrupted past the
-            # deadline
+            # to this (the main) thread, whose handler must interrupt the sleep below
             signal.pthread_kill(threading.get_ident(), signal.SIGINT)
             time.sleep(5)  # the handler raises KeyboardInterrupt here
         time.sleep(0.5)  # past the deadline: an os._exit would have ended this test's process
@@ -109,14 +107,17 @@ def test_removal_takes_files_and_folders_newest_first(tmp_path: Path) -> None:
 
 # A command interrupted while a library calls back into Python: the handler's exception is
 # "ignored" there, and the library raises its own error instead (as Polars did in CI, a
-# TypeError while it asked Python for a data type). The signal goes to the main thread: sent to
-# the process, the kernel may hand it to another thread (the deadline's watcher), and Python
-# runs the handler only once that thread has marked it, which a loaded machine can delay past
-# a short loop (a CI run returned 0). The loop waits for the handler, at most 10 s.
+# TypeError while it asked Python for a data type). The child gives itself Python's Ctrl-C
+# handler, as an interactive shell does: a script that starts a job with ``&`` hands it SIGINT
+# ignored, the child inherits that, and the CLI rightly leaves an ignored SIGINT alone (a CI
+# run started that way returned 0). The signal goes to the main thread, and the loop waits
+# for its handler, at most 10 s.
 _SWALLOWED = textwrap.dedent(
     """
     import signal, sys, threading, time
     from planalign_core import cli
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def swallowing(args):
         try:
