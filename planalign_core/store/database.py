@@ -323,16 +323,13 @@ class Database:
         if any(made):
             keyed.refresh_view(self, EVENTS_TABLE, pl.Schema(EVENT_COLUMNS))
         match = " AND ".join(f"k.{c} IS NOT DISTINCT FROM b.{c}" for c in keyed.KEYED_COLUMNS)
+        new_rows = (
+            f"SELECT k.{keyed.RUN_KEY}, b.* EXCLUDE ({', '.join(keyed.KEYED_COLUMNS)}) "
+            f"FROM {{frame}} AS b JOIN {keyed.KEYS_TABLE} AS k ON {match}"
+        )
+        if anti_join:  # against the view: an id is skipped whatever part it is stored in
+            new_rows += f' ANTI JOIN "{EVENTS_TABLE}" AS t ON t.event_id = CAST(b.event_id AS UUID)'
         for rows, part in keyed.split_rows(EVENTS_TABLE, frame):
-            new_rows = (
-                f"SELECT k.{keyed.RUN_KEY}, b.* EXCLUDE ({', '.join(keyed.KEYED_COLUMNS)}) "
-                f"FROM {{frame}} AS b JOIN {keyed.KEYS_TABLE} AS k ON {match}"
-            )
-            if anti_join:
-                # (every part's ids: an id is skipped whatever type it was stored with)
-                new_rows += (
-                    f' ANTI JOIN "{EVENTS_TABLE}" AS t ON t.event_id = CAST(b.event_id AS UUID)'
-                )
             self.over_frame(part, f'INSERT INTO "{rows}" BY NAME {new_rows}')
 
     def replace_scenario_rows(self, table: str, frame: pl.DataFrame, scenario_id: str) -> None:
