@@ -134,11 +134,12 @@ class ContributionSource(StrEnum):
 
 
 class EmployerSource(StrEnum):
-    """Employer money that vests and can be forfeited."""
+    """Employer money that vests and can be forfeited: the employer's contribution sources,
+    their values taken from ``ContributionSource`` (typed once)."""
 
-    EMPLOYER_MATCH = "employer_match"
-    TRUE_UP = "true_up"
-    NON_ELECTIVE = "non_elective"
+    EMPLOYER_MATCH = ContributionSource.EMPLOYER_MATCH.value
+    TRUE_UP = ContributionSource.TRUE_UP.value
+    NON_ELECTIVE = ContributionSource.NON_ELECTIVE.value
 
 
 class LimitType(StrEnum):
