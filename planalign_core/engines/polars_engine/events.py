@@ -14,9 +14,9 @@ import polars as pl
 from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine.ids import id_tails, positions
-from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, money, rate
-from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
+from planalign_core.engines.polars_engine.ids import identified, positions
+from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.events.columnar import EVENT_TYPE_CODES
 from planalign_core.literals import lit
 from planalign_core.rules import calendar as cal
 
@@ -144,13 +144,4 @@ def year_events(year_frame: pl.DataFrame, config: Config, keys: RunKeys, year: i
     events = pl.concat(parts, how="diagonal")
     sequence = positions(events, _order_key(year), "employee_key")
     events = events.with_columns(sequence.alias("event_sequence"))
-    tails = id_tails(events.select("__code", "event_sequence").unique(), year)
-    events = events.join(tails, on=["__code", "event_sequence"], how="left", maintain_order="left")
-    events = events.with_columns(
-        pl.concat_str("id_prefix", "__id_tail").alias("event_id"),
-        lit(keys.scenario_id).alias("scenario_id"),
-        lit(keys.plan_design_id).alias("plan_design_id"),
-        lit(year, pl.Int32).alias("simulation_year"),
-        lit(SOURCE_SYSTEM).alias("source_system"),
-    ).drop("employee_key", "id_prefix", "__id_tail", *ORDER_COLUMNS)
-    return conform(events)
+    return identified(events, keys, year, ("employee_key", *ORDER_COLUMNS))

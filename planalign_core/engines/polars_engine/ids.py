@@ -10,11 +10,16 @@ hold both equal to :func:`planalign_core.events.identity.derive_event_id`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from planalign_core.collect import ENGINE
 from planalign_core.engines.contract import RunKeys
+from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM
+from planalign_core.events.columnar import conform
 from planalign_core.events.identity import derive_event_id, id_head_expr
+from planalign_core.literals import lit
 from planalign_core.rng import hash_words, split64
 from planalign_core.rules import draws
 
@@ -65,3 +70,21 @@ def id_tails(pairs: pl.DataFrame, year: int) -> pl.DataFrame:
         for code, sequence in pairs.select("__code", "event_sequence").iter_rows()
     ]
     return pairs.with_columns(pl.Series("__id_tail", tails, dtype=pl.String))
+
+
+def identified(
+    events: pl.DataFrame, keys: RunKeys, year: int, working: Sequence[str]
+) -> pl.DataFrame:
+    """Numbered events (``id_prefix``, ``__code``, ``event_sequence``) finished in the event
+    layout: each one's ``event_id``, the run's columns and the year, the ``working`` columns
+    dropped. The workforce and the money events are finished alike, here."""
+    tails = id_tails(events.select("__code", "event_sequence").unique(), year)
+    events = events.join(tails, on=["__code", "event_sequence"], how="left", maintain_order="left")
+    events = events.with_columns(
+        pl.concat_str("id_prefix", "__id_tail").alias("event_id"),
+        lit(keys.scenario_id).alias("scenario_id"),
+        lit(keys.plan_design_id).alias("plan_design_id"),
+        lit(year, pl.Int32).alias("simulation_year"),
+        lit(SOURCE_SYSTEM).alias("source_system"),
+    ).drop("id_prefix", "__id_tail", *working)
+    return conform(events)

@@ -12,7 +12,7 @@ import polars as pl
 from planalign_core.collect import ENGINE
 from planalign_core.config import Config
 from planalign_core.engines.contract import RunKeys
-from planalign_core.engines.polars_engine.ids import id_tails, positions
+from planalign_core.engines.polars_engine.ids import identified, positions
 from planalign_core.engines.polars_engine.money.balances import (
     EMPLOYER_SOURCES,
     FORFEITURE_SUB,
@@ -20,8 +20,8 @@ from planalign_core.engines.polars_engine.money.balances import (
 )
 from planalign_core.engines.polars_engine.money.common import KEY
 from planalign_core.engines.polars_engine.money.contributions import YearRules
-from planalign_core.engines.polars_engine.params import SOURCE_SYSTEM, money, rate
-from planalign_core.events.columnar import EVENT_TYPE_CODES, conform
+from planalign_core.engines.polars_engine.params import money, rate
+from planalign_core.events.columnar import EVENT_TYPE_CODES
 from planalign_core.literals import lit
 from planalign_core.rules import calendar as cal
 
@@ -180,13 +180,4 @@ def money_events(
     ]
     events = pl.concat(pl.collect_all(parts, engine=ENGINE), how="diagonal")
     events = _numbered(events, workforce_events, rules.year)
-    tails = id_tails(events.select("__code", "event_sequence").unique(), rules.year)
-    events = events.join(tails, on=["__code", "event_sequence"], how="left", maintain_order="left")
-    events = events.with_columns(
-        pl.concat_str("id_prefix", "__id_tail").alias("event_id"),
-        lit(keys.scenario_id).alias("scenario_id"),
-        lit(keys.plan_design_id).alias("plan_design_id"),
-        lit(rules.year, pl.Int32).alias("simulation_year"),
-        lit(SOURCE_SYSTEM).alias("source_system"),
-    ).drop(KEY, "id_prefix", "__id_tail", "__code", "__sub", "__n1")
-    return conform(events)
+    return identified(events, keys, rules.year, (KEY, "__code", "__sub", "__n1"))
