@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 import polars as pl
 
@@ -16,6 +15,7 @@ from planalign_core.rng import prefix_hash
 from planalign_core.rules import calendar as cal
 from planalign_core.rules import draws
 from planalign_core.rules.calendar import census_date
+from planalign_core.rules.levels import by_level, pay_cents
 
 CENSUS_STREAMS = {
     "u_level": 101,
@@ -28,12 +28,6 @@ CENSUS_STREAMS = {
     "u_participates": 108,
     "u_rate": 109,
 }
-
-
-def _by_level(values: Sequence[int]) -> pl.Expr:
-    return pl.col("job_level").replace_strict(
-        list(range(1, len(values) + 1)), list(values), return_dtype=pl.Int64
-    )
 
 
 def synthesize_census(employees: int, seed: int, start_year: int, config: Config) -> pl.DataFrame:
@@ -53,32 +47,25 @@ def synthesize_census(employees: int, seed: int, start_year: int, config: Config
         .cast(pl.Int16)
         .alias("job_level")
     )
-    age_min = _by_level([lv.census_age_min for lv in levels])
-    age_span = _by_level([lv.census_age_max - lv.census_age_min + 1 for lv in levels])
+    level = pl.col("job_level")
+    age_min = by_level(level, [lv.census_age_min for lv in levels])
+    age_span = by_level(level, [lv.census_age_max - lv.census_age_min + 1 for lv in levels])
     frame = frame.with_columns((age_min + draws.bounded("u_age", age_span)).alias("age"))
     birth_year = cy - pl.col("age")
     tenure_cap = pl.min_horizontal(
-        _by_level([lv.census_max_tenure for lv in levels]),
+        by_level(level, [lv.census_max_tenure for lv in levels]),
         pl.col("age") - config.census.min_hire_age,
     )
     frame = frame.with_columns(
-        cal.add_days(
-            cal.year_start(birth_year),
-            draws.bounded("u_birth", cal.days_in_year(birth_year)),
-        ).alias("birth_date"),
+        draws.day_in_year("u_birth", birth_year).alias("birth_date"),
         pl.min_horizontal(
             draws.bounded("u_tenure_a", tenure_cap + 1),
             draws.bounded("u_tenure_b", tenure_cap + 1),
         ).alias("tenure"),
     )
-    hire_year = cy - pl.col("tenure")
-    pay_min = _by_level([lv.pay_min for lv in levels])
-    pay_span = _by_level([lv.pay_max - lv.pay_min + 1 for lv in levels])
     frame = frame.with_columns(
-        cal.add_days(
-            cal.year_start(hire_year), draws.bounded("u_hire", cal.days_in_year(hire_year))
-        ).alias("hire_date"),
-        ((pay_min + draws.bounded("u_pay", pay_span)) * 100).alias("compensation_cents"),
+        draws.day_in_year("u_hire", cy - pl.col("tenure")).alias("hire_date"),
+        pay_cents(level, levels, "u_pay").alias("compensation_cents"),
     )
     frame = frame.select(
         pl.format("E{}", pl.col("k").cast(pl.String).str.pad_start(7, "0")).alias("employee_id"),

@@ -24,6 +24,7 @@ from planalign_core.rng import (
     fold_word,
     with_mix32,
 )
+from planalign_core.rules import calendar as cal
 
 BASE = "__draw_base"
 
@@ -60,6 +61,11 @@ def happens(draw: str, rate_units: pl.Expr | int) -> pl.Expr:
 def bounded(draw: str, n: pl.Expr | int) -> pl.Expr:
     """``bounded(u, n)`` as Int64."""
     return bounded_expr(pl.col(draw), n).cast(pl.Int64)
+
+
+def day_in_year(draw: str, year: pl.Expr) -> pl.Expr:
+    """``start(Y) + bounded(u, D(Y))``: a day of year ``Y`` drawn uniformly."""
+    return cal.add_days(cal.year_start(year), bounded(draw, cal.days_in_year(year)))
 
 
 def weighted(draw: str, values: Sequence[int], weights: Sequence[int]) -> pl.Expr:

@@ -1,4 +1,5 @@
-"""The small lookups (by level, by band) the year step is built from."""
+"""The small lookups (by band, the money and rate types) the year step is built from; the
+per-level values are ``planalign_core.rules.levels``."""
 
 from __future__ import annotations
 
@@ -14,13 +15,6 @@ from planalign_core.rng import RATE_SCALE
 SOURCE_SYSTEM = "planalign"
 MONEY = pl.Decimal(18, 2)
 RATE = pl.Decimal(5, 4)
-
-
-def by_level(level: pl.Expr, values: Sequence[int]) -> pl.Expr:
-    """The per-level value of ``values`` (index 0 is level 1) for each row's level."""
-    return level.replace_strict(
-        list(range(1, len(values) + 1)), list(values), return_dtype=pl.Int64
-    )
 
 
 def band(x: pl.Expr, bounds: Sequence[int], values: Sequence[int]) -> pl.Expr:

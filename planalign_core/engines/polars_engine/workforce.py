@@ -14,11 +14,12 @@ from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.engines.contract import HIRE_KEY_BASE, RunKeys
 from planalign_core.engines.polars_engine.ids import with_id_prefix
-from planalign_core.engines.polars_engine.params import band, by_level
+from planalign_core.engines.polars_engine.params import band
 from planalign_core.literals import lit
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules import calendar as cal
 from planalign_core.rules import draws
+from planalign_core.rules.levels import by_level, pay_cents
 
 EXPERIENCED_STREAMS = {"u_term": 1, "u_term_date": 2, "u_reason": 3}
 HIRE_STREAMS = {
@@ -81,7 +82,7 @@ def experienced_terminations(
         .otherwise((by_tenure + adjustment).clip(0, RATE_SCALE))
     )
     terminated = draws.happens("u_term", rate)
-    day = cal.add_days(lit(start), draws.bounded("u_term_date", cal.days_in_year(lit(year))))
+    day = draws.day_in_year("u_term_date", lit(year))
     reason = (
         pl.when(retiring).then(lit("retirement")).otherwise(_reason(units(rules.involuntary_share)))
     )
@@ -110,7 +111,7 @@ def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int
     if hires >= HIRE_KEY_BASE:
         raise ValueError(f"{hires} hires in {year} exceed the new-hire key space")
     levels = config.levels
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    end = dt.date(year, 12, 31)
     ordinal = pl.int_range(1, hires + 1, dtype=pl.Int64)
     frame = pl.LazyFrame().select(
         (year * HIRE_KEY_BASE + ordinal).alias("employee_key"),
@@ -126,20 +127,13 @@ def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int
     hiring = config.hiring
     age = hiring.age_min + draws.bounded("u_hire_age", hiring.age_max - hiring.age_min + 1)
     frame = frame.with_columns(
-        cal.add_days(lit(start), draws.bounded("u_hire_date", cal.days_in_year(lit(year)))).alias(
-            "hire_date"
-        ),
+        draws.day_in_year("u_hire_date", lit(year)).alias("hire_date"),
         level.alias("job_level"),
         (year - age).alias("__birth_year"),
     )
-    birth_year = pl.col("__birth_year")
-    pay_min = by_level(pl.col("job_level"), [lv.pay_min for lv in levels])
-    pay_span = by_level(pl.col("job_level"), [lv.pay_max - lv.pay_min + 1 for lv in levels])
     frame = frame.with_columns(
-        cal.add_days(
-            cal.year_start(birth_year), draws.bounded("u_hire_birth", cal.days_in_year(birth_year))
-        ).alias("birth_date"),
-        ((pay_min + draws.bounded("u_hire_pay", pay_span)) * 100).alias("compensation_cents"),
+        draws.day_in_year("u_hire_birth", pl.col("__birth_year")).alias("birth_date"),
+        pay_cents(pl.col("job_level"), levels, "u_hire_pay").alias("compensation_cents"),
     )
     # The K hires with the smallest (u4, employee_key) leave within the year.
     frame = frame.sort("u_nh_rank", "employee_key").with_row_index("__nh_rank")
