@@ -41,6 +41,13 @@ def census_file(employees: int) -> Path:
     return write_once(path, lambda partial: census(employees).write_parquet(partial))
 
 
+def census_csv(employees: int) -> Path:
+    """The census getter's rows as a CSV file, the users' usual format, written once per
+    machine."""
+    path = cache_dir() / f"census_csv-{employees}-{SEED}.csv"
+    return write_once(path, lambda partial: census(employees).write_csv(partial))
+
+
 @per_process
 def engine_years(
     employees: int, computed: int, keyed: int, weekly: bool = True

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import given
 
 from planalign_core.census import CENSUS_SCHEMA, load_census
@@ -27,7 +28,8 @@ LOCATED = re.compile(
 )
 HOSTILE_TEXT = st.one_of(
     st.sampled_from(["", " ", "6%", "0,06", "abc", "1e5", "-0", "NaN", "inf", '"', ",", "\n"]),
-    st.sampled_from(["9" * 30, "999999999999.99", "0.000001", "+5", "1980-02-30", "٣"]),
+    st.sampled_from(["9" * 30, "999999999999.99", "0.000001", "+5", "1980-02-30"]),
+    st.sampled_from(["٣", "0.٣", "1.2٣"]),  # another script's digits
     st.text(max_size=12),
 )
 DATE = st.dates().map(str)
@@ -38,7 +40,7 @@ RATE = st.decimals(min_value=0, max_value=1, places=5, allow_nan=False).map(str)
 @st.composite
 def census_text(draw: st.DrawFn) -> bytes:
     """A CSV census: mostly well-formed rows with hostile fields, sometimes broken quoting,
-    stray columns, another encoding or raw bytes."""
+    stray columns, rows that end early, blank lines, another encoding or raw bytes."""
     header = list(HEADER)
     if draw(st.booleans()):
         header.append(draw(st.sampled_from(["Department", "employee_term_date", "id", " pay "])))
@@ -46,7 +48,10 @@ def census_text(draw: st.DrawFn) -> bytes:
     for number in range(draw(st.integers(0, 6))):
         valid = [f"E{number}", draw(DATE), draw(DATE), draw(PAY), draw(RATE)]
         row = [draw(st.one_of(st.just(v), HOSTILE_TEXT)) for v in valid]
-        rows.append(row + [draw(HOSTILE_TEXT)] * (len(header) - len(row)))
+        row += [draw(HOSTILE_TEXT)] * (len(header) - len(row))
+        if draw(st.integers(0, 5)) == 0:  # a row that ends early, or a blank line
+            row = row[: draw(st.integers(0, len(row) - 1))]
+        rows.append(row)
     out = io.StringIO()
     if draw(st.booleans()):
         csv.writer(out, lineterminator="\n").writerows([header, *rows])
@@ -90,6 +95,36 @@ def test_a_census_loads_exactly_or_is_refused_with_a_location(data: bytes) -> No
         assert loaded["compensation_cents"] == _half_up(row["gross_compensation"], 2)
         rate = row["deferral_rate"].strip()
         assert loaded["deferral_units"] == (_half_up(rate, 4) if rate else 0)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 2)), min_size=1, max_size=8),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_a_short_row_is_named_by_its_line_and_blank_lines_are_no_rows(
+    rows: list[tuple[int, int]], newline: str
+) -> None:
+    """Valid rows, some cut short (``kept`` of the 5 fields, 5 = whole), each followed by
+    ``blanks`` blank lines: the first short row's line is named, else every row loads."""
+    lines, first_short = [",".join(HEADER)], None
+    for number, (cut, blanks) in enumerate(rows):
+        fields = [f"E{number}", "1980-01-01", "2010-01-01", "50000.00", "0.05"]
+        kept = len(fields) - cut if cut else len(fields)
+        if kept < len(fields) and first_short is None:
+            first_short = (len(lines) + 1, kept)
+        lines += [",".join(fields[:kept]), *[""] * blanks]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "census.csv"
+        path.write_text(newline.join(lines) + newline, encoding="utf-8", newline="")
+        if first_short is not None:
+            with pytest.raises(CensusError) as error:
+                load_census(path, 2025, CONFIG)
+            line, kept = first_short
+            assert f"line {line}: {kept} field" in str(error.value)
+            assert f"where the header has {len(HEADER)}" in str(error.value)
+            return
+        census = load_census(path, 2025, CONFIG)
+    assert census["employee_id"].sort().to_list() == sorted(f"E{n}" for n in range(len(rows)))
 
 
 TOML_PIECES = st.sampled_from(

@@ -194,10 +194,11 @@ def _problem(path: Path) -> str:
     return str(error.value)
 
 
-@pytest.mark.parametrize("rate", ["6%", "abc", '"0,06"', "0.06.1"])
+@pytest.mark.parametrize("rate", ["6%", "abc", '"0,06"', "0.06.1", "0.0\u0663"])
 def test_an_unparsable_deferral_rate_is_refused_not_zero(tmp_path: Path, rate: str) -> None:
     """A rate written as 6 % or with a decimal comma once became 0 (a saver turned
-    non-participant, silently); it is named instead."""
+    non-participant, silently); it is named instead. So is one with another script's digit
+    (Arabic-Indic three), which had stopped the load with Polars' own cast error."""
     path = _csv(tmp_path, "A,1980-01-01,2010-01-01,50000,0.05", f"B,1980-01-01,2010-01-01,1,{rate}")
     message = _problem(path)
     assert "row 2 (employee_id 'B'): deferral_rate:" in message
@@ -262,6 +263,38 @@ def test_unreadable_csv_names_the_line(tmp_path: Path) -> None:
     # a quote inside an unquoted field: Python's csv keeps it as text, Polars refuses the file
     stray = _csv(tmp_path, "A,1980-01-01,2010-01-01,5,0", 'E0,2000-01-01,0",0.000,0.00000')
     assert "line 3: a quote inside field 3" in _problem(stray)
+
+
+def test_a_row_that_ends_early_is_refused_not_padded(tmp_path: Path) -> None:
+    """Polars pads a short row with nulls: a row without its job_level field once loaded with
+    a derived level. Counted outside quotes: a quoted comma is part of its value."""
+    header = f"{HEADER},job_level"
+    short = _csv(
+        tmp_path,
+        '"A,1",1980-01-01,2010-01-01,5,0,1',
+        "B,1980-01-01,2010-01-01,5,0",
+        header=header,
+    )
+    assert "line 3: 5 fields where the header has 6" in _problem(short)
+    quoted = _csv(tmp_path, '"A,1",1980-01-01,2010-01-01,5,0,1', header=header)
+    assert load_census(quoted, 2025, CONFIG)["employee_id"].to_list() == ["A,1"]
+
+
+def test_blank_lines_are_skipped_and_rows_counted_without_them(tmp_path: Path) -> None:
+    """An editor's extra newlines at the end, or a blank line between rows (CRLF too), are no
+    rows: they once failed the census as rows with every value empty."""
+    path = tmp_path / "census.csv"
+    rows = ["A,1980-01-01,2010-01-01,5,0", "", "B,1980-01-01,2010-01-01,5,0", "\r", "", ""]
+    path.write_text("\n".join([HEADER, *rows]), encoding="utf-8")
+    assert load_census(path, 2025, CONFIG)["employee_id"].to_list() == ["A", "B"]
+    bad = _csv(tmp_path, "A,1980-01-01,2010-01-01,5,0", "", "", "C,1980-01-01,2010-01-01,x,0")
+    assert "row 2 (employee_id 'C'): gross_compensation: x is not a number" in _problem(bad)
+
+
+def test_a_value_over_two_lines_keeps_its_row(tmp_path: Path) -> None:
+    """A quoted value holding a line end: the lines are not the rows, nothing is dropped."""
+    path = _csv(tmp_path, '"A\nB",1980-01-01,2010-01-01,5,0', "C,1980-01-01,2010-01-01,5,0")
+    assert load_census(path, 2025, CONFIG)["employee_id"].to_list() == ["A\nB", "C"]
 
 
 def test_header_only_nested_values_and_folders_are_named(tmp_path: Path) -> None:
