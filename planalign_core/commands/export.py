@@ -18,6 +18,7 @@ import polars as pl
 from planalign_core.commands import COMMAND_HELP
 from planalign_core.errors import PlanalignError
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
+from planalign_core.store.keyed import is_storage
 
 NAME = "export"
 HELP = COMMAND_HELP[NAME]
@@ -73,8 +74,9 @@ def _rows(db: Database, args: argparse.Namespace) -> pl.DataFrame:
         "AND NOT internal"
     )}  # fmt: skip
     if args.table not in names:
+        readable = sorted(name for name in names if not is_storage(name))
         raise PlanalignError(
-            f"--table {args.table!r} is not in {args.db}; it holds: {', '.join(sorted(names))}"
+            f"--table {args.table!r} is not in {args.db}; it holds: {', '.join(readable)}"
         )
     columns = db.query(f'SELECT * FROM "{args.table}" LIMIT 0').columns
     where, values = [], []

@@ -77,6 +77,17 @@ def test_export_errors_are_named(
         assert db.has_table("run_metadata")
 
 
+def test_an_unknown_table_is_named_with_the_tables_a_user_reads(
+    stored: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hint lists the run's tables and views, not the storage behind the views."""
+    argv = ["export", "--db", str(stored), "--table", "nope", "--out", str(tmp_path / "x.jsonl")]
+    assert main(argv) == 2
+    hint = capsys.readouterr().err.split("it holds: ")[1]
+    assert EVENTS_TABLE in hint and "fct_participant_balance_snapshots" in hint
+    assert "__rows" not in hint and "planalign_run_keys" not in hint
+
+
 def test_an_unknown_suffix_is_named(stored: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["export", "--db", str(stored), "--table", EVENTS_TABLE, "--out", "events.csv"]
     assert main(argv) == 2
