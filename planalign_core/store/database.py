@@ -66,6 +66,16 @@ STREAMED_THREADS = 1
 RUN_WRITE_BUFFER_ROW_GROUPS = 1
 
 
+def _open_hint(error: str) -> str:
+    """What to do about a file DuckDB would not open: the lock's holder, or another file."""
+    if "lock" in error.lower():
+        return (
+            "Another process holds the DuckDB lock: close it or choose another file with --db "
+            "(docs/troubleshooting.md)."
+        )
+    return "Choose another file with --db (docs/troubleshooting.md)."
+
+
 @dataclass(frozen=True)
 class IngestResult:
     """What an ingest did: events offered, inserted, and skipped as already present."""
@@ -132,10 +142,8 @@ class Database:
             self.connection.execute(f"ATTACH ? AS planalign ({options})", [self.path])
             self.connection.execute("USE planalign")
         except duckdb.IOException as exc:
-            raise StoreError(
-                f"cannot open {self.path}: {exc}. If another process holds the DuckDB lock, "
-                "close it or choose another file with --db (docs/troubleshooting.md)."
-            ) from None
+            detail = str(exc).rstrip("!. ")
+            raise StoreError(f"cannot open {self.path}: {detail}. {_open_hint(detail)}") from None
         if threads is not None:
             self.connection.execute("SET threads = ?", [int(threads)])
         setting = self.connection.execute("SELECT current_setting('threads')").fetchall()

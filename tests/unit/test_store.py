@@ -217,6 +217,18 @@ def test_unopenable_file_is_a_store_error(tmp_path: Path) -> None:
         Database(path)
 
 
+def test_a_file_that_is_not_a_database_is_named_without_the_lock_hint(tmp_path: Path) -> None:
+    """Another program's file: DuckDB's reason, and no advice about a lock nobody holds."""
+    path = tmp_path / "notes.duckdb"
+    path.write_bytes(b"not a database " * 400)
+    with pytest.raises(StoreError) as error:
+        Database(path)
+    message = str(error.value)
+    assert "not a valid DuckDB database file. Choose another file with --db" in message
+    assert "lock" not in message
+    assert path.read_bytes() == b"not a database " * 400  # left as it was
+
+
 def _scenario_rows(scenario: str, values: list[int]) -> pl.DataFrame:
     return pl.DataFrame({"scenario_id": [scenario] * len(values), "value": values})
 
