@@ -115,7 +115,12 @@ def load_census(path: Path | str, start_year: int, config: Config) -> pl.DataFra
         pay_negative.alias("__pay_negative"),
         rate.alias("deferral_units"),  # null until checked: unparsable text is an error
         rate_negative.alias("__rate_negative"),
-        raw_text("job_level").cast(pl.Int64, strict=False).alias("job_level"),
+        # an integer, also written with a zero fraction ("2.0": a float column, e.g. pandas'
+        # integers beside a missing value); any other fraction is refused as not a level
+        raw_text("job_level")
+        .str.replace(r"\.0*$", "")
+        .cast(pl.Int64, strict=False)
+        .alias("job_level"),
     )
     frame = frame.with_columns(
         pl.col("__row").min().over("__id").alias("__first_row"),

@@ -74,6 +74,20 @@ def test_missing_levels_come_from_pay_bands(tmp_path: Path) -> None:
     assert census["job_level"].to_list() == [1, 2, CONFIG.max_level]
 
 
+@pytest.mark.parametrize(("level", "loaded"), [("2", 2), ("2.0", 2), ("3.", 3), ("2.5", None)])
+def test_a_level_is_a_whole_number_with_or_without_a_zero_fraction(
+    tmp_path: Path, level: str, loaded: int | None
+) -> None:
+    """A float column's 2.0 (pandas writes integers beside a missing value as floats) is level
+    2; 2.5 is no level and is named, never rounded."""
+    header = f"{HEADER},job_level"
+    path = _csv(tmp_path, f"A,1980-01-01,2010-01-01,50000,0.05,{level}", header=header)
+    if loaded is None:
+        assert f"job_level: {level} is not a level in 1..5" in _problem(path)
+    else:
+        assert load_census(path, 2025, CONFIG)["job_level"].to_list() == [loaded]
+
+
 def test_parquet_with_real_dates_and_floats(tmp_path: Path) -> None:
     """Parquet dates are taken as dates; float pay goes through its shortest text."""
     path = tmp_path / "census.parquet"
