@@ -28,9 +28,17 @@ from planalign_core import cleanup
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import Config, config_hash, config_json, load_config
 from planalign_core.engines import ENGINE_NAMES, polars_engine
-from planalign_core.engines.contract import RunKeys, RunOutput, Stage, WeeklyTables, YearOutput
+from planalign_core.engines.contract import (
+    HIRE_KEY_BASE,
+    RunKeys,
+    RunOutput,
+    Stage,
+    WeeklyTables,
+    YearOutput,
+)
 from planalign_core.errors import ConfigError
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules.headcount import hire_counts
 from planalign_core.rules.limits import year_limits
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
 from planalign_core.store.database import RUN_MEMORY_LIMIT
@@ -141,10 +149,30 @@ def load_inputs(spec: RunSpec) -> tuple[Config, RunKeys, pl.DataFrame, str]:
     keys = RunKeys(spec.seed, spec.scenario_id, config.plan_design_id, spec.start_year, spec.years)
     if spec.census_path is not None:
         census = load_census(spec.census_path, spec.start_year, config)
-        return config, keys, census, str(spec.census_path)
-    employees = DEFAULT_EMPLOYEES if spec.employees is None else spec.employees
-    census = synthesize_census(employees, spec.seed, spec.start_year, config)
-    return config, keys, census, f"synthetic({employees})"
+        source = str(spec.census_path)
+    else:
+        employees = DEFAULT_EMPLOYEES if spec.employees is None else spec.employees
+        census = synthesize_census(employees, spec.seed, spec.start_year, config)
+        source = f"synthetic({employees})"
+    check_growth(census["termination_date"].null_count(), config, keys)
+    return config, keys, census, source
+
+
+def check_growth(active: int, config: Config, keys: RunKeys) -> None:
+    """Refuse, before any year is computed, a run whose hires must outgrow the new-hire keys
+    (``HIRE_KEY_BASE`` a year). While the workforce grows, each year ends at the rules' target,
+    whatever the draws, and no termination means the fewest hires: so if those overflow, the
+    run would, after hours of the years before (``growth_rate`` 10 over 10 years)."""
+    headcount = active
+    for year in range(keys.start_year, keys.last_year + 1):
+        hires, leavers = hire_counts(headcount, 0, config)
+        if hires >= HIRE_KEY_BASE:
+            raise ConfigError(
+                f"growth_rate {config.growth_rate}: the {active:,} active employees grow to "
+                f"{headcount:,} by {year}, whose {hires:,} hires or more exceed the "
+                f"{HIRE_KEY_BASE - 1:,} new-hire keys of a year; lower growth_rate or --years"
+            )
+        headcount += hires - leavers
 
 
 def summarise(result: YearOutput) -> YearSummary:

@@ -5,6 +5,7 @@
   Polars expressions, checked bit for bit against the scalar ``planalign_core.rng``;
 - ``draws``' ``day_in_year``: ``start(Y) + bounded(u, D(Y))``, every drawn date of the rules;
 - ``levels``: a value per row's job level, and a pay drawn in the level's band;
+- ``headcount``: each year's hires and how many of them leave in it;
 - ``limits``: the IRS limits by year, published or projected.
 
 The census (synthesis), the Polars engine, ``simulate`` and ``history`` read them here; the SQL

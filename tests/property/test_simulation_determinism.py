@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from planalign_core.census import synthesize_census
 from planalign_core.engines.polars_engine import participation, workforce
 from planalign_core.engines.polars_engine.baseline import baseline, initial_state
+from planalign_core.rules.headcount import hire_counts
 from tests.property.sim_strategies import Scenario, scenarios, simulate
 
 
@@ -69,7 +70,7 @@ def test_chunking_changes_no_decision(scenario: Scenario, chunks: int) -> None:
 
     whole = experienced(state)
     assert pl.concat([experienced(p) for p in parts]).equals(whole)
-    hires, leavers = workforce.hire_counts(whole.height, int(whole["terminated"].sum()), config)
+    hires, leavers = hire_counts(whole.height, int(whole["terminated"].sum()), config)
     joined = pl.concat(
         [whole, workforce.new_hires(hires, leavers, config, keys, year)], how="diagonal_relaxed"
     )

@@ -94,18 +94,6 @@ def experienced_terminations(
     )
 
 
-def hire_counts(experienced: int, terminated: int, config: Config) -> tuple[int, int]:
-    """Rules, "Hires": ``(H, K)``, the hires of the year and how many of them leave in it."""
-    growth = units(config.growth_rate)
-    target = (experienced * (RATE_SCALE + growth) + RATE_SCALE // 2) // RATE_SCALE
-    needed = target - (experienced - terminated)
-    if needed <= 0:
-        return 0, 0
-    stay = RATE_SCALE - units(config.terminations.new_hire_rate)
-    hires = (needed * RATE_SCALE + stay - 1) // stay
-    return hires, hires - needed
-
-
 def new_hires(hires: int, leavers: int, config: Config, keys: RunKeys, year: int) -> pl.DataFrame:
     """Rules, "Hires" and "New-hire terminations": the year's hires in the state layout."""
     if hires >= HIRE_KEY_BASE:

@@ -18,6 +18,7 @@ from planalign_core.engines.polars_engine import participation, workforce
 from planalign_core.engines.polars_engine.events import year_events
 from planalign_core.engines.polars_engine.money import MoneyYear, money_year
 from planalign_core.engines.polars_engine.snapshot import next_state, snapshot_rows
+from planalign_core.rules.headcount import hire_counts
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def year_frame(state: pl.DataFrame, config: Config, keys: RunKeys, year: int) ->
         engine=ENGINE
     )
     terminated = int(experienced["terminated"].sum())
-    hires, leavers = workforce.hire_counts(experienced.height, terminated, config)
+    hires, leavers = hire_counts(experienced.height, terminated, config)
     joined = pl.concat(
         [experienced.lazy(), workforce.new_hires(hires, leavers, config, keys, year).lazy()],
         how="diagonal_relaxed",
