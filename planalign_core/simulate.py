@@ -154,11 +154,14 @@ def load_inputs(spec: RunSpec) -> tuple[Config, RunKeys, pl.DataFrame, str]:
         employees = DEFAULT_EMPLOYEES if spec.employees is None else spec.employees
         census = synthesize_census(employees, spec.seed, spec.start_year, config)
         source = f"synthetic({employees})"
-    check_growth(census["termination_date"].null_count(), config, keys)
+    where = "packaged defaults" if spec.config_path is None else str(spec.config_path)
+    check_growth(census["termination_date"].null_count(), config, keys, where)
     return config, keys, census, source
 
 
-def check_growth(active: int, config: Config, keys: RunKeys) -> None:
+def check_growth(
+    active: int, config: Config, keys: RunKeys, where: str = "packaged defaults"
+) -> None:
     """Refuse, before any year is computed, a run whose hires must outgrow the new-hire keys
     (``HIRE_KEY_BASE`` a year). While the workforce grows, each year ends at the rules' target,
     whatever the draws, and no termination means the fewest hires: so if those overflow, the
@@ -168,8 +171,8 @@ def check_growth(active: int, config: Config, keys: RunKeys) -> None:
         hires, leavers = hire_counts(headcount, 0, config)
         if hires >= HIRE_KEY_BASE:
             raise ConfigError(
-                f"growth_rate {config.growth_rate}: the {active:,} active employees grow to "
-                f"{headcount:,} by {year}, whose {hires:,} hires or more exceed the "
+                f"growth_rate {config.growth_rate} ({where}): the {active:,} active employees "
+                f"grow to {headcount:,} by {year}, whose {hires:,} hires or more exceed the "
                 f"{HIRE_KEY_BASE - 1:,} new-hire keys of a year; lower growth_rate or --years"
             )
         headcount += hires - leavers

@@ -25,7 +25,7 @@ def test_growth_whose_hires_overflow_the_keys_is_refused_before_the_run() -> Non
     with pytest.raises(ConfigError) as error:
         check_growth(1_000, TENFOLD, _keys(10))
     message = str(error.value)
-    assert "growth_rate 10" in message
+    assert "growth_rate 10 (packaged defaults)" in message
     assert "grow to 14,641,000 by 2029" in message
     assert "195,213,334 hires or more exceed the 99,999,999 new-hire keys" in message
 
