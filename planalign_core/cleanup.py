@@ -60,3 +60,19 @@ def remove_registered() -> list[Path]:
             continue
         removed.append(path)
     return removed
+
+
+@contextmanager
+def new_file_removed_on_failure(path: Path) -> Iterator[None]:
+    """A command that fails leaves the DuckDB file as it was: its transaction undoes its rows,
+    and a file it created (a full disk, Ctrl-C, a bad event) is removed with its write-ahead
+    log (``simulate``, ``ingest``)."""
+    existed = path.exists()
+    leftovers = () if existed else (path, path.with_name(path.name + ".wal"))
+    try:
+        with registered(*leftovers):  # removed by the CLI's interrupt deadline too
+            yield
+    except BaseException:
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        raise

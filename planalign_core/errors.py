@@ -10,15 +10,19 @@ class PlanalignError(Exception):
 class EventValidationError(PlanalignError):
     """One or more events failed validation; ``problems`` lists (event, field path, reason)."""
 
-    def __init__(self, problems: list[tuple[str, str, str]], total: int) -> None:
+    def __init__(
+        self, problems: list[tuple[str, str, str]], total: int, count: int | None = None
+    ) -> None:
+        """``count``: how many problems there are, when ``problems`` keeps only the first."""
         self.problems = problems
         self.total = total
+        self.count = len(problems) if count is None else count
         shown = "\n".join(
             f"  event {where}: {field}: {reason}" for where, field, reason in problems[:20]
         )
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        more = f"\n  ... and {self.count - 20} more" if self.count > 20 else ""
         super().__init__(
-            f"{len(problems)} problem(s) in a batch of {total} events; nothing was written:\n"
+            f"{self.count} problem(s) in a batch of {total} events; nothing was written:\n"
             f"{shown}{more}"
         )
 

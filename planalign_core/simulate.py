@@ -13,7 +13,6 @@ import platform
 import resource
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -303,7 +302,7 @@ def run(
     report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with (
-        _new_file_removed_on_failure(Path(db_path)),
+        cleanup.new_file_removed_on_failure(Path(db_path)),
         Database(db_path, threads=threads, memory_limit=RUN_MEMORY_LIMIT) as db,
     ):
         _store(
@@ -311,21 +310,6 @@ def run(
             started_at=started_at, clock=clock, on_year=on_year, on_phase=phase,
         )  # fmt: skip
     return report
-
-
-@contextmanager
-def _new_file_removed_on_failure(path: Path) -> Iterator[None]:
-    """A run that fails leaves the file as it was: the transaction undoes its rows, and a file
-    the run created (a full disk, Ctrl-C) is removed with its write-ahead log."""
-    existed = path.exists()
-    leftovers = () if existed else (path, path.with_name(path.name + ".wal"))
-    try:
-        with cleanup.registered(*leftovers):  # removed by the CLI's interrupt deadline too
-            yield
-    except BaseException:
-        for leftover in leftovers:
-            leftover.unlink(missing_ok=True)
-        raise
 
 
 def _store(

@@ -1,40 +1,114 @@
-"""Reading event files for the CLI: JSON arrays (``.json``) or JSON lines (anything else)."""
+"""Reading event files for the CLI: JSON arrays (``.json``) or JSON lines (anything else).
+
+A JSON lines file is read and validated a block of lines at a time (``BLOCK_BYTES``), each
+block's events handed on as they are validated, so a file of millions of events needs the
+memory of one block: its models once held the whole file (about 4.5 GB a million events). Every
+block is validated even after one failed, and all the problems are raised together once the
+file is read; an id repeated anywhere in the file is refused too. A caller that stores blocks
+as they come does so inside one transaction, which the error rolls back: nothing is written.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from uuid import UUID
 
-from planalign_core.errors import PlanalignError
-from planalign_core.events import SimulationEvent, validate_json, validate_jsonl
+import polars as pl
+
+from planalign_core.errors import EventValidationError, PlanalignError
+from planalign_core.events import SimulationEvent, validate_json
+from planalign_core.events.adapters import validate_jsonl_lines
+
+# About 45k events of a run's export a block: large enough that the per-block costs vanish.
+BLOCK_BYTES = 16 << 20
+KEPT_PROBLEMS = 1_000  # problems kept for the message (it shows 20); all are counted
 
 
-def read_events(path: Path) -> list[SimulationEvent]:
-    """Validate every event of the file; any bad event rejects the file."""
+@dataclass
+class _Problems:
+    """Every block's validation problems, and how many events the file holds."""
+
+    kept: list[tuple[str, str, str]] = field(default_factory=list)
+    count: int = 0
+    events: int = 0
+
+    def add(self, error: EventValidationError) -> None:
+        self.kept.extend(error.problems[: KEPT_PROBLEMS - len(self.kept)])
+        self.count += error.count
+
+    def raise_any(self) -> None:
+        if self.count:
+            raise EventValidationError(self.kept, total=self.events, count=self.count)
+
+
+def event_blocks(path: Path) -> Iterator[list[SimulationEvent]]:
+    """The file's events, validated, a block at a time (in file order); a block whose ids
+    repeat one of the file's is refused before it is handed on."""
+    unit = "event" if path.suffix.lower() == ".json" else "line"
+    seen = pl.DataFrame(schema=_IDS)  # every id handed on so far, with its position
+    blocks = _json_array(path) if unit == "event" else _json_lines(path)
+    for positions, events in blocks:
+        block = pl.DataFrame(
+            {"event_id": [event.event_id.bytes for event in events], "position": positions},
+            schema=_IDS,
+        )
+        _refuse_repeated_ids(path, unit, seen, block)
+        seen = pl.concat([seen, block], rechunk=False)
+        yield events
+
+
+_IDS = {"event_id": pl.Binary, "position": pl.Int64}
+
+
+def _read(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise PlanalignError(f"cannot read {path}: {exc.strerror}") from None
-    is_array = path.suffix.lower() == ".json"
-    events = validate_json(data) if is_array else validate_jsonl(data)
-    if is_array:
-        _refuse_repeated_ids(path, events, range(1, len(events) + 1), "event")
-    else:  # the same 1-based line numbers as validate_jsonl's messages
-        lines = [n for n, line in enumerate(data.splitlines(), start=1) if line.strip()]
-        _refuse_repeated_ids(path, events, lines, "line")
-    return events
 
 
-def _refuse_repeated_ids(
-    path: Path, events: list[SimulationEvent], positions: Sequence[int], unit: str
-) -> None:
-    """An event_id twice in one file: ``ingest`` refuses such a batch, so ``validate`` must too
-    (it called the file valid before). Names both 1-based positions."""
-    seen: dict[object, int] = {}
-    for position, event in zip(positions, events, strict=True):
-        first = seen.setdefault(event.event_id, position)
-        if first != position:
-            raise PlanalignError(
-                f"{path}: {unit} {position}: event_id {event.event_id} repeats {unit} {first}; "
-                "each event needs its own id"
-            )
+def _json_array(path: Path) -> Iterator[tuple[list[int], list[SimulationEvent]]]:
+    """A JSON array is one document: validated whole."""
+    events = validate_json(_read(path))
+    yield list(range(1, len(events) + 1)), events
+
+
+def _json_lines(path: Path) -> Iterator[tuple[list[int], list[SimulationEvent]]]:
+    problems = _Problems()
+    first_line = 1
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise PlanalignError(f"cannot read {path}: {exc.strerror}") from None
+    with handle:
+        while block := b"".join(handle.readlines(BLOCK_BYTES)):
+            try:
+                lines, events = validate_jsonl_lines(block, first_line=first_line)
+            except EventValidationError as exc:
+                problems.add(exc)
+                problems.events += exc.total
+            else:
+                problems.events += len(events)
+                if not problems.count:  # nothing is handed on once the file is known bad
+                    yield lines, events
+            first_line += len(block.splitlines())
+    problems.raise_any()
+
+
+def _refuse_repeated_ids(path: Path, unit: str, seen: pl.DataFrame, block: pl.DataFrame) -> None:
+    """An event_id twice in one file: ``ingest`` refuses such a file, so ``validate`` must too
+    (it called the file valid before). Names the first repeat and where the id came first."""
+    again = block.join(seen, on="event_id", how="semi").height
+    if not (again or block["event_id"].is_duplicated().any()):
+        return
+    every = pl.concat([seen, block]).filter(pl.col("event_id").is_duplicated())
+    first = every.group_by("event_id").agg(
+        pl.col("position").min().alias("first"), pl.col("position").sort().get(1).alias("again")
+    )
+    event_id, at, again = first.sort("again").select("event_id", "first", "again").row(0)
+    raise PlanalignError(
+        f"{path}: {unit} {again}: event_id {UUID(bytes=event_id)} repeats {unit} {at}; "
+        "each event needs its own id"
+    )

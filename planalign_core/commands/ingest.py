@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from planalign_core import cleanup
 from planalign_core.commands import COMMAND_HELP
-from planalign_core.commands.event_files import read_events
+from planalign_core.commands.event_files import event_blocks
 from planalign_core.events import events_to_frame
 from planalign_core.store import DEFAULT_DB_PATH, Database
 
@@ -20,8 +21,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    frame = events_to_frame(read_events(args.file))
-    with Database(args.db) as db:
-        result = db.ingest_events(frame)
-    print(f"{result.inserted} events inserted, {result.skipped} already present, into {args.db}")
+    """The file's blocks stored as they are validated, in one transaction: a bad event or a
+    repeated id anywhere in the file rolls every block back (and removes a file it created)."""
+    inserted = skipped = 0
+    with (
+        cleanup.new_file_removed_on_failure(args.db),
+        Database(args.db) as db,
+        db.transaction(),
+    ):
+        for events in event_blocks(args.file):
+            result = db.ingest_events(events_to_frame(events))
+            inserted, skipped = inserted + result.inserted, skipped + result.skipped
+    print(f"{inserted} events inserted, {skipped} already present, into {args.db}")
     return 0

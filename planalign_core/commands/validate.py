@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from planalign_core.commands import COMMAND_HELP
-from planalign_core.commands.event_files import read_events
+from planalign_core.commands.event_files import event_blocks
 
 NAME = "validate"
 HELP = COMMAND_HELP[NAME]
@@ -19,8 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
-    events = read_events(args.file)
+    events = sum(len(block) for block in event_blocks(args.file))
     seconds = time.perf_counter() - start
-    rate = len(events) / seconds if seconds else float("inf")
-    print(f"{len(events)} valid events in {seconds:.3f} s ({rate:,.0f} events/s)")
+    rate = events / seconds if seconds else float("inf")
+    print(f"{events} valid events in {seconds:.3f} s ({rate:,.0f} events/s)")
     return 0

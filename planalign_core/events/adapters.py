@@ -54,15 +54,23 @@ def validate_json(
 
 def validate_jsonl(data: bytes | str) -> list[SimulationEvent]:
     """Validate JSON lines (one event per non-blank line); positions are 1-based line numbers."""
+    return validate_jsonl_lines(data)[1]
+
+
+def validate_jsonl_lines(
+    data: bytes | str, *, first_line: int = 1
+) -> tuple[list[int], list[SimulationEvent]]:
+    """Validate JSON lines that start at line ``first_line`` of their file (a file read a block
+    at a time): each event's line number, and the events."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     lines = raw.splitlines()
-    kept = [number for number, line in enumerate(lines, start=1) if line.strip()]
-    array = b"[" + b",".join(lines[n - 1] for n in kept) + b"]"
+    kept = [number for number, line in enumerate(lines, start=first_line) if line.strip()]
+    array = b"[" + b",".join(lines[n - first_line] for n in kept) + b"]"
     try:
         with _collector_paused():
-            return EVENTS_ADAPTER.validate_json(array)
+            return kept, EVENTS_ADAPTER.validate_json(array)
     except ValidationError as exc:
-        malformed = _malformed_lines(lines, kept)
+        malformed = _malformed_lines(lines, kept, first_line)
         if malformed:  # offsets into the joined array would name no line of the file
             raise EventValidationError(malformed, total=len(kept)) from None
         raise _batch_error(
@@ -91,12 +99,14 @@ def dump_jsonl(events: Sequence[SimulationEvent]) -> bytes:
     return b"".join(event.model_dump_json().encode() + b"\n" for event in events)
 
 
-def _malformed_lines(lines: list[bytes], kept: list[int]) -> list[tuple[str, str, str]]:
+def _malformed_lines(
+    lines: list[bytes], kept: list[int], first_line: int
+) -> list[tuple[str, str, str]]:
     """The lines that are not JSON at all (looked for only once a batch has failed)."""
     problems = []
     for number in kept:
         try:
-            json.loads(lines[number - 1])
+            json.loads(lines[number - first_line])
         except json.JSONDecodeError as exc:
             problems.append(
                 (f"line {number}", "(line)", f"invalid JSON at column {exc.colno}: {exc.msg}")

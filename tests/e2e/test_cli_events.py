@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from planalign_core.cli import main
+from planalign_core.commands import event_files
 from planalign_core.events import (
     PAYLOAD_TYPES,
     SimulationEvent,
     dump_json,
     dump_jsonl,
+    events_to_frame,
     frame_to_events,
 )
 from planalign_core.events.synthetic import synthetic_events
@@ -113,6 +115,19 @@ def test_validate_malformed_line_named(
     assert "event line 6: (line): invalid JSON" in capsys.readouterr().err
 
 
+@pytest.fixture(params=["one block", "many blocks"])
+def blocks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file read as one block, or as blocks of about 1,500 bytes (a few events each)."""
+    if request.param == "many blocks":
+        monkeypatch.setattr(event_files, "BLOCK_BYTES", 1_500)
+
+
+@pytest.fixture
+def many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(event_files, "BLOCK_BYTES", 1_500)
+
+
+@pytest.mark.usefixtures("blocks")
 @pytest.mark.parametrize("command", ["validate", "ingest"])
 def test_a_repeated_event_id_is_named_by_both_commands(
     tmp_path: Path,
@@ -120,7 +135,8 @@ def test_a_repeated_event_id_is_named_by_both_commands(
     command: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """validate once called such a file valid while ingest refused it: both name the lines."""
+    """validate once called such a file valid while ingest refused it: both name the lines,
+    in one block of the file or across blocks."""
     lines = dump_jsonl(events).decode().split("\n")[:-1]
     lines.insert(0, "")  # a blank first line: positions are file lines, not event indexes
     lines.append(lines[3])  # event line 4 again, as file line 62
@@ -172,6 +188,42 @@ def test_ingest_bad_file_writes_nothing(
     assert db_path.read_bytes() == before
     with Database(db_path) as db:
         assert db.scalar(f"SELECT count(*) FROM {EVENTS_TABLE}") == N_EVENTS
+
+
+@pytest.mark.usefixtures("many_blocks")
+def test_a_file_read_in_many_blocks_stores_what_one_block_does(
+    jsonl_file: Path,
+    tmp_path: Path,
+    events: list[SimulationEvent],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A JSON lines file is validated and stored a block at a time: the stored events are
+    those of the whole file, in one transaction."""
+    assert len(list(event_files.event_blocks(jsonl_file))) > 10
+    db_path = tmp_path / "blocks.duckdb"
+    assert main(["ingest", str(jsonl_file), "--db", str(db_path)]) == 0
+    assert f"{N_EVENTS} events inserted, 0 already present" in capsys.readouterr().out
+    with Database(db_path) as db:
+        stored = db.read_events().sort("event_id")
+    assert stored.equals(events_to_frame(events).sort("event_id"))
+
+
+@pytest.mark.usefixtures("many_blocks")
+def test_problems_of_every_block_are_named_and_nothing_is_written(
+    tmp_path: Path, events: list[SimulationEvent], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad event early and a cut line late, in different blocks: both are named by their
+    file line, the count is the whole file's, and the new DuckDB file is removed."""
+    path = write_bad_jsonl(tmp_path / "two.jsonl", events)
+    lines = path.read_bytes().split(b"\n")
+    lines[55] = lines[55][:40]  # file line 56
+    path.write_bytes(b"\n".join(lines))
+    db_path = tmp_path / "never.duckdb"
+    assert main(["ingest", str(path), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"2 problem(s) in a batch of {N_EVENTS} events" in err
+    assert "event line 4 (event_id " in err and "event line 56: (line): invalid JSON" in err
+    assert not db_path.exists() and not db_path.with_name("never.duckdb.wal").exists()
 
 
 def test_demo_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
