@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import polars as pl
@@ -206,6 +206,20 @@ class Database:
         self._use_threads(self._threads)
         frame: pl.DataFrame = self.connection.sql(sql, params=list(parameters or [])).pl()
         return frame
+
+    def query_batches(
+        self, sql: str, parameters: Sequence[Any] | None = None, rows: int = 100_000
+    ) -> Iterator[pl.DataFrame]:
+        """A query's result as frames of at most ``rows`` rows, read as they are needed (an
+        export holds one batch, not the table); at least one frame, empty if no row is."""
+        self._use_threads(self._threads)
+        reader = self.connection.sql(sql, params=list(parameters or [])).to_arrow_reader(rows)
+        empty = True
+        for batch in reader:
+            empty = False
+            yield cast(pl.DataFrame, pl.from_arrow(batch))
+        if empty:
+            yield cast(pl.DataFrame, pl.from_arrow(reader.schema.empty_table()))
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> list[Any]:
         """Run one statement to completion (DuckDB 2 keeps unfinished results open)."""

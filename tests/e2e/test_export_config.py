@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from planalign_core.cli import main
+from planalign_core.commands import export
 from planalign_core.store import EVENTS_TABLE, Database
 
 
@@ -75,6 +76,38 @@ def test_export_errors_are_named(
     assert not (tmp_path / "x.jsonl").exists()
     with Database(stored, read_only=True) as db:
         assert db.has_table("run_metadata")
+
+
+@pytest.mark.parametrize("table", [EVENTS_TABLE, "fct_participant_balance_snapshots"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".json", ".parquet"])
+def test_an_export_in_many_batches_is_the_export_in_one(
+    stored: Path, tmp_path: Path, table: str, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export is read, converted and written a batch at a time, a (scenario, year) at a
+    time: with batches of 97 rows the file is the one-batch file (Parquet: the same rows)."""
+    outputs = []
+    for rows in (export.BATCH_ROWS, 97):
+        monkeypatch.setattr(export, "BATCH_ROWS", rows)
+        out = tmp_path / f"{rows}{suffix}"
+        assert main(["export", "--db", str(stored), "--table", table, "--out", str(out)]) == 0
+        outputs.append(out)
+    one, many = outputs
+    if suffix == ".parquet":
+        assert pl.read_parquet(many).equals(pl.read_parquet(one))
+        assert pl.read_parquet(one).height > 2 * 97
+    else:
+        assert many.read_bytes() == one.read_bytes()
+
+
+def test_an_export_of_no_rows_keeps_the_columns(stored: Path, tmp_path: Path) -> None:
+    out = tmp_path / "none.parquet"
+    args = ["export", "--db", str(stored), "--table", EVENTS_TABLE, "--year", "1999"]
+    assert main([*args, "--out", str(out)]) == 0
+    empty = pl.read_parquet(out)
+    assert empty.height == 0 and empty.columns == _events(stored).columns
+    json_out = tmp_path / "none.json"
+    assert main([*args, "--out", str(json_out)]) == 0
+    assert json_out.read_bytes() == b"[]"
 
 
 def test_an_unknown_table_is_named_with_the_tables_a_user_reads(
