@@ -22,12 +22,13 @@ import polars as pl
 from planalign_core.commands import COMMAND_HELP
 from planalign_core.errors import PlanalignError
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
+from planalign_core.store.database import QUERY_BATCH_ROWS
 from planalign_core.store.keyed import is_storage
 
 NAME = "export"
 HELP = COMMAND_HELP[NAME]
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet"}
-BATCH_ROWS = 100_000  # rows read, converted and written at a time: an export holds one batch
+BATCH_ROWS = QUERY_BATCH_ROWS  # rows read, converted and written at a time: one batch held
 # DuckDB's memory for the export's ordered read; a larger table's sort spills to a private
 # temporary folder (a 100k x 5 run's 22.9M weekly snapshot rows: 4.5 GB peak without it).
 EXPORT_MEMORY_LIMIT = "1GB"

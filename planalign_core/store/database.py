@@ -63,6 +63,8 @@ STREAMED_ROWS = 4 * ROW_GROUP_SIZE
 # commit 0.14 s -> 0.03-0.07 s), either change alone 0.01-0.02 s; 100k x 5 the same (7.33 s
 # against 7.34 s, 3 rounds): its frames are tables, read by every thread (28 November).
 STREAMED_THREADS = 1
+# Rows a frame of :meth:`Database.query_batches` holds at the most (an export's batch).
+QUERY_BATCH_ROWS = 100_000
 RUN_WRITE_BUFFER_ROW_GROUPS = 1
 
 
@@ -208,7 +210,7 @@ class Database:
         return frame
 
     def query_batches(
-        self, sql: str, parameters: Sequence[Any] | None = None, rows: int = 100_000
+        self, sql: str, parameters: Sequence[Any] | None = None, rows: int = QUERY_BATCH_ROWS
     ) -> Iterator[pl.DataFrame]:
         """A query's result as frames of at most ``rows`` rows, read as they are needed (an
         export holds one batch, not the table); at least one frame, empty if no row is."""
