@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if not args.db.exists():
         raise PlanalignError(f"--db: {args.db} does not exist (run 'planalign simulate' first)")
+    if args.out.is_dir():
+        raise PlanalignError(f"--out {args.out}: is a folder; name the file to write")
     partial = args.out.with_name(f".{args.out.name}.{os.getpid()}.partial")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -99,6 +99,17 @@ def test_an_export_in_many_batches_is_the_export_in_one(
         assert many.read_bytes() == one.read_bytes()
 
 
+def test_an_out_path_that_is_a_folder_is_named(
+    stored: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "events.jsonl"
+    folder.mkdir()
+    argv = ["export", "--db", str(stored), "--table", EVENTS_TABLE, "--out", str(folder)]
+    assert main(argv) == 2
+    assert f"--out {folder}: is a folder" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [folder]  # no partial file left beside it
+
+
 def test_an_export_of_no_rows_keeps_the_columns(stored: Path, tmp_path: Path) -> None:
     out = tmp_path / "none.parquet"
     args = ["export", "--db", str(stored), "--table", EVENTS_TABLE, "--year", "1999"]
