@@ -32,5 +32,6 @@ def run(args: argparse.Namespace) -> int:
         for events in event_blocks(args.file):
             result = db.ingest_events(events_to_frame(events))
             inserted, skipped = inserted + result.inserted, skipped + result.skipped
+        db.ensure_events_table()  # a file of no events still leaves the table to query
     print(f"{inserted} events inserted, {skipped} already present, into {args.db}")
     return 0

@@ -173,6 +173,18 @@ def test_ingest_twice_inserts_nothing_the_second_time(
         assert db.scalar(f"SELECT count(*) FROM {EVENTS_TABLE}") == N_EVENTS
 
 
+def test_ingest_of_an_empty_file_leaves_the_events_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No event, no block: the table a query expects is still made, empty."""
+    empty, db_path = tmp_path / "none.jsonl", tmp_path / "empty.duckdb"
+    empty.write_bytes(b"")
+    assert main(["ingest", str(empty), "--db", str(db_path)]) == 0
+    assert "0 events inserted, 0 already present" in capsys.readouterr().out
+    with Database(db_path) as db:
+        assert db.scalar(f"SELECT count(*) FROM {EVENTS_TABLE}") == 0
+
+
 def test_ingest_bad_file_writes_nothing(
     jsonl_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
