@@ -44,19 +44,27 @@ class _Problems:
 
 
 def event_blocks(path: Path) -> Iterator[list[SimulationEvent]]:
-    """The file's events, validated, a block at a time (in file order); a block whose ids
-    repeat one of the file's is refused before it is handed on."""
+    """The file's events, validated, a block at a time (in file order). A block whose ids
+    repeat one of the file's is not handed on, and the repeat is raised once the rest of the
+    file is validated, so what is reported does not depend on the block size: the problems of
+    every block if there are any, else the first repeated id."""
     unit = "event" if path.suffix.lower() == ".json" else "line"
     seen = pl.DataFrame(schema=_IDS)  # every id handed on so far, with its position
+    repeat: PlanalignError | None = None
     blocks = _json_array(path) if unit == "event" else _json_lines(path)
-    for positions, events in blocks:
+    for positions, events in blocks:  # raises every block's problems after the last
+        if repeat is not None:
+            continue
         block = pl.DataFrame(
             {"event_id": [event.event_id.bytes for event in events], "position": positions},
             schema=_IDS,
         )
-        _refuse_repeated_ids(path, unit, seen, block)
-        seen = pl.concat([seen, block], rechunk=False)
-        yield events
+        repeat = _repeated_id(path, unit, seen, block)
+        if repeat is None:
+            seen = pl.concat([seen, block], rechunk=False)
+            yield events
+    if repeat is not None:
+        raise repeat
 
 
 _IDS = {"event_id": pl.Binary, "position": pl.Int64}
@@ -97,18 +105,20 @@ def _json_lines(path: Path) -> Iterator[tuple[list[int], list[SimulationEvent]]]
     problems.raise_any()
 
 
-def _refuse_repeated_ids(path: Path, unit: str, seen: pl.DataFrame, block: pl.DataFrame) -> None:
+def _repeated_id(
+    path: Path, unit: str, seen: pl.DataFrame, block: pl.DataFrame
+) -> PlanalignError | None:
     """An event_id twice in one file: ``ingest`` refuses such a file, so ``validate`` must too
     (it called the file valid before). Names the first repeat and where the id came first."""
     again = block.join(seen, on="event_id", how="semi").height
     if not (again or block["event_id"].is_duplicated().any()):
-        return
+        return None
     every = pl.concat([seen, block]).filter(pl.col("event_id").is_duplicated())
     first = every.group_by("event_id").agg(
         pl.col("position").min().alias("first"), pl.col("position").sort().get(1).alias("again")
     )
     event_id, at, again = first.sort("again").select("event_id", "first", "again").row(0)
-    raise PlanalignError(
+    return PlanalignError(
         f"{path}: {unit} {again}: event_id {UUID(bytes=event_id)} repeats {unit} {at}; "
         "each event needs its own id"
     )
