@@ -44,9 +44,17 @@ def _read_csv(path: Path) -> pl.DataFrame:
         problem = _csv_problem(path)  # the exact scan, in Python, only for such files
         if problem is not None:
             raise CensusError(f"{path}: {problem}; nothing was written")
-    if lines.height != frame.height:  # a quoted value runs over a line end: rows != lines
-        return frame
-    return frame.filter(~lines["blank"])
+    if lines.height == frame.height:  # one row per line
+        return frame.filter(~lines["blank"])
+    # a quoted value runs over a line end, so rows are not lines: Python's csv module (run only
+    # for such files) says which records are blank lines, one per row Polars read
+    blank = [not record for record in _records(path)][1:]
+    return frame.filter(~pl.Series(blank)) if len(blank) == frame.height else frame
+
+
+def _records(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
 
 
 def _lines(path: Path, width: int) -> pl.DataFrame:
@@ -69,9 +77,10 @@ def _lines(path: Path, width: int) -> pl.DataFrame:
 
 
 def _csv_problem(path: Path) -> str | None:
-    """Where a CSV that Polars refused goes wrong, by 1-based line: a byte that is not UTF-8, a
-    row whose field count differs from the header's, a quote left open. Polars' own message has
-    no line and may advise an option a CLI user cannot set; this scan runs only on that error."""
+    """Where a CSV goes wrong, by 1-based line: a byte that is not UTF-8, a row whose field
+    count differs from the header's (a blank line is no row), a quote left open. Polars' own
+    message has no line and may advise an option a CLI user cannot set, and it pads a short
+    row; this scan runs only on Polars' error or a line that looks short."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -83,13 +92,15 @@ def _csv_problem(path: Path) -> str | None:
     if not text.strip():
         return "is empty: no header row (see docs/rules.md, 'Loading a census file')"
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = text.split("\n")
     header: list[str] | None = None
     start = 1
     try:
         for row in reader:
+            blank = not "".join(lines[start - 1 : reader.line_num]).strip()  # skipped on read
             if header is None:
                 header = row
-            elif row and len(row) != len(header):
+            elif not blank and len(row) != len(header):
                 hint = (
                     "a comma inside a value must be quoted"
                     if len(row) > len(header)
