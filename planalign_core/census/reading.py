@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -48,13 +48,33 @@ def _read_csv(path: Path) -> pl.DataFrame:
         return frame.filter(~lines["blank"])
     # a quoted value runs over a line end, so rows are not lines: Python's csv module (run only
     # for such files) says which records are blank lines, one per row Polars read
-    blank = [not record for record in _records(path)][1:]
+    try:
+        blank = [is_blank for _, _, is_blank in _records(path.read_text(encoding="utf-8"))][1:]
+    except _RecordError:  # Polars read it, Python's stricter reader did not: keep it
+        return frame
     return frame.filter(~pl.Series(blank)) if len(blank) == frame.height else frame
 
 
-def _records(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
+class _RecordError(Exception):
+    """Python's csv module refused the record starting at ``line``."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str], bool]]:
+    """Each record as Python's csv module reads it: its first 1-based line, its fields, and
+    whether it is a blank line (white space only), which the reader skips."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = text.split("\n")
+    start = 1
+    try:
+        for row in reader:
+            yield start, row, not "".join(lines[start - 1 : reader.line_num]).strip()
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise _RecordError(start, str(exc)) from None
 
 
 def _lines(path: Path, width: int) -> pl.DataFrame:
@@ -91,13 +111,9 @@ def _csv_problem(path: Path) -> str | None:
         )
     if not text.strip():
         return "is empty: no header row (see docs/rules.md, 'Loading a census file')"
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    lines = text.split("\n")
     header: list[str] | None = None
-    start = 1
     try:
-        for row in reader:
-            blank = not "".join(lines[start - 1 : reader.line_num]).strip()  # skipped on read
+        for start, row, blank in _records(text):
             if header is None:
                 header = row
             elif not blank and len(row) != len(header):
@@ -110,9 +126,8 @@ def _csv_problem(path: Path) -> str | None:
                 return (
                     f"line {start}: {len(row)} {fields} where the header has {len(header)} ({hint})"
                 )
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        return f"line {start}: {exc} (a quote opened here is not closed, or is stray)"
+    except _RecordError as exc:
+        return f"line {exc.line}: {exc} (a quote opened here is not closed, or is stray)"
     return _stray_quote(text)
 
 

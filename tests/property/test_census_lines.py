@@ -42,7 +42,7 @@ def census_files(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 2))):  # blank lines between rows (not inside a value)
         at = draw(st.integers(1, len(lines) - 1))
         if lines[at - 1].count('"') % 2 == 0 and "".join(lines[:at]).count('"') % 2 == 0:
-            lines.insert(at, "")
+            lines.insert(at, draw(st.sampled_from(["", " ", "\t"])))
     return "\n".join(lines)
 
 
