@@ -207,11 +207,9 @@ def event_lines(n: int) -> Path:
     return write_once(cache_dir() / f"event_batch-{n}-{EVENTS_SEED}.jsonl", write)
 
 
-class IngestFile:
-    """``planalign ingest FILE``, in-process: a JSON lines file validated, converted and stored
-    into a new DuckDB file. Its peak memory is the command's: the file is read a block at a
-    time (1M events: 6.03G when the whole file's models were held at once, 809M a block at a
-    time)."""
+class _FileCommand:
+    """A ``planalign`` command over a file of events, in-process, through the CLI's ``main``
+    (every commit has it): one round of two samples at 100k events."""
 
     params = [[100_000]]  # 1M (measured once, in the docstring) would cost a history 1 min a commit
     param_names = ["events"]
@@ -221,16 +219,24 @@ class IngestFile:
     number = 1
     warmup_time = 0.0
 
+    def _run(self, *argv: str) -> None:
+        if require("planalign_core.cli", "main")(list(argv)) != 0:
+            raise RuntimeError(f"planalign {argv[0]} failed")
+
+
+class IngestFile(_FileCommand):
+    """``planalign ingest FILE``, in-process: a JSON lines file validated, converted and stored
+    into a new DuckDB file. Its peak memory is the command's: the file is read a block at a
+    time (1M events: 6.03G when the whole file's models were held at once, 809M a block at a
+    time)."""
+
     def setup(self, events: int) -> None:
         self.path = event_lines(events)
-        self.main = require("planalign_core.cli", "main")
-        self.folder = scratch_dir("ingest-file")
+        self.db = scratch_dir("ingest-file") / "events.duckdb"
 
     def _ingest(self) -> None:
-        db = self.folder / "events.duckdb"
-        db.unlink(missing_ok=True)
-        if self.main(["ingest", str(self.path), "--db", str(db)]) != 0:
-            raise RuntimeError("planalign ingest failed")
+        self.db.unlink(missing_ok=True)
+        self._run("ingest", str(self.path), "--db", str(self.db))
 
     def time_ingest_file(self, events: int) -> None:
         self._ingest()
@@ -249,29 +255,19 @@ def events_database(events: int) -> Path:
     return path
 
 
-class ExportFile:
+class ExportFile(_FileCommand):
     """``planalign export --table fct_yearly_events --out FILE.jsonl``, in-process: the events
     read from DuckDB, through the models (the form ``validate`` reads) and written, a batch
     at a time (1M events: 4.84G when the whole table was read at once, 1.44G, most of it the
     setup's ingest)."""
 
-    params = [[100_000]]  # 1M (measured once, in the docstring) would cost a history 1 min a commit
-    param_names = ["events"]
-    timeout = 900
-    repeat = (1, 2, 10.0)  # two samples a round, one round: about 2 s a call
-    rounds = 1
-    number = 1
-    warmup_time = 0.0
-
     def setup(self, events: int) -> None:
         self.database = events_database(events)
-        self.main = require("planalign_core.cli", "main")
         self.out = scratch_dir("export-file") / "events.jsonl"
 
     def _export(self) -> None:
-        argv = ["export", "--db", str(self.database), "--table", "fct_yearly_events"]
-        if self.main([*argv, "--out", str(self.out)]) != 0:
-            raise RuntimeError("planalign export failed")
+        argv = ["--db", str(self.database), "--table", "fct_yearly_events", "--out", str(self.out)]
+        self._run("export", *argv)
 
     def time_export_file(self, events: int) -> None:
         self._export()
