@@ -3,6 +3,7 @@ instead of inserting rows, passes values as parameters, and makes every write al
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -69,8 +70,9 @@ RUN_WRITE_BUFFER_ROW_GROUPS = 1
 
 
 def _open_hint(error: str) -> str:
-    """What to do about a file DuckDB would not open: the lock's holder, or another file."""
-    if "lock" in error.lower():
+    """What to do about a file DuckDB would not open: the lock's holder, or another file.
+    DuckDB names a lock as "Could not set lock" / "Conflicting lock" ("block" is no lock)."""
+    if re.search(r"\block\b", error, re.IGNORECASE):
         return (
             "Another process holds the DuckDB lock: close it or choose another file with --db "
             "(docs/troubleshooting.md)."

@@ -19,6 +19,7 @@ from planalign_core.errors import StoreError
 from planalign_core.events import SimulationEvent, events_to_frame, frame_to_events
 from planalign_core.events.synthetic import synthetic_events
 from planalign_core.store import EVENTS_TABLE, Database
+from planalign_core.store.database import _open_hint
 from planalign_core.store.tables import EVENT_COLUMN_TYPES
 from tests.strategies import event_batches
 
@@ -227,6 +228,13 @@ def test_a_file_that_is_not_a_database_is_named_without_the_lock_hint(tmp_path: 
     assert "not a valid DuckDB database file. Choose another file with --db" in message
     assert "lock" not in message
     assert path.read_bytes() == b"not a database " * 400  # left as it was
+
+
+def test_the_lock_hint_is_given_for_a_lock_only() -> None:
+    """A held lock gets its advice; a damaged block of a file does not ("block" is no lock)."""
+    held = 'Could not set lock on file "x.duckdb": Conflicting lock is held in python (PID 7)'
+    assert "holds the DuckDB lock" in _open_hint(held)
+    assert "lock" not in _open_hint("Could not read block 12 of x.duckdb").lower()
 
 
 def _scenario_rows(scenario: str, values: list[int]) -> pl.DataFrame:
