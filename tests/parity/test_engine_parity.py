@@ -231,6 +231,20 @@ def test_a_leaver_whose_money_is_all_forfeited() -> None:
     assert forfeited > 0 and forfeited == credited
 
 
+def test_a_shrinking_workforce() -> None:
+    """A workforce that shrinks (growth below the leavers' rate), so no year hires. The SQL
+    engine's first year of balances failed there with a DuckDB fault ("dict-surviving cache",
+    docs/troubleshooting.md) from about 100 employees on (60 passed); the configurations drawn
+    above did not meet it."""
+    overrides = json.dumps({"growth_rate": -0.2})
+    tables = _both(Scenario(150, 2, 2025, 42, overrides, scenario_id="parity"))
+    events = tables["fct_yearly_events"]
+    assert events.filter(pl.col("event_type") == "hire").height == 0
+    assert events.filter(pl.col("event_type") == "termination").height > 0
+    first = tables["int_participant_balances"].filter(pl.col("simulation_year") == 2025)
+    assert first.height > 0
+
+
 @pytest.mark.slow
 def test_five_thousand_by_five_years() -> None:
     """The benchmark size: 5,000 employees over 5 years, packaged defaults."""

@@ -35,22 +35,19 @@ sources as (
     ) as s(source, is_employer, source_order)
 ),
 
+{#- No previous year in the run's first year: nothing to join (a left join on an empty
+    relation also met a DuckDB 2.0.0 fault with a shrinking workforce, "dict-surviving cache":
+    docs/troubleshooting.md). -#}
+{%- if is_incremental() %}
 previous as (
-    {%- if is_incremental() %}
     select
         previous.employee_id,
         previous.source,
         cast(previous.ending_balance * 100 as bigint) as beginning_cents
     from {{ this }} as previous
     where previous.simulation_year = {{ year - 1 }}
-    {%- else %}
-    select
-        cast(null as varchar) as employee_id,
-        cast(null as varchar) as source,
-        cast(null as bigint) as beginning_cents
-    where false
-    {%- endif %}
 ),
+{%- endif %}
 
 people as (
     select
@@ -73,7 +70,8 @@ accounts as (
         s.source,
         s.is_employer,
         s.source_order,
-        coalesce(prev.beginning_cents, 0) as beginning_cents,
+        {{ 'coalesce(prev.beginning_cents, 0)' if is_incremental() else 'cast(0 as bigint)' }}
+            as beginning_cents,
         case s.source
             when 'employee_pre_tax' then m.pre_tax_cents
             when 'employee_roth' then 0
@@ -85,7 +83,9 @@ accounts as (
     from people as p
     cross join sources as s
     inner join money as m on m.employee_key = p.employee_key
+    {%- if is_incremental() %}
     left join previous as prev on prev.employee_id = p.employee_id and prev.source = s.source
+    {%- endif %}
 ),
 
 flows as (
