@@ -35,10 +35,10 @@ sources as (
     ) as s(source, is_employer, source_order)
 ),
 
-{#- No previous year in the run's first year: nothing to join (a left join on an empty
+{# No previous year in the run's first year: nothing to join (a left join on an empty
     relation also met a DuckDB 2.0.0 fault with a shrinking workforce, "dict-surviving cache":
-    docs/troubleshooting.md). -#}
-{%- if is_incremental() %}
+    docs/troubleshooting.md). #}
+{% if is_incremental() -%}
 previous as (
     select
         previous.employee_id,
@@ -47,8 +47,8 @@ previous as (
     from {{ this }} as previous
     where previous.simulation_year = {{ year - 1 }}
 ),
-{%- endif %}
 
+{% endif -%}
 people as (
     select
         w.employee_key,
