@@ -30,7 +30,7 @@ from tests.property.sim_strategies import Scenario, config_overrides
 
 # No shrinking: each example runs dbt for seconds, and the example is printed as drawn.
 DBT_EXAMPLES = settings(
-    max_examples=8,
+    max_examples=16,
     deadline=None,
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
     derandomize=True,
@@ -113,7 +113,7 @@ def money_overrides(draw: st.DrawFn) -> dict[str, Any]:
 def scenarios(draw: st.DrawFn) -> Scenario:
     overrides = {**draw(config_overrides()), **draw(money_overrides())}
     return Scenario(
-        employees=draw(st.integers(20, 120)),
+        employees=draw(st.integers(20, 400)),
         years=draw(st.integers(1, 3)),
         start_year=draw(st.sampled_from([2023, 2024, 2025, 2028])),
         seed=draw(st.one_of(st.integers(0, 2**32), st.integers(0, 2**64 - 1))),
