@@ -23,13 +23,16 @@ from planalign_core.store import Database
 SEED = 42
 SCENARIO = "golden"
 START_YEAR = 2025
-BASE: dict[str, Any] = {
-    "growth_rate": -1,  # target headcount 0: no hire ever
-    "levels": [
+
+
+def one_level(pay_min: int, pay_max: int) -> list[dict[str, Any]]:
+    """The golden cases' one job level, paying ``pay_min``..``pay_max``: no promotion, no merit
+    raise, no termination adjustment, census and hire weight 1."""
+    return [
         {
             "level": 1,
-            "pay_min": 1,
-            "pay_max": 10_000_000,
+            "pay_min": pay_min,
+            "pay_max": pay_max,
             "merit_rate": 0,
             "promotion_rate": 0,
             "termination_adjustment": 0,
@@ -39,7 +42,12 @@ BASE: dict[str, Any] = {
             "census_age_max": 80,
             "census_max_tenure": 60,
         }
-    ],
+    ]
+
+
+BASE: dict[str, Any] = {
+    "growth_rate": -1,  # target headcount 0: no hire ever
+    "levels": one_level(1, 10_000_000),
     "terminations": {
         "tenure_bands": [{"min_tenure": 0, "rate": 0}],
         "new_hire_rate": 0,

@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 from planalign_core import rng
-from tests.golden.golden import SCENARIO, SEED, d, run_case
+from tests.golden.golden import SCENARIO, SEED, d, one_level, run_case
 
 D = dt.date
 
@@ -373,21 +373,7 @@ def test_mid_year_hire(tmp_path: Path) -> None:
     assert dt.date(2025, 1, 1) + dt.timedelta(days=drawn) == D(2025, 7, 23)
     overrides = {
         "growth_rate": 1,  # one census employee -> target 2 -> exactly one hire
-        "levels": [
-            {
-                "level": 1,
-                "pay_min": 72_000,
-                "pay_max": 72_000,
-                "merit_rate": 0,
-                "promotion_rate": 0,
-                "termination_adjustment": 0,
-                "hire_weight": 1,
-                "census_weight": 1,
-                "census_age_min": 18,
-                "census_age_max": 80,
-                "census_max_tenure": 60,
-            }
-        ],
+        "levels": one_level(72_000, 72_000),
         "hiring": {"age_min": 30, "age_max": 30},
         "enrollment": {"auto": {"enabled": True, "default_rate": 0.06, "opt_out_rate": 0}},
     }

@@ -182,17 +182,9 @@ ALL_FORFEITED: dict[str, Any] = {
                 "compensation_401a17": 70000,
                 "deferral_402g": 2500,
                 "hce_threshold": 60000,
-                "year": 2025,
-            },
-            {
-                "annual_additions_415c": 3200,
-                "catch_up": 500,
-                "catch_up_60_63": 900,
-                "compensation_401a17": 70000,
-                "deferral_402g": 2500,
-                "hce_threshold": 60000,
-                "year": 2026,
-            },
+                "year": year,
+            }
+            for year in (2025, 2026)
         ],
     },
     "match": {
