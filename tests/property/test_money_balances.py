@@ -68,25 +68,8 @@ def test_money_is_conserved(scenario: Scenario) -> None:
     assert broken.is_empty(), broken
 
     events = run.events
-    by_event = (
-        events.filter(pl.col("event_type") == "contribution")
-        .group_by("employee_id", "simulation_year", pl.col("contribution_source").alias("source"))
-        .agg(pl.col("amount").sum().alias("events"))
-    )
-    joined = b.join(by_event, on=["employee_id", "simulation_year", "source"], how="full")
-    assert joined.filter(
-        pl.col("contributions").fill_null(0) != pl.col("events").fill_null(0)
-    ).is_empty()
-
-    forfeited = (
-        events.filter(pl.col("event_type") == "forfeiture")
-        .group_by("employee_id", "simulation_year", pl.col("forfeiture_source").alias("source"))
-        .agg(pl.col("amount").sum().alias("events"))
-    )
-    joined = b.join(forfeited, on=["employee_id", "simulation_year", "source"], how="full")
-    assert joined.filter(
-        pl.col("forfeitures").fill_null(0) != pl.col("events").fill_null(0)
-    ).is_empty()
+    _amounts_match_events(b, events, "contributions", "contribution", "contribution_source")
+    _amounts_match_events(b, events, "forfeitures", "forfeiture", "forfeiture_source")
 
     wide = b.group_by("employee_id", "simulation_year").agg(
         pl.col("contributions").filter(pl.col("source") == s).sum().alias(s)
@@ -115,3 +98,18 @@ def test_leavers_forfeit_only_unvested_employer_money(scenario: Scenario) -> Non
     closed = b.join(terminated, on=["employee_id", "simulation_year"], how="semi")
     assert (closed["vested_balance"] == closed["ending_balance"]).all()
     assert (closed["investment_return"] == 0).all()
+
+
+def _amounts_match_events(
+    balances: pl.DataFrame, events: pl.DataFrame, column: str, event_type: str, source: str
+) -> None:
+    """Each (employee, year, source) balance row's ``column`` is the sum of its
+    ``event_type`` events' amounts (a row without events: 0; events without a row: a failure)."""
+    by_event = (
+        events.filter(pl.col("event_type") == event_type)
+        .group_by("employee_id", "simulation_year", pl.col(source).alias("source"))
+        .agg(pl.col("amount").sum().alias("events"))
+    )
+    joined = balances.join(by_event, on=["employee_id", "simulation_year", "source"], how="full")
+    mismatched = joined.filter(pl.col(column).fill_null(0) != pl.col("events").fill_null(0))
+    assert mismatched.is_empty(), mismatched
