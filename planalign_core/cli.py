@@ -107,9 +107,31 @@ def _machine_error(exc: BaseException) -> str | None:
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}"
     if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb"):
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"DuckDB: {first}"
+        return _duckdb_message(exc)
     return None
+
+
+# DuckDB's own faults (a failed internal assertion), as against an error of the statement or
+# the file: the input is not at fault, and the message says so.
+_DUCKDB_FAULTS = ("InternalException", "FatalException")
+_ORIGINAL = "Original error:"
+
+
+def _duckdb_message(exc: BaseException) -> str:
+    """DuckDB's first line; for one of its internal faults, the fault itself (a fatal error's
+    first line only says that the database was invalidated: the cause follows, "Original
+    error: ...") named as DuckDB's, with its version."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    if type(exc).__name__ not in _DUCKDB_FAULTS:
+        return f"DuckDB: {first}"
+    cause = next((line for line in lines if line.startswith(_ORIGINAL)), first)
+    cause = cause.removeprefix(_ORIGINAL).strip().strip('"')
+    version = getattr(sys.modules.get("duckdb"), "__version__", "?")
+    return (
+        f"DuckDB {version} failed inside ({cause}): a fault of DuckDB, not of the input "
+        "(docs/troubleshooting.md)"
+    )
 
 
 # How long the main thread has, after Ctrl-C or SIGTERM, to end the run cleanly (the goal is
