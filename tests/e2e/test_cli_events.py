@@ -203,6 +203,26 @@ def test_ingest_bad_file_writes_nothing(
 
 
 @pytest.mark.usefixtures("many_blocks")
+def test_an_id_repeated_blocks_later_writes_nothing(
+    jsonl_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The blocks before a repeat are stored as they come; the repeat, found once the file is
+    read, rolls them all back: the file holds what it held."""
+    main(["ingest", str(jsonl_file), "--db", str(db_path)])
+    before = db_path.read_bytes()
+    fresh = dump_jsonl(frame_to_events(synthetic_events(N_EVENTS, seed=10)))
+    lines = fresh.decode().split("\n")[:-1]
+    twice = db_path.with_name("fresh-twice.jsonl")
+    twice.write_text("\n".join([*lines, lines[0]]) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ingest", str(twice), "--db", str(db_path)]) == 2
+    assert f"line {N_EVENTS + 1}: event_id " in capsys.readouterr().err
+    assert db_path.read_bytes() == before
+    with Database(db_path) as db:
+        assert db.scalar(f"SELECT count(*) FROM {EVENTS_TABLE}") == N_EVENTS
+
+
+@pytest.mark.usefixtures("many_blocks")
 def test_a_file_read_in_many_blocks_stores_what_one_block_does(
     jsonl_file: Path,
     tmp_path: Path,
