@@ -34,6 +34,12 @@ COMMAND_HELP: dict[str, str] = {
 DATABASE_COMMANDS = frozenset({"simulate", "demo", "ingest", "history", "export", "dbt-inputs"})
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` with its ``noun``, singular for one: "1 row", "1037046 rows" (no separators:
+    scripts read these lines)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def command_module(name: str) -> ModuleType:
     """The module of command ``name``."""
     return import_module(f"planalign_core.commands.{name.replace('-', '_')}")

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from planalign_core.commands import COMMAND_HELP
+from planalign_core.commands import COMMAND_HELP, counted
 from planalign_core.errors import PlanalignError
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
 from planalign_core.store.database import QUERY_BATCH_ROWS
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         partial.replace(args.out)
     finally:
         partial.unlink(missing_ok=True)
-    print(f"{rows} rows of {args.table} written to {args.out}")
+    print(f"{counted(rows, 'row')} of {args.table} written to {args.out}")
     return 0
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from planalign_core import cleanup
-from planalign_core.commands import COMMAND_HELP
+from planalign_core.commands import COMMAND_HELP, counted
 from planalign_core.commands.event_files import event_blocks
 from planalign_core.events import events_to_frame
 from planalign_core.store import DEFAULT_DB_PATH, Database
@@ -33,5 +33,5 @@ def run(args: argparse.Namespace) -> int:
             result = db.ingest_events(events_to_frame(events))
             inserted, skipped = inserted + result.inserted, skipped + result.skipped
         db.ensure_events_table()  # a file of no events still leaves the table to query
-    print(f"{inserted} events inserted, {skipped} already present, into {args.db}")
+    print(f"{counted(inserted, 'event')} inserted, {skipped} already present, into {args.db}")
     return 0

@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from planalign_core.commands import COMMAND_HELP
+from planalign_core.commands import COMMAND_HELP, counted
 from planalign_core.commands.event_files import event_blocks
 
 NAME = "validate"
@@ -22,5 +22,5 @@ def run(args: argparse.Namespace) -> int:
     events = sum(len(block) for block in event_blocks(args.file))
     seconds = time.perf_counter() - start
     rate = events / seconds if seconds else float("inf")
-    print(f"{events} valid events in {seconds:.3f} s ({rate:,.0f} events/s)")
+    print(f"{counted(events, 'valid event')} in {seconds:.3f} s ({rate:,.0f} events/s)")
     return 0

@@ -173,6 +173,22 @@ def test_ingest_twice_inserts_nothing_the_second_time(
         assert db.scalar(f"SELECT count(*) FROM {EVENTS_TABLE}") == N_EVENTS
 
 
+def test_one_event_is_counted_as_one(
+    tmp_path: Path, events: list[SimulationEvent], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reports count in the singular for one: "1 event inserted", "1 row of"."""
+    one, db_path = tmp_path / "one.jsonl", tmp_path / "one.duckdb"
+    one.write_bytes(dump_jsonl(events[:1]))
+    assert main(["validate", str(one)]) == 0
+    assert capsys.readouterr().out.startswith("1 valid event in ")
+    assert main(["ingest", str(one), "--db", str(db_path)]) == 0
+    assert "1 event inserted, 0 already present" in capsys.readouterr().out
+    out = tmp_path / "one-out.jsonl"
+    table = "fct_yearly_events"
+    assert main(["export", "--db", str(db_path), "--table", table, "--out", str(out)]) == 0
+    assert f"1 row of {table} written to {out}" in capsys.readouterr().out
+
+
 def test_ingest_of_an_empty_file_leaves_the_events_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
