@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from uuid import UUID
 
 import polars as pl
@@ -72,27 +73,26 @@ def event_blocks(path: Path) -> Iterator[list[SimulationEvent]]:
 _IDS = {"event_id": pl.Binary, "position": pl.Int64}
 
 
-def _read(path: Path) -> bytes:
+def _open(path: Path) -> BinaryIO:
+    """The file for reading, or an error naming it and why it cannot be read."""
     try:
-        return path.read_bytes()
+        return path.open("rb")
     except OSError as exc:
         raise PlanalignError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _json_array(path: Path) -> Iterator[tuple[list[int], list[SimulationEvent]]]:
     """A JSON array is one document: validated whole."""
-    events = validate_json(_read(path))
+    with _open(path) as handle:
+        data = handle.read()
+    events = validate_json(data)
     yield list(range(1, len(events) + 1)), events
 
 
 def _json_lines(path: Path) -> Iterator[tuple[list[int], list[SimulationEvent]]]:
     problems = _Problems()
     first_line = 1
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise PlanalignError(f"cannot read {path}: {exc.strerror}") from None
-    with handle:
+    with _open(path) as handle:
         while block := b"".join(handle.readlines(BLOCK_BYTES)):
             try:
                 lines, events = validate_jsonl_lines(block, first_line=first_line)
