@@ -36,6 +36,7 @@ from planalign_core.engines.contract import (
     YearOutput,
 )
 from planalign_core.errors import ConfigError
+from planalign_core.events.types import IDENTIFIER_MAX_LENGTH
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules.headcount import hire_counts
 from planalign_core.rules.limits import year_limits
@@ -135,6 +136,11 @@ def check_spec(spec: RunSpec) -> None:
         raise ConfigError(f"--seed: must be in 0..2**64-1, got {spec.seed}")
     if not spec.scenario_id:
         raise ConfigError("--scenario: must not be empty")
+    if len(spec.scenario_id) > IDENTIFIER_MAX_LENGTH:
+        raise ConfigError(
+            f"--scenario: {len(spec.scenario_id)} characters, more than an event's "
+            f"scenario_id may hold ({IDENTIFIER_MAX_LENGTH})"
+        )
     if spec.census_path is not None and spec.employees is not None:
         raise ConfigError(
             "--employees and --census exclude each other: the census is the workforce"

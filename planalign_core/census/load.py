@@ -19,6 +19,7 @@ from planalign_core.census.schema import (
 )
 from planalign_core.config import Config, units
 from planalign_core.errors import CensusError
+from planalign_core.events.types import IDENTIFIER_MAX_LENGTH
 from planalign_core.rng import RATE_SCALE
 from planalign_core.rules.calendar import census_date
 
@@ -124,7 +125,6 @@ def load_census(path: Path | str, start_year: int, config: Config) -> pl.DataFra
     )
     frame = frame.with_columns(
         pl.col("__row").min().over("__id").alias("__first_row"),
-        pl.len().over("__id").alias("__copies"),
     )
     problems = _problems(frame, _checks(c_date, max_units, config.max_level))
     if frame.height == 0:
@@ -176,9 +176,19 @@ def _identity_checks() -> list[Check]:
     return [
         (pl.col("__id").is_null(), "employee_id", pl.lit("is empty")),
         (
-            pl.col("__copies") > 1,
+            pl.col("__id").is_not_null() & (pl.col("__row") > pl.col("__first_row")),
             "employee_id",
             pl.format("is duplicated (first seen in row {})", pl.col("__first_row")),
+        ),
+        (
+            pl.col("__id").str.len_chars() > IDENTIFIER_MAX_LENGTH,
+            "employee_id",
+            pl.format(
+                "has {} characters, more than an event's employee_id may hold ("
+                + str(IDENTIFIER_MAX_LENGTH)
+                + ")",
+                pl.col("__id").str.len_chars(),
+            ),
         ),
         (
             pl.col("__id").str.contains(NEW_HIRE_ID_PATTERN).fill_null(False),

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from planalign_core.config.values import Dollars, MonthDay, Probability, Rate, SignedRate, Years
+from planalign_core.events.types import Identifier
 
 
 class _Model(BaseModel):
@@ -283,7 +284,7 @@ class Investment(_Model):
 class Config(_Model):
     """The validated assumptions of one run (see ``defaults.toml`` for each key's meaning)."""
 
-    plan_design_id: str = Field(min_length=1)
+    plan_design_id: Identifier
     growth_rate: Annotated[Rate, Field(ge=-1, le=10)]
     levels: list[Level] = Field(min_length=1)
     census: CensusSettings

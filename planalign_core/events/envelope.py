@@ -6,11 +6,11 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from planalign_core.events import compliance, money, participation, workforce
 from planalign_core.events.base import FROZEN, field_error
-from planalign_core.events.types import EventType
+from planalign_core.events.types import EventType, Identifier
 
 PAYLOAD_TYPES: dict[EventType, type[Any]] = {
     EventType.HIRE: workforce.HirePayload,
@@ -43,7 +43,6 @@ Payload = Annotated[
     Field(discriminator="event_type"),
 ]
 
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, Strict
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, Strict, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -21,6 +21,11 @@ MONEY_DIGITS = 18
 MONEY_PLACES = 2
 RATE_DIGITS = 5
 RATE_PLACES = 4
+# The longest scenario, plan design, employee or source id an event carries. The census, the
+# configuration and ``simulate`` refuse a longer one up front, so a run never writes an event
+# that ``validate``, ``ingest`` or ``export`` would then refuse.
+IDENTIFIER_MAX_LENGTH = 128
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=IDENTIFIER_MAX_LENGTH)]
 
 
 @dataclass(frozen=True)

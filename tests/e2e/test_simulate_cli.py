@@ -225,6 +225,9 @@ def test_census_file_run(tmp_path: Path) -> None:
         (("--census", "x.csv", "--employees", "5"), "exclude each other"),
         (("--years", "0"), "--years"),
         (("--seed", "-1"), "--seed"),
+        # an event's scenario_id holds 128 characters: a longer one would write events that
+        # validate, ingest and export refuse
+        (("--scenario", "s" * 129), "--scenario: 129 characters"),
     ],
 )
 def test_bad_arguments_are_named(
@@ -236,11 +239,21 @@ def test_bad_arguments_are_named(
     assert not db.exists()
 
 
-def test_bad_config_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[escalation]\ncap = 0.9\n", "escalation.cap"),
+        (f'plan_design_id = "{"p" * 129}"\n', "plan_design_id: String should have at most 128"),
+    ],
+)
+def test_bad_config_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, key: str
+) -> None:
     config = tmp_path / "plan.toml"
-    config.write_text("[escalation]\ncap = 0.9\n", encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
     assert simulate(tmp_path / "run.duckdb", "--config", str(config)) == 2
-    assert "escalation.cap" in capsys.readouterr().err
+    assert key in capsys.readouterr().err
+    assert not (tmp_path / "run.duckdb").exists()
 
 
 @pytest.mark.slow

@@ -120,6 +120,44 @@ def test_terminated_rows_are_kept_as_inactive(tmp_path: Path) -> None:
     assert census["termination_date"].to_list() == [dt.date(2020, 6, 30), None]
 
 
+def test_only_the_repeats_of_an_id_are_named(tmp_path: Path) -> None:
+    """The first row of an id is not a problem; each later one names it. Ids differ by case."""
+    path = _csv(
+        tmp_path,
+        "A,1980-01-01,2010-01-01,50000,0.05",
+        "a,1980-01-01,2010-01-01,50000,0.05",
+        "A,1980-01-01,2010-01-01,50000,0.05",
+        ",1980-01-01,2010-01-01,50000,0.05",
+        ",1980-01-01,2010-01-01,50000,0.05",
+    )
+    with pytest.raises(CensusError) as error:
+        load_census(path, 2025, CONFIG)
+    lines = str(error.value).splitlines()[1:]
+    assert lines == [
+        "  row 3 (employee_id 'A'): employee_id: is duplicated (first seen in row 1)",
+        "  row 4 (employee_id None): employee_id: is empty",
+        "  row 5 (employee_id None): employee_id: is empty",
+    ]
+
+
+def test_an_id_longer_than_an_event_holds_is_refused(tmp_path: Path) -> None:
+    """128 characters is an event's limit (events.types): a census id of 129 would make events
+    that validate and export refuse; 128 passes."""
+    path = _csv(
+        tmp_path,
+        "x" * 128 + ",1980-01-01,2010-01-01,50000,0.05",
+        "y" * 129 + ",1980-01-01,2010-01-01,50000,0.05",
+    )
+    with pytest.raises(CensusError) as error:
+        load_census(path, 2025, CONFIG)
+    lines = str(error.value).splitlines()[1:]
+    assert len(lines) == 1
+    assert lines[0].startswith("  row 2 (employee_id 'yyy")
+    assert lines[0].endswith(
+        "employee_id: has 129 characters, more than an event's employee_id may hold (128)"
+    )
+
+
 def test_a_bad_census_names_every_row_and_column(tmp_path: Path) -> None:
     """Duplicates, negative pay, hire before birth and unparseable dates: one error."""
     path = _csv(
