@@ -10,6 +10,7 @@ as they come does so inside one transaction, which the error rolls back: nothing
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,11 +75,16 @@ _IDS = {"event_id": pl.Binary, "position": pl.Int64}
 
 
 def _open(path: Path) -> BinaryIO:
-    """The file for reading, or an error naming it and why it cannot be read."""
+    """The file for reading, past a UTF-8 byte-order mark if it starts with one (as some
+    Windows tools write; a census may have one too), or an error naming it and why it cannot be
+    read."""
     try:
-        return path.open("rb")
+        handle = path.open("rb")
     except OSError as exc:
         raise PlanalignError(f"cannot read {path}: {exc.strerror}") from None
+    if handle.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+        handle.seek(0)
+    return handle
 
 
 def _json_array(path: Path) -> Iterator[tuple[list[int], list[SimulationEvent]]]:

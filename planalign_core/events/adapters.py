@@ -8,12 +8,13 @@ field path and the reason. A batch with any bad event is rejected whole.
 from __future__ import annotations
 
 import gc
-import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import from_json
 
 from planalign_core.errors import EventValidationError
 from planalign_core.events.envelope import SimulationEvent
@@ -22,6 +23,8 @@ from planalign_core.events.types import EventType
 EVENTS_ADAPTER: TypeAdapter[list[SimulationEvent]] = TypeAdapter(list[SimulationEvent])
 # the discriminator's tags, which pydantic puts in an error's location
 _PAYLOAD_TAGS = frozenset(kind.value for kind in EventType)
+# pydantic-core's JSON errors end with where they are: "<reason> at line L column C"
+_JSON_ERROR = re.compile(r"(?s)(.*) at line \d+ column (\d+)")
 
 
 @contextmanager
@@ -102,23 +105,24 @@ def dump_jsonl(events: Sequence[SimulationEvent]) -> bytes:
 def _malformed_lines(
     lines: list[bytes], kept: list[int], first_line: int
 ) -> list[tuple[str, str, str]]:
-    """The lines that are not JSON at all (looked for only once a batch has failed)."""
+    """The lines that are not JSON at all (looked for only once a batch has failed), by the
+    batch's own parser: Python's ``json`` accepts what it refuses (a lone surrogate, a
+    byte-order mark) and recurses without bound on a deeply nested line."""
     problems = []
     for number in kept:
         try:
-            json.loads(lines[number - first_line])
-        except json.JSONDecodeError as exc:
-            problems.append(
-                (f"line {number}", "(line)", f"invalid JSON at column {exc.colno}: {exc.msg}")
-            )
-        except ValueError as exc:  # not UTF-8
-            problems.append((f"line {number}", "(line)", f"invalid JSON: {exc}"))
+            from_json(lines[number - first_line])
+        except ValueError as exc:
+            where = _JSON_ERROR.fullmatch(str(exc))
+            reason = f"at column {where[2]}: {where[1]}" if where else f": {exc}"
+            problems.append((f"line {number}", "(line)", f"invalid JSON {reason}"))
     return problems
 
 
 def _load_json_array(data: bytes | str) -> Sequence[Any]:
+    """The batch as plain values, to name each failing event by its id (or nothing)."""
     try:
-        loaded = json.loads(data)
+        loaded = from_json(data)
     except ValueError:
         return []
     return loaded if isinstance(loaded, list) else []

@@ -115,6 +115,45 @@ def test_validate_malformed_line_named(
     assert "event line 6: (line): invalid JSON" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # the batch's parser refuses what Python's json accepts: the line must still be named
+        (b'{"event_id": "\\ud800"}', "invalid JSON at column 21: unexpected end of hex escape"),
+        # nested past the parser's limit: named, not a RecursionError's traceback
+        (b"[" * 100_000 + b"]" * 100_000, "invalid JSON at column 202: recursion limit exceeded"),
+        (b'{"a": ' * 3_000 + b"1" + b"}" * 3_000, "invalid JSON at column 1207: recursion limit"),
+        (b"\xef\xbb\xbf{}", "invalid JSON at column 1: expected value"),  # a BOM past line 1
+    ],
+)
+def test_a_line_the_parser_refuses_is_named(
+    tmp_path: Path,
+    events: list[SimulationEvent],
+    capsys: pytest.CaptureFixture[str],
+    line: bytes,
+    reason: str,
+) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(dump_jsonl(events[:2]) + line + b"\n")
+    assert main(["validate", str(path)]) == 2
+    assert f"event line 3: (line): {reason}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_byte_order_mark_at_the_start_is_skipped(
+    tmp_path: Path, events: list[SimulationEvent], suffix: str
+) -> None:
+    """Some Windows tools start a UTF-8 file with a byte-order mark: the file is read past it
+    (a census may start with one too); anywhere else it is an error (above)."""
+    path = tmp_path / f"bom{suffix}"
+    dump = dump_jsonl if suffix == ".jsonl" else dump_json
+    path.write_bytes(b"\xef\xbb\xbf" + dump(events))
+    db = tmp_path / "run.duckdb"
+    assert main(["ingest", str(path), "--db", str(db)]) == 0
+    with Database(db, read_only=True) as store:
+        assert store.scalar(f"SELECT count(*) FROM {EVENTS_TABLE}") == N_EVENTS
+
+
 @pytest.fixture(params=["one block", "many blocks"])
 def blocks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """The file read as one block, or as blocks of about 1,500 bytes (a few events each)."""
