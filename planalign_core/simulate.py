@@ -25,7 +25,7 @@ import psutil
 import planalign_core
 from planalign_core import cleanup
 from planalign_core.census import load_census, synthesize_census
-from planalign_core.config import Config, config_hash, config_json, load_config
+from planalign_core.config import IRS_LIMIT_KEYS, Config, config_hash, config_json, load_config
 from planalign_core.engines import ENGINE_NAMES, polars_engine
 from planalign_core.engines.contract import (
     HIRE_KEY_BASE,
@@ -36,8 +36,9 @@ from planalign_core.engines.contract import (
     YearOutput,
 )
 from planalign_core.errors import ConfigError
-from planalign_core.events.types import IDENTIFIER_MAX_LENGTH
+from planalign_core.events.types import IDENTIFIER_MAX_LENGTH, MAX_YEAR
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules.bounds import MAX_PAY_CENTS, MAX_PAY_DOLLARS
 from planalign_core.rules.headcount import hire_counts
 from planalign_core.rules.limits import year_limits
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
@@ -130,8 +131,14 @@ def check_spec(spec: RunSpec) -> None:
         raise ConfigError(f"--engine: unknown engine {spec.engine!r} (known: {ENGINE_NAMES})")
     if not 1 <= spec.years <= MAX_YEARS:
         raise ConfigError(f"--years: must be in 1..{MAX_YEARS}, got {spec.years}")
-    if not 1901 <= spec.start_year <= 9000:
-        raise ConfigError(f"--start-year: must be in 1901..9000, got {spec.start_year}")
+    if not 1901 <= spec.start_year <= MAX_YEAR:
+        raise ConfigError(f"--start-year: must be in 1901..{MAX_YEAR}, got {spec.start_year}")
+    if spec.start_year + spec.years - 1 > MAX_YEAR:
+        raise ConfigError(
+            f"--start-year {spec.start_year} --years {spec.years}: the run would end in "
+            f"{spec.start_year + spec.years - 1}, after {MAX_YEAR}, the last simulation_year "
+            "an event may carry"
+        )
     if not 0 <= spec.seed < 1 << 64:
         raise ConfigError(f"--seed: must be in 0..2**64-1, got {spec.seed}")
     if not spec.scenario_id:
@@ -152,6 +159,8 @@ def load_inputs(spec: RunSpec) -> tuple[Config, RunKeys, pl.DataFrame, str]:
     check_spec(spec)
     config = load_config(spec.config_path)
     keys = RunKeys(spec.seed, spec.scenario_id, config.plan_design_id, spec.start_year, spec.years)
+    where = "packaged defaults" if spec.config_path is None else str(spec.config_path)
+    check_limits(config, keys, where)
     if spec.census_path is not None:
         census = load_census(spec.census_path, spec.start_year, config)
         source = str(spec.census_path)
@@ -159,9 +168,23 @@ def load_inputs(spec: RunSpec) -> tuple[Config, RunKeys, pl.DataFrame, str]:
         employees = DEFAULT_EMPLOYEES if spec.employees is None else spec.employees
         census = synthesize_census(employees, spec.seed, spec.start_year, config)
         source = f"synthetic({employees})"
-    where = "packaged defaults" if spec.config_path is None else str(spec.config_path)
     check_growth(census["termination_date"].null_count(), config, keys, where)
     return config, keys, census, source
+
+
+def check_limits(config: Config, keys: RunKeys, where: str = "packaged defaults") -> None:
+    """Refuse a run whose projected IRS limits reach the bound of a pay (rules, "Bounds"): a
+    high ``limits.index_rate`` over many years compounds past it, and the limits are compared
+    with and multiplied like pay."""
+    for year in range(keys.start_year - 1, keys.last_year + 1):
+        limits = year_limits(config, year).as_dict()
+        over = [key for key in IRS_LIMIT_KEYS if int(limits[key]) > MAX_PAY_CENTS]
+        if over:
+            raise ConfigError(
+                f"limits.index_rate {config.limits.index_rate} ({where}): {over[0]} is projected "
+                f"to ${int(limits[over[0]]) // 100:,} in {year}, past the ${MAX_PAY_DOLLARS:,} "
+                "bound of any pay or limit; lower limits.index_rate or end the run sooner"
+            )
 
 
 def check_growth(

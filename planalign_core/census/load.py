@@ -12,7 +12,6 @@ import polars as pl
 from planalign_core.census.reading import map_columns, read
 from planalign_core.census.schema import (
     CENSUS_SCHEMA_INPUTS,
-    MAX_PAY_CENTS,
     MAX_PROBLEMS_SHOWN,
     NEW_HIRE_ID_PATTERN,
     YOUNGEST_HIRE_AGE,
@@ -21,6 +20,7 @@ from planalign_core.config import Config, units
 from planalign_core.errors import CensusError
 from planalign_core.events.types import IDENTIFIER_MAX_LENGTH
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules.bounds import MAX_PAY_CENTS
 from planalign_core.rules.calendar import census_date
 
 

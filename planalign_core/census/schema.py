@@ -75,5 +75,4 @@ CENSUS_COLUMNS: tuple[CensusColumn, ...] = (
 # Plausibility bounds of a loaded census (docs/rules.md, "Loading a census file"): not rules of
 # the simulation, so not configuration; a row past them is refused, not silently simulated.
 YOUNGEST_HIRE_AGE = 14  # the youngest working age under US federal child-labour law
-MAX_PAY_CENTS = 100_000_000 * 100 - 1  # pay at or above $100 million a year is a typo
 NESTED_TYPES = (pl.List, pl.Array, pl.Struct, pl.Object, pl.Binary)

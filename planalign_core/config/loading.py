@@ -3,6 +3,7 @@ validation naming every problem by key path; and the canonical JSON and hash of 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import tomllib
@@ -58,23 +59,28 @@ def _config_error(exc: ValidationError, source: str) -> ConfigError:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A user's TOML file, or a :class:`ConfigError` naming the file and the problem."""
+    """A user's TOML file, or a :class:`ConfigError` naming the file and the problem. A UTF-8
+    byte-order mark at its start (some Windows editors write one) is skipped."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"configuration file not found: {path}") from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a folder, not a TOML configuration file") from None
     except PermissionError:
         raise ConfigError(f"{path}: cannot be read (permission denied)") from None
+    skipped = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return tomllib.loads(data[skipped:].decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8"
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start + skipped}); save it as UTF-8"
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays or tables
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
 
 
 def load_config(

@@ -183,7 +183,7 @@ IRS_LIMIT_KEYS = (
     "annual_additions_415c",
     "hce_threshold",
 )
-PositiveDollars = Annotated[int, Field(ge=1, strict=True)]
+PositiveDollars = Annotated[Dollars, Field(ge=1)]
 
 
 class LimitIncrements(_Model):

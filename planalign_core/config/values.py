@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules.bounds import MAX_PAY_DOLLARS
 
 
 def _to_decimal(value: object) -> object:
@@ -26,9 +27,18 @@ def _to_decimal(value: object) -> object:
     return value
 
 
+MAX_RATE_DIGITS = 12
+
+
 def _places(places: int) -> Any:
     def check(value: Decimal) -> Decimal:
-        if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-places)):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a finite number")
+        # past 10**12 no rate of the rules can be meant (their bounds are single digits), and
+        # the exact arithmetic below would round: 28 digits is Decimal's precision
+        if value.adjusted() >= MAX_RATE_DIGITS:
+            raise ValueError(f"{value} is far too large for a rate")
+        if value != value.quantize(Decimal(1).scaleb(-places)):
             raise ValueError(f"{value} has more than {places} decimal places")
         # One text per value (rules, "config hash"): 0.030, 0.03 and 3E-2 are all "0.03";
         # no exponent, no trailing zero, 0 never negative.
@@ -49,7 +59,7 @@ Rate = Annotated[Decimal, BeforeValidator(_to_decimal), _places(4)]
 Probability = Annotated[Rate, Field(ge=0, le=1)]
 SignedRate = Annotated[Rate, Field(ge=-1, le=1)]
 MonthDay = Annotated[str, Field(pattern=r"^\d{2}-\d{2}$"), AfterValidator(_month_day)]
-Dollars = Annotated[int, Field(ge=0, strict=True)]
+Dollars = Annotated[int, Field(ge=0, le=MAX_PAY_DOLLARS, strict=True)]
 Years = Annotated[int, Field(ge=0, le=150, strict=True)]
 
 

@@ -24,6 +24,7 @@ from planalign_core.config import Config, Rate, units
 from planalign_core.engines.contract import HIRE_KEY_BASE, RunKeys
 from planalign_core.events import identity
 from planalign_core.events.columnar import EVENT_TYPE_CODES
+from planalign_core.rules.bounds import MAX_PAY_CENTS
 from planalign_core.store import Database
 from planalign_core.store.snapshots import view_sql
 from planalign_core.store.tables import CLOSINGS_TABLE, SEGMENTS_TABLE, SNAPSHOTS_VIEW
@@ -111,7 +112,8 @@ def config_arrays(config: Config) -> dict[str, pl.DataFrame]:
 
 
 def rng_constants() -> pl.DataFrame:
-    """The constants of the draw (``planalign_core.rng``) and of event ids, one row."""
+    """The constants of the draw (``planalign_core.rng``), of event ids and of a run's bounds
+    (``planalign_core.rules.bounds``), one row."""
     values = {
         "mask32": rng.MASK32,
         "mix_multiplier_1": rng.MIX_MULTIPLIER_1,
@@ -122,6 +124,7 @@ def rng_constants() -> pl.DataFrame:
         "uuid_version_bits": identity.VERSION_BITS,
         "uuid_variant_bits": identity.VARIANT_BITS,
         "new_hire_key_base": HIRE_KEY_BASE,
+        "max_pay_cents": MAX_PAY_CENTS,
     }
     return pl.DataFrame(
         {name: [value] for name, value in values.items()},

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from planalign_core.events import compliance, money, participation, workforce
 from planalign_core.events.base import FROZEN, field_error
-from planalign_core.events.types import EventType, Identifier
+from planalign_core.events.types import MAX_YEAR, MIN_YEAR, EventType, Identifier
 
 PAYLOAD_TYPES: dict[EventType, type[Any]] = {
     EventType.HIRE: workforce.HirePayload,
@@ -42,8 +42,6 @@ Payload = Annotated[
     | compliance.CompliancePayload,
     Field(discriminator="event_type"),
 ]
-
-MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 class SimulationEvent(BaseModel):

@@ -228,6 +228,8 @@ def test_census_file_run(tmp_path: Path) -> None:
         # an event's scenario_id holds 128 characters: a longer one would write events that
         # validate, ingest and export refuse
         (("--scenario", "s" * 129), "--scenario: 129 characters"),
+        # an event's simulation_year ends at 2200: later years wrote events export refused
+        (("--start-year", "2199", "--years", "3"), "the run would end in 2201, after 2200"),
     ],
 )
 def test_bad_arguments_are_named(
@@ -244,6 +246,12 @@ def test_bad_arguments_are_named(
     [
         ("[escalation]\ncap = 0.9\n", "escalation.cap"),
         (f'plan_design_id = "{"p" * 129}"\n', "plan_design_id: String should have at most 128"),
+        # rules, "Bounds": doubling every year, the 401(a)(17) limit ($360,000 in 2026) passes
+        # $100 million in 2035 (x 512 = $184,320,000): refused before any year is computed
+        (
+            "[limits]\nindex_rate = 1\n",
+            "compensation_401a17 is projected to $184,320,000 in 2035, past the $99,999,999",
+        ),
     ],
 )
 def test_bad_config_is_named(
@@ -251,7 +259,7 @@ def test_bad_config_is_named(
 ) -> None:
     config = tmp_path / "plan.toml"
     config.write_text(text, encoding="utf-8")
-    assert simulate(tmp_path / "run.duckdb", "--config", str(config)) == 2
+    assert simulate(tmp_path / "run.duckdb", "--config", str(config), years=11) == 2
     assert key in capsys.readouterr().err
     assert not (tmp_path / "run.duckdb").exists()
 

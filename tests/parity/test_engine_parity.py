@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ from hypothesis import strategies as st
 
 from planalign_core.census import load_census, synthesize_census
 from planalign_core.config import load_config
+from planalign_core.engines.dbt_session import DbtEngineError
 from planalign_core.engines.polars_engine import RunKeys
+from planalign_core.errors import ConfigError
 from tests.parity.parity import (
     assert_identical,
     dbt_tables,
@@ -242,6 +245,29 @@ def test_a_shrinking_workforce() -> None:
     assert events.filter(pl.col("event_type") == "termination").height > 0
     first = tables["int_participant_balances"].filter(pl.col("simulation_year") == 2025)
     assert first.height > 0
+
+
+def test_a_pay_past_the_bound_stops_both_engines() -> None:
+    """Rules, "Bounds": one level paid $99,000,000 (under the bound) with a 3 % COLA: the first
+    year's raise takes every pay past $99,999,999, and each engine stops at that year naming
+    the first such employee, instead of multiplying the pay on towards 64-bit overflow (a 100 %
+    COLA over 25 years overflowed in the SQL engine and broke the Polars engine)."""
+    level = {
+        "level": 1, "pay_min": 99_000_000, "pay_max": 99_000_000, "merit_rate": 0,
+        "promotion_rate": 0, "termination_adjustment": 0, "hire_weight": 1, "census_weight": 1,
+        "census_age_min": 30, "census_age_max": 40, "census_max_tenure": 5,
+    }  # fmt: skip
+    overrides = {"levels": [level], "compensation": {"cola_rate": 0.03, "merit_spread": 0}}
+    scenario = Scenario(30, 2, 2025, 42, json.dumps(overrides), scenario_id="parity")
+    census = synthesize_census(30, 42, 2025, scenario.config)
+    # scale(9,900,000,000 cents, 300 units) = $101,970,000.00, the same for every employee
+    named = "year 2025: employee E0000001's pay reaches $101"
+    with pytest.raises(ConfigError, match=re.escape(named + ",970,000 a year")):
+        polars_tables(census, scenario.config, scenario.keys)
+    with pytest.raises(DbtEngineError) as error:
+        dbt_tables(census, scenario.config, scenario.keys)
+    assert "year 2025: employee E00000" in str(error.value)
+    assert "s pay reaches $101970000 a year, past the $99999999 bound" in str(error.value)
 
 
 @pytest.mark.slow

@@ -83,6 +83,14 @@ def test_arrays_replace_rather_than_merge() -> None:
             {"enrollment": {"voluntary": {"deferral_rates": [{"rate": 0.05, "weight": 0.5}]}}},
             "deferral_rates: the weights must sum to exactly 1",
         ),
+        # past Decimal's 28 digits quantize raised InvalidOperation: a traceback, no key
+        ({"growth_rate": 1e300}, "growth_rate: 1E+300 is far too large for a rate"),
+        ({"growth_rate": 10**40}, "growth_rate: 1" + "0" * 40 + " is far too large for a rate"),
+        ({"growth_rate": "1e999999999"}, "growth_rate: 1E+999999999 is far too large"),
+        ({"growth_rate": 10**11}, "growth_rate: Input should be less than or equal to 10"),
+        # rules, "Bounds": every whole-dollar amount under $100 million
+        ({"limits": {"increments": {"catch_up": 10**8}}}, "catch_up: Input should be less than"),
+        ({"plan_design_id": "p" * 129}, "plan_design_id: String should have at most 128"),
     ],
 )
 def test_bad_values_are_named_by_key(overrides: dict[str, object], key: str) -> None:
@@ -97,6 +105,17 @@ def test_a_bad_level_is_named_with_its_position() -> None:
     levels = load_config().model_dump(mode="json")["levels"]
     levels[2]["pay_min"] = -5
     with pytest.raises(ConfigError, match=r"levels\[3\]\.pay_min"):
+        load_config(overrides={"levels": levels})
+
+
+def test_a_pay_band_past_the_bound_is_named() -> None:
+    """Rules, "Bounds": $99,999,999 is a level's largest pay; a dollar more is refused (a
+    trillion-dollar band ran, and overflowed 64-bit cents within years)."""
+    levels = load_config().model_dump(mode="json")["levels"]
+    levels[-1]["pay_max"] = 99_999_999
+    assert load_config(overrides={"levels": levels}).levels[-1].pay_max == 99_999_999
+    levels[-1]["pay_max"] = 100_000_000
+    with pytest.raises(ConfigError, match=r"levels\[5\]\.pay_max: Input should be less than"):
         load_config(overrides={"levels": levels})
 
 
@@ -125,6 +144,17 @@ def test_a_folder_or_a_non_utf8_file_is_named(tmp_path: Path) -> None:
     latin.write_bytes("growth_rate = 0.03 # café\n".encode("latin-1"))
     with pytest.raises(ConfigError, match=r"latin\.toml: not UTF-8 text \(byte 0xe9"):
         load_config(latin)
+
+
+def test_a_byte_order_mark_is_skipped_and_deep_nesting_named(tmp_path: Path) -> None:
+    """A UTF-8 file that starts with a byte-order mark is read past it (Windows editors write
+    one); nesting past tomllib's recursion is an error naming the file, not a traceback."""
+    marked = tmp_path / "marked.toml"
+    marked.write_bytes(b"\xef\xbb\xbfgrowth_rate = 0.05\n")
+    assert load_config(marked).growth_rate == Decimal("0.05")
+    deep = _write(tmp_path, "a = " + "[" * 5_000 + "]" * 5_000 + "\n")
+    with pytest.raises(ConfigError, match=r"overrides\.toml: not valid TOML: nested too deeply"):
+        load_config(deep)
 
 
 @pytest.mark.parametrize("written", ["0.030", "3E-2", 0.03, "0.0300", " 0.03 "])

@@ -18,6 +18,7 @@ from planalign_core.config import load_config
 from planalign_core.engines import dbt_inputs
 from planalign_core.engines.dbt_inputs import RunParameters, input_tables, write_inputs
 from planalign_core.events.columnar import EVENT_TYPE_CODES
+from planalign_core.rules import bounds
 from planalign_core.store import Database
 
 
@@ -87,6 +88,7 @@ def test_constants_come_from_the_package() -> None:
     assert row["mix_multiplier_2"] == rng.MIX_MULTIPLIER_2
     assert row["mask32"] == rng.MASK32
     assert row["rate_scale"] == rng.RATE_SCALE
+    assert row["max_pay_cents"] == bounds.MAX_PAY_CENTS
     types = dbt_inputs.event_types()
     assert dict(zip(types["event_type"], types["type_code"], strict=True)) == EVENT_TYPE_CODES
 

@@ -18,6 +18,8 @@ from planalign_core.engines.polars_engine import participation, workforce
 from planalign_core.engines.polars_engine.events import year_events
 from planalign_core.engines.polars_engine.money import MoneyYear, money_year
 from planalign_core.engines.polars_engine.snapshot import next_state, snapshot_rows
+from planalign_core.errors import ConfigError
+from planalign_core.rules.bounds import MAX_PAY_CENTS, MAX_PAY_DOLLARS
 from planalign_core.rules.headcount import hire_counts
 
 
@@ -76,6 +78,7 @@ def workforce_year(
     next year's workforce needs only this result's ``state``, so a run can compute it while
     this year's money is computed (:func:`with_money`)."""
     frame = year_frame(state, config, keys, year)
+    check_pay(frame, year)
     events = year_events(frame, config, keys, year)
     new_hire = pl.col("is_new_hire")
     leavers, hires, hires_leaving = frame.select(
@@ -91,6 +94,25 @@ def workforce_year(
         counts=YearCounts(state.height, int(leavers), int(hires), int(hires_leaving)),
     )
     return frame, result
+
+
+def check_pay(frame: pl.DataFrame, year: int) -> None:
+    """Stop the run at a pay of $100 million a year or more (rules, "Bounds"), before the
+    year's money multiplies it by rates and days: the assumptions have compounded past any
+    pay (a 100 % COLA doubles it every year)."""
+    if frame.height == 0 or frame["comp_end"].max() <= MAX_PAY_CENTS:  # type: ignore[operator]
+        return
+    first = (
+        frame.filter(pl.col("comp_end") > MAX_PAY_CENTS)
+        .sort("employee_id")
+        .select("employee_id", "comp_end")
+        .row(0)
+    )
+    raise ConfigError(
+        f"year {year}: employee {first[0]}'s pay reaches ${first[1] // 100:,} a year, past the "
+        f"${MAX_PAY_DOLLARS:,} bound of any pay: compensation (cola_rate, merit, promotions) "
+        "compounds too fast over the run's years; lower them or end the run sooner"
+    )
 
 
 def with_money(

@@ -335,6 +335,7 @@ select
     cast(merit_units as integer) as merit_units,
     cast(cola_units as integer) as cola_units,
     cast(job_level as smallint) as job_level,
-    cast(compensation_cents as bigint) as compensation_cents,
+    cast({{ bounded_pay('compensation_cents', 'employee_id', year, rng) }} as bigint)
+        as compensation_cents,
     termination_date is null as is_active
 from workforce
