@@ -18,7 +18,8 @@
         {#- parsing renders without a database: placeholders, never run -#}
         {{ return({'mask32': 1, 'mix_multiplier_1': 1, 'mix_multiplier_2': 1, 'two_pow_32': 1,
                    'rate_scale': 1, 'uuid_version_mask': 1, 'uuid_version_bits': 1,
-                   'uuid_variant_bits': 1, 'new_hire_key_base': 1, 'max_pay_cents': 1}) }}
+                   'uuid_variant_bits': 1, 'new_hire_key_base': 1, 'max_pay_cents': 1,
+                   'max_balance_cents': 1}) }}
     {%- endif -%}
     {%- set given = var('planalign_rng', none) -%}
     {%- if given is not none -%}

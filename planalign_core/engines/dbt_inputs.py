@@ -24,7 +24,7 @@ from planalign_core.config import Config, Rate, units
 from planalign_core.engines.contract import HIRE_KEY_BASE, RunKeys
 from planalign_core.events import identity
 from planalign_core.events.columnar import EVENT_TYPE_CODES
-from planalign_core.rules.bounds import MAX_PAY_CENTS
+from planalign_core.rules.bounds import MAX_BALANCE_CENTS, MAX_PAY_CENTS
 from planalign_core.store import Database
 from planalign_core.store.snapshots import view_sql
 from planalign_core.store.tables import CLOSINGS_TABLE, SEGMENTS_TABLE, SNAPSHOTS_VIEW
@@ -125,6 +125,7 @@ def rng_constants() -> pl.DataFrame:
         "uuid_variant_bits": identity.VARIANT_BITS,
         "new_hire_key_base": HIRE_KEY_BASE,
         "max_pay_cents": MAX_PAY_CENTS,
+        "max_balance_cents": MAX_BALANCE_CENTS,
     }
     return pl.DataFrame(
         {name: [value] for name, value in values.items()},

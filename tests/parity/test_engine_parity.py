@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -262,12 +263,108 @@ def test_a_pay_past_the_bound_stops_both_engines() -> None:
     census = synthesize_census(30, 42, 2025, scenario.config)
     # scale(9,900,000,000 cents, 300 units) = $101,970,000.00, the same for every employee
     named = "year 2025: employee E0000001's pay reaches $101"
-    with pytest.raises(ConfigError, match=re.escape(named + ",970,000 a year")):
+    with pytest.raises(ConfigError, match=re.escape(named + ",970,000, past the $99,999,999")):
         polars_tables(census, scenario.config, scenario.keys)
     with pytest.raises(DbtEngineError) as error:
         dbt_tables(census, scenario.config, scenario.keys)
     assert "year 2025: employee E00000" in str(error.value)
-    assert "s pay reaches $101970000 a year, past the $99999999 bound" in str(error.value)
+    assert "s pay reaches $101970000, past the $99999999 bound" in str(error.value)
+
+
+def test_money_near_the_bounds_stays_exact() -> None:
+    """Rules, "Bounds": pay, 402(g) and 401(a)(17) just under $100 million, everyone deferring
+    all of it, a match of 10 times the deferrals. A full year's match formula is then
+    F = 100000 units * 10000 * 9,900,000,000 cents = 9.9e18, past 2**63 (9.22e18): the Polars
+    engine's 64-bit sum wrapped silently (the SQL engine sums HUGEINTs). By hand: f = rhu(F,
+    10**8) = 99,000,000,000 cents, $990,000,000 before the 415(c) cut."""
+    level = {
+        "level": 1, "pay_min": 99_000_000, "pay_max": 99_000_000, "merit_rate": 0,
+        "promotion_rate": 0, "termination_adjustment": 0, "hire_weight": 1, "census_weight": 1,
+        "census_age_min": 30, "census_age_max": 40, "census_max_tenure": 5,
+    }  # fmt: skip
+    limits = {
+        "deferral_402g": 99_000_000, "catch_up": 7_500, "catch_up_60_63": 11_250,
+        "compensation_401a17": 99_000_000, "annual_additions_415c": 99_999_999,
+        "hce_threshold": 160_000,
+    }  # fmt: skip
+    overrides = {
+        "levels": [level],
+        "compensation": {"cola_rate": 0, "merit_spread": 0},
+        "census": {"initial_participation_rate": 1},
+        "eligibility": {"rule": "immediate"},
+        "enrollment": {
+            "max_deferral_rate": 1,
+            "auto": {"enabled": False},
+            "voluntary": {"deferral_rates": [{"rate": 1, "weight": 1}]},
+        },
+        "escalation": {"enabled": False},
+        "limits": {"published": [{"year": 2025, **limits}], "index_rate": 0},
+        "match": {"tiers": [{"up_to": 1, "rate": 10}], "true_up": True},
+    }
+    tables = _both(Scenario(40, 1, 2025, 42, json.dumps(overrides), scenario_id="parity"))
+    whole_year = tables["int_employee_contributions"].filter(
+        (pl.col("total_deferrals") == Decimal("99000000.00"))
+        & (pl.col("plan_compensation") == Decimal("99000000.00"))
+    )
+    assert whole_year.height > 0
+    # 415(c): L415 = min(99,999,999, W = 99,000,000); A0 = 99,000,000 + 990,000,000, so
+    # E = A0 - L415 = 990,000,000: the whole match is cut (no true-up: the payroll match is the
+    # year's), and every figure on the way had to be exact for E to come out whole
+    assert (whole_year["annual_additions_limit_415c"] == Decimal("99000000.00")).all()
+    assert (whole_year["excess_415c"] == Decimal("990000000.00")).all()
+    assert (whole_year["employer_match"] == 0).all()
+    assert (whole_year["true_up"] == 0).all()
+
+
+def test_a_balance_past_the_bound_stops_both_engines() -> None:
+    """Rules, "Bounds": a 100 % return doubles a balance every year. Everyone defers its whole
+    pay of C = $99,000,000 (402(g) just under the bound) and no one leaves, so by hand a
+    pre-tax balance ends year n at 2 B + 1.5 C (a year's return on the balance, half a year's
+    on the contributions) = 1.5 C (2**n - 1): $1,216,363,500,000 in the 13th year (2037), the
+    first past $1 trillion. Unstopped, the Polars engine's 64-bit growth wrapped into negative
+    balances a few years on and the SQL engine failed on an overflow. Both stop there, naming
+    the same employee and amount."""
+    level = {
+        "level": 1, "pay_min": 99_000_000, "pay_max": 99_000_000, "merit_rate": 0,
+        "promotion_rate": 0, "termination_adjustment": -0.2, "hire_weight": 1,
+        "census_weight": 1, "census_age_min": 30, "census_age_max": 40, "census_max_tenure": 5,
+    }  # fmt: skip
+    limits = {
+        "deferral_402g": 99_000_000, "catch_up": 7_500, "catch_up_60_63": 11_250,
+        "compensation_401a17": 99_000_000, "annual_additions_415c": 99_999_999,
+        "hce_threshold": 160_000,
+    }  # fmt: skip
+    overrides = {
+        "levels": [level],
+        "compensation": {"cola_rate": 0, "merit_spread": 0},
+        "census": {"initial_participation_rate": 1},
+        "eligibility": {"rule": "immediate"},
+        "enrollment": {
+            "max_deferral_rate": 1,
+            "auto": {"enabled": False},
+            "voluntary": {"deferral_rates": [{"rate": 1, "weight": 1}]},
+        },
+        "escalation": {"enabled": False},
+        "limits": {"published": [{"year": 2025, **limits}], "index_rate": 0},
+        "match": {"tiers": []},
+        "investment": {"return_rate": 1},
+    }
+    scenario = Scenario(3, 13, 2025, 42, json.dumps(overrides), scenario_id="parity")
+    census = synthesize_census(3, 42, 2025, scenario.config)
+    with pytest.raises(ConfigError) as polars_error:
+        polars_tables(census, scenario.config, scenario.keys)
+    with pytest.raises(DbtEngineError) as dbt_error:
+        dbt_tables(census, scenario.config, scenario.keys)
+    said = re.search(
+        r"year (\d+): employee (\S+)'s employee_pre_tax balance reaches \$(\d[\d,]*\d)",
+        str(polars_error.value),
+    )
+    assert said is not None, polars_error.value
+    assert (said[1], said[3]) == ("2037", "1,216,363,500,000"), polars_error.value
+    amount = said[3].replace(",", "")
+    assert f"year {said[1]}: employee {said[2]}'s employee_pre_tax balance reaches ${amount}" in (
+        str(dbt_error.value)
+    )
 
 
 @pytest.mark.slow

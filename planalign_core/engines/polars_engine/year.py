@@ -109,9 +109,9 @@ def check_pay(frame: pl.DataFrame, year: int) -> None:
         .row(0)
     )
     raise ConfigError(
-        f"year {year}: employee {first[0]}'s pay reaches ${first[1] // 100:,} a year, past the "
-        f"${MAX_PAY_DOLLARS:,} bound of any pay: compensation (cola_rate, merit, promotions) "
-        "compounds too fast over the run's years; lower them or end the run sooner"
+        f"year {year}: employee {first[0]}'s pay reaches ${first[1] // 100:,}, past the "
+        f"${MAX_PAY_DOLLARS:,} bound: compensation (cola_rate, merit, promotions) compounds too "
+        "fast over the run's years; lower it or end the run sooner"
     )
 
 

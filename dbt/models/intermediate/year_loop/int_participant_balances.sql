@@ -126,7 +126,8 @@ select
     {{ money('e.contribution_cents') }} as contributions,
     {{ money('e.return_cents') }} as investment_return,
     {{ money('e.forfeiture_cents') }} as forfeitures,
-    {{ money('e.ending_cents') }} as ending_balance,
+    {{ money(bounded_balance('e.ending_cents', 'e.employee_id', 'e.source', year, rng)) }}
+        as ending_balance,
     {{ money(
         'case when not e.is_employer or not e.is_active then e.ending_cents else '
         ~ rhu('e.ending_cents * e.vested_at_end', rs) ~ ' end') }} as vested_balance,

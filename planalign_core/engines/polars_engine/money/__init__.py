@@ -77,6 +77,7 @@ def money_year(
     )
     frame = hce.with_hce(frame, rules.lookback_limits.hce_threshold, rules.first)
     annual = balances.with_balances(frame, config, rules.last).collect(engine=ENGINE)
+    balances.check_balances(annual, year)
     changes = vesting_changes(people.lazy(), config, year).collect(engine=ENGINE)
     events = money_events(
         annual,

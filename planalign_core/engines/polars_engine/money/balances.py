@@ -13,8 +13,10 @@ from planalign_core.collect import ENGINE
 from planalign_core.config import Config, units
 from planalign_core.engines.polars_engine.money.common import KEY, lit64, rhu
 from planalign_core.engines.polars_engine.money.vesting import vested_on
+from planalign_core.errors import ConfigError
 from planalign_core.literals import lit
 from planalign_core.rng import RATE_SCALE
+from planalign_core.rules.bounds import MAX_BALANCE_CENTS
 from planalign_core.rules.calendar import day_number
 
 
@@ -100,6 +102,28 @@ def with_balances(frame: pl.LazyFrame, config: Config, last_day: int) -> pl.Lazy
             else pl.col(f"E_{s.name}")
         ).alias(f"V_{s.name}")
         for s in SOURCES
+    )
+
+
+def check_balances(annual: pl.DataFrame, year: int) -> None:
+    """Stop the run at a balance of $1 trillion or more (rules, "Bounds"), before the next
+    year's growth multiplies it past 64 bits (a 100 % return doubles it every year)."""
+    ends = [f"E_{s.name}" for s in SOURCES]
+    if annual.height == 0 or annual.select(pl.max_horizontal(ends).max()).item() <= (
+        MAX_BALANCE_CENTS
+    ):
+        return
+    over = (
+        annual.unpivot(ends, index="employee_id", variable_name="source", value_name="cents")
+        .filter(pl.col("cents") > MAX_BALANCE_CENTS)
+        .sort("employee_id", "source")
+        .row(0, named=True)
+    )
+    raise ConfigError(
+        f"year {year}: employee {over['employee_id']}'s {over['source'][2:]} balance reaches "
+        f"${over['cents'] // 100:,}, past the ${MAX_BALANCE_CENTS // 100:,} bound: "
+        "investment.return_rate compounds too fast over the run's years; lower it or end the "
+        "run sooner"
     )
 
 

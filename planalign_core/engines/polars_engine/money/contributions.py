@@ -183,7 +183,7 @@ def _segment_totals(amounts: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("Up1").alias("Up"),
             pl.col("Uc1").alias("Uc"),
             pl.col("N1").alias("N"),
-            rhu(pl.col("__match"), RATE_SCALE * RATE_SCALE).alias("match0"),
+            employer.match_cents(pl.col("__match")).alias("match0"),
             *[
                 pl.when(pl.col(f"__has_{c}") > 0).then(pl.col(f"__{c}")).alias(c)
                 for c in ("reach_401a17", "reach_402g")

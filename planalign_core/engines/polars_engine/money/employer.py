@@ -22,19 +22,26 @@ def tiers(config: Config) -> list[Tier]:
 
 
 def match_formula(deferral: pl.Expr, pay: pl.Expr, match_tiers: Sequence[Tier]) -> pl.Expr:
-    """``f(d, p) = rhu(F(d, p), 10000 * 10000)``."""
-    return rhu(match_numerator(deferral, pay, match_tiers), RATE_SCALE * RATE_SCALE)
+    """``f(d, p) = rhu(F(d, p), 10000 * 10000)``, in cents (64 bits again)."""
+    return match_cents(match_numerator(deferral, pay, match_tiers))
+
+
+def match_cents(numerator: pl.Expr) -> pl.Expr:
+    """``rhu(F, 10000 * 10000)`` of a numerator (or a sum of them), as 64-bit cents."""
+    return rhu(numerator, RATE_SCALE * RATE_SCALE).cast(pl.Int64)
 
 
 def match_numerator(deferral: pl.Expr, pay: pl.Expr, match_tiers: Sequence[Tier]) -> pl.Expr:
     """``F(d, p)``: each tier's rate on the deferrals between its bounds (as shares of ``p``),
-    unrounded (units squared times cents)."""
-    total = lit64(0)
+    unrounded (units squared times cents), in 128 bits: a tier's rate (up to 10, 100000 units)
+    times a band (a deferral or pay near the bound of a run times 10000 units) can pass 2**63,
+    where 64-bit integers would wrap silently (rules, "Bounds"; the SQL engine sums HUGEINTs)."""
+    total = lit(0, pl.Int128)
     lower = 0
     for up_to, rate in match_tiers:
         above = deferral * lit(RATE_SCALE) - pay * lit(lower)
         band = pl.min_horizontal(pl.max_horizontal(above, lit64(0)), pay * lit(up_to - lower))
-        total = total + band * lit(rate)
+        total = total + band.cast(pl.Int128) * lit(rate)
         lower = up_to
     return total
 
