@@ -37,7 +37,9 @@ def year_bounds(year: int) -> tuple[int, int, int]:
 
 def group_cum_sum(value: pl.Expr, key: str = KEY) -> pl.Expr:
     """``value.cum_sum().over(key)`` for rows sorted by ``key`` (15x faster: one running sum,
-    less its value where each group starts)."""
+    less its value where each group starts). The running sum of a large run passes 2**63;
+    Polars' integer sums wrap, so each difference is still its group's sum whenever that fits
+    in 64 bits (tests/property/test_group_sums.py)."""
     running = value.cum_sum()
     starts = (pl.col(key) != pl.col(key).shift(1)).fill_null(lit(True))
     return running - pl.when(starts).then(running - value).otherwise(lit(None)).forward_fill()
