@@ -271,23 +271,21 @@ def test_a_pay_past_the_bound_stops_both_engines() -> None:
     assert "s pay reaches $101970000, past the $99999999 bound" in str(error.value)
 
 
-def test_money_near_the_bounds_stays_exact() -> None:
-    """Rules, "Bounds": pay, 402(g) and 401(a)(17) just under $100 million, everyone deferring
-    all of it, a match of 10 times the deferrals. A full year's match formula is then
-    F = 100000 units * 10000 * 9,900,000,000 cents = 9.9e18, past 2**63 (9.22e18): the Polars
-    engine's 64-bit sum wrapped silently (the SQL engine sums HUGEINTs). By hand: f = rhu(F,
-    10**8) = 99,000,000,000 cents, $990,000,000 before the 415(c) cut."""
+def near_the_bounds(**extra: Any) -> dict[str, Any]:
+    """One level paid $99,000,000, with the 402(g) and 401(a)(17) limits just under the bound
+    of a run (rules, "Bounds"), everyone eligible at once and deferring its whole pay, no raise,
+    no escalation: the corners where 64-bit cents could overflow. ``extra`` overrides more."""
     level = {
         "level": 1, "pay_min": 99_000_000, "pay_max": 99_000_000, "merit_rate": 0,
-        "promotion_rate": 0, "termination_adjustment": 0, "hire_weight": 1, "census_weight": 1,
-        "census_age_min": 30, "census_age_max": 40, "census_max_tenure": 5,
+        "promotion_rate": 0, "termination_adjustment": -0.2, "hire_weight": 1,
+        "census_weight": 1, "census_age_min": 30, "census_age_max": 40, "census_max_tenure": 5,
     }  # fmt: skip
     limits = {
         "deferral_402g": 99_000_000, "catch_up": 7_500, "catch_up_60_63": 11_250,
         "compensation_401a17": 99_000_000, "annual_additions_415c": 99_999_999,
         "hce_threshold": 160_000,
     }  # fmt: skip
-    overrides = {
+    return {
         "levels": [level],
         "compensation": {"cola_rate": 0, "merit_spread": 0},
         "census": {"initial_participation_rate": 1},
@@ -299,8 +297,17 @@ def test_money_near_the_bounds_stays_exact() -> None:
         },
         "escalation": {"enabled": False},
         "limits": {"published": [{"year": 2025, **limits}], "index_rate": 0},
-        "match": {"tiers": [{"up_to": 1, "rate": 10}], "true_up": True},
+        **extra,
     }
+
+
+def test_money_near_the_bounds_stays_exact() -> None:
+    """Rules, "Bounds": pay, 402(g) and 401(a)(17) just under $100 million, everyone deferring
+    all of it, a match of 10 times the deferrals. A full year's match formula is then
+    F = 100000 units * 10000 * 9,900,000,000 cents = 9.9e18, past 2**63 (9.22e18): the Polars
+    engine's 64-bit sum wrapped silently (the SQL engine sums HUGEINTs). By hand: f = rhu(F,
+    10**8) = 99,000,000,000 cents, $990,000,000 before the 415(c) cut."""
+    overrides = near_the_bounds(match={"tiers": [{"up_to": 1, "rate": 10}], "true_up": True})
     tables = _both(Scenario(40, 1, 2025, 42, json.dumps(overrides), scenario_id="parity"))
     whole_year = tables["int_employee_contributions"].filter(
         (pl.col("total_deferrals") == Decimal("99000000.00"))
@@ -324,31 +331,7 @@ def test_a_balance_past_the_bound_stops_both_engines() -> None:
     first past $1 trillion. Unstopped, the Polars engine's 64-bit growth wrapped into negative
     balances a few years on and the SQL engine failed on an overflow. Both stop there, naming
     the same employee and amount."""
-    level = {
-        "level": 1, "pay_min": 99_000_000, "pay_max": 99_000_000, "merit_rate": 0,
-        "promotion_rate": 0, "termination_adjustment": -0.2, "hire_weight": 1,
-        "census_weight": 1, "census_age_min": 30, "census_age_max": 40, "census_max_tenure": 5,
-    }  # fmt: skip
-    limits = {
-        "deferral_402g": 99_000_000, "catch_up": 7_500, "catch_up_60_63": 11_250,
-        "compensation_401a17": 99_000_000, "annual_additions_415c": 99_999_999,
-        "hce_threshold": 160_000,
-    }  # fmt: skip
-    overrides = {
-        "levels": [level],
-        "compensation": {"cola_rate": 0, "merit_spread": 0},
-        "census": {"initial_participation_rate": 1},
-        "eligibility": {"rule": "immediate"},
-        "enrollment": {
-            "max_deferral_rate": 1,
-            "auto": {"enabled": False},
-            "voluntary": {"deferral_rates": [{"rate": 1, "weight": 1}]},
-        },
-        "escalation": {"enabled": False},
-        "limits": {"published": [{"year": 2025, **limits}], "index_rate": 0},
-        "match": {"tiers": []},
-        "investment": {"return_rate": 1},
-    }
+    overrides = near_the_bounds(match={"tiers": []}, investment={"return_rate": 1})
     scenario = Scenario(3, 13, 2025, 42, json.dumps(overrides), scenario_id="parity")
     census = synthesize_census(3, 42, 2025, scenario.config)
     with pytest.raises(ConfigError) as polars_error:

@@ -120,20 +120,18 @@ def test_terminated_rows_are_kept_as_inactive(tmp_path: Path) -> None:
     assert census["termination_date"].to_list() == [dt.date(2020, 6, 30), None]
 
 
-def test_only_the_repeats_of_an_id_are_named(tmp_path: Path) -> None:
-    """The first row of an id is not a problem; each later one names it. Ids differ by case."""
-    path = _csv(
-        tmp_path,
-        "A,1980-01-01,2010-01-01,50000,0.05",
-        "a,1980-01-01,2010-01-01,50000,0.05",
-        "A,1980-01-01,2010-01-01,50000,0.05",
-        ",1980-01-01,2010-01-01,50000,0.05",
-        ",1980-01-01,2010-01-01,50000,0.05",
-    )
+def _problem_lines(path: Path) -> list[str]:
+    """The lines of the census's error after its first (one a problem)."""
     with pytest.raises(CensusError) as error:
         load_census(path, 2025, CONFIG)
-    lines = str(error.value).splitlines()[1:]
-    assert lines == [
+    return str(error.value).splitlines()[1:]
+
+
+def test_only_the_repeats_of_an_id_are_named(tmp_path: Path) -> None:
+    """The first row of an id is not a problem; each later one names it. Ids differ by case."""
+    row = ",1980-01-01,2010-01-01,50000,0.05"
+    path = _csv(tmp_path, "A" + row, "a" + row, "A" + row, row, row)
+    assert _problem_lines(path) == [
         "  row 3 (employee_id 'A'): employee_id: is duplicated (first seen in row 1)",
         "  row 4 (employee_id None): employee_id: is empty",
         "  row 5 (employee_id None): employee_id: is empty",
@@ -143,14 +141,8 @@ def test_only_the_repeats_of_an_id_are_named(tmp_path: Path) -> None:
 def test_an_id_longer_than_an_event_holds_is_refused(tmp_path: Path) -> None:
     """128 characters is an event's limit (events.types): a census id of 129 would make events
     that validate and export refuse; 128 passes."""
-    path = _csv(
-        tmp_path,
-        "x" * 128 + ",1980-01-01,2010-01-01,50000,0.05",
-        "y" * 129 + ",1980-01-01,2010-01-01,50000,0.05",
-    )
-    with pytest.raises(CensusError) as error:
-        load_census(path, 2025, CONFIG)
-    lines = str(error.value).splitlines()[1:]
+    row = ",1980-01-01,2010-01-01,50000,0.05"
+    lines = _problem_lines(_csv(tmp_path, "x" * 128 + row, "y" * 129 + row))
     assert len(lines) == 1
     assert lines[0].startswith("  row 2 (employee_id 'yyy")
     assert lines[0].endswith(
