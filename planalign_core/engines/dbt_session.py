@@ -7,6 +7,7 @@ and what each invocation cost (wall time, the nodes' SQL). The engine's driver
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -65,6 +66,21 @@ _COMMON_FLAGS = (
 
 class DbtEngineError(PlanalignError):
     """dbt could not build the project; the message names the failing models and tests."""
+
+
+# vars every invocation passes that tell a reader nothing: the draw's constants, a row long
+SHOWN_WITHOUT = ("planalign_rng",)
+
+
+def shown(args: tuple[str, ...] | list[str]) -> str:
+    """An invocation as a message shows it: ``--vars`` without the constants every run passes
+    (``planalign_rng``, some 400 characters), so the year and the failing model stand out."""
+    words = list(args)
+    for at, word in enumerate(words[:-1]):
+        if word == "--vars":
+            given = json.loads(words[at + 1])
+            words[at + 1] = json.dumps({k: v for k, v in given.items() if k not in SHOWN_WITHOUT})
+    return " ".join(words)
 
 
 def project_dir() -> Path:
@@ -316,7 +332,7 @@ class DbtSession:
         if not result.success:
             problems = _node_messages(result.result)
             detail = "\n  ".join(problems) if problems else str(result.exception)
-            raise DbtEngineError(f"dbt {' '.join(args)} failed:\n  {detail}")
+            raise DbtEngineError(f"dbt {shown(args)} failed:\n  {detail}")
         phases = _execute_phases(result.result)
         return Invocation(tuple(args), wall, _busy_seconds(phases), _node_seconds(phases))
 

@@ -80,9 +80,12 @@ def test_a_failing_model_is_named_and_the_scratch_is_removed(
     config = load_config()
     census = synthesize_census(20, 1, 2025, config)
     run = RunParameters(1, "s", config.plan_design_id, 2025, 1)
-    with pytest.raises(dbt_driver.DbtEngineError, match="int_participation_year_state"):
+    with pytest.raises(dbt_driver.DbtEngineError, match="int_participation_year_state") as error:
         dbt_driver.run_years(census, config, run)
     assert list(scratch_root.iterdir()) == []
+    # the invocation is shown with its year, not the draw's constants every run passes
+    first = str(error.value).splitlines()[0]
+    assert '"simulation_year": 2025' in first and "planalign_rng" not in first, first
 
 
 @pytest.mark.parametrize(
