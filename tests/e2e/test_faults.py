@@ -1,6 +1,7 @@
 """Faults a user or the machine causes, end to end through the real console script: Ctrl-C and
 SIGTERM mid-run, a ``--db`` whose parent is a file, a killed run's scratch folder. Each ends in
-one line naming the fault, an exit status a shell understands, and the database as it was."""
+one line naming the fault, an exit status a shell understands, and the database as it was;
+so does a run stopped mid-way at one of the bounds of a run."""
 
 from __future__ import annotations
 
@@ -69,6 +70,24 @@ def test_an_interrupted_run_writes_nothing(stored: Path, signum: int, code: int)
     assert returncode == code, err
     assert "planalign simulate: interrupted, nothing written" in err
     assert "Traceback" not in err
+    assert _state(stored) == before
+
+
+@pytest.mark.parametrize("engine", ["polars", "dbt"])
+def test_a_run_stopped_at_a_bound_writes_nothing(
+    stored: Path, tmp_path: Path, engine: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rules, "Bounds": a 100 % COLA takes the packaged top pay ($320,000 at most) past $100
+    million in 2033, the ninth year. The run stops there, mid-run, after eight years were stored
+    in its transaction: the file keeps only the run stored before."""
+    before = _state(stored)
+    config = tmp_path / "cola.toml"
+    config.write_text("[compensation]\ncola_rate = 1\n", encoding="utf-8")
+    argv = ["simulate", "--db", str(stored), "--config", str(config), "--scenario", "cola"]
+    argv += ["--employees", "60", "--years", "10", "--engine", engine, "--quiet"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "year 2033: employee E00000" in err and "Traceback" not in err, err
     assert _state(stored) == before
 
 
