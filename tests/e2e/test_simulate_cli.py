@@ -14,9 +14,12 @@ import pytest
 
 import planalign_core.engines.polars_engine as engine
 from planalign_core import __version__
+from planalign_core.census import MAX_SYNTHETIC_EMPLOYEES
 from planalign_core.cli import main
 from planalign_core.config import config_hash, load_config
 from planalign_core.engines.contract import Stage
+from planalign_core.events.types import IDENTIFIER_MAX_LENGTH, MAX_YEAR
+from planalign_core.simulate import MAX_YEARS
 from planalign_core.store.writer import ScenarioWriter
 
 TABLES = (
@@ -239,6 +242,17 @@ def test_bad_arguments_are_named(
     assert main(["simulate", "--db", str(db), "--quiet", *extra]) == 2
     assert message in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_the_help_names_each_range_the_run_holds(capsys: pytest.CaptureFixture[str]) -> None:
+    """The ranges ``check_spec`` refuses outside of, read from the same constants."""
+    with pytest.raises(SystemExit):
+        main(["simulate", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps its lines
+    assert f"years to simulate, 1..{MAX_YEARS} (default 5)" in shown
+    assert f"the run ends by {MAX_YEAR}" in shown
+    assert f"scenario id, 1-{IDENTIFIER_MAX_LENGTH} characters" in shown
+    assert f"synthetic census size, 1..{MAX_SYNTHETIC_EMPLOYEES:,}" in shown
 
 
 @pytest.mark.parametrize(
