@@ -81,8 +81,20 @@ def run(args: argparse.Namespace) -> int:
     for failure in outcome.failures:
         print(f"failed: scenario {failure.scenario!r} seed {failure.seed}: {failure.error}")
     if outcome.failures:
-        raise SweepError(
-            f"{len(outcome.failures)} of {outcome.total} runs failed (listed above); the others "
-            "are stored: run the same command again to retry only the failed ones"
-        )
+        raise SweepError(_failed(outcome))
     return 0
+
+
+def _failed(outcome: Outcome) -> str:
+    """What to do about the failed runs: retry those that may pass; change the inputs of
+    those their inputs refused (they fail the same way on every try)."""
+    count, total = len(outcome.failures), outcome.total
+    refused = sum(failure.refused for failure in outcome.failures)
+    advice = []
+    if refused:
+        advice.append(f"{refused} refused by their inputs fail the same way again: change them")
+    if refused < count:
+        advice.append("run the same command again to retry only the failed ones")
+    return f"{count} of {total} runs failed (listed above); the others are stored: " + (
+        "; ".join(advice)
+    )

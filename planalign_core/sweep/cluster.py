@@ -34,7 +34,7 @@ from typing import Any
 from planalign_core.errors import SweepError
 from planalign_core.sweep import worker_log
 from planalign_core.sweep.manifest import code_sha256
-from planalign_core.sweep.task import PairJob, PairResult, run_pair
+from planalign_core.sweep.task import PairJob, PairRefused, PairResult, run_pair
 
 RETRIES = 2
 CONNECT_TIMEOUT = "10s"
@@ -44,11 +44,13 @@ WORKER_ENV = {"POLARS_MAX_THREADS": "1"}
 
 @dataclass(frozen=True)
 class Failure:
-    """A pair that failed after its retries."""
+    """A pair that failed after its retries, or that its inputs refused (``refused``: not
+    retried, and it fails the same way again)."""
 
     scenario: str
     seed: int
     error: str
+    refused: bool = False
 
 
 def _distributed() -> Any:
@@ -137,10 +139,14 @@ def submit_all(
     failures: list[Failure] = []
     for future in _distributed().as_completed(futures):
         job = futures.pop(future)
-        if future.status == "finished":
-            result: PairResult = future.result()
-            results.append(result)
-            on_result(result)
+        outcome = future.result() if future.status == "finished" else None
+        if isinstance(outcome, PairResult):
+            results.append(outcome)
+            on_result(outcome)
+        elif isinstance(outcome, PairRefused):
+            refused = Failure(outcome.scenario, outcome.seed, outcome.error, refused=True)
+            failures.append(refused)
+            on_result(refused)
         else:
             failure = Failure(job.scenario, job.seed, _error_text(future))
             failures.append(failure)

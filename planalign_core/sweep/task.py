@@ -26,7 +26,7 @@ import polars as pl
 from planalign_core.config import config_hash
 from planalign_core.engines import polars_engine
 from planalign_core.engines.contract import RunOutput
-from planalign_core.errors import SweepError
+from planalign_core.errors import CensusError, ConfigError, SweepError
 from planalign_core.simulate import (
     RunReport,
     RunSpec,
@@ -78,6 +78,17 @@ class PairResult:
     rows: dict[str, int]
     seconds: float
     worker: str
+
+
+@dataclass(frozen=True)
+class PairRefused:
+    """A pair its own inputs refuse (a :class:`ConfigError` or :class:`CensusError`: a bound
+    of the run passed, say). The same inputs fail the same way on every try, so the task
+    returns this instead of raising: Dask retries a task that raises."""
+
+    scenario: str
+    seed: int
+    error: str
 
 
 class TableFiles:
@@ -134,8 +145,16 @@ def check_inputs(job: PairJob) -> None:
         raise SweepError(f"census {census} changed since the sweep started")
 
 
-def run_pair(job: PairJob) -> PairResult:
-    """Run one (scenario, seed) into its Parquet files and mark it finished."""
+def run_pair(job: PairJob) -> PairResult | PairRefused:
+    """Run one (scenario, seed) into its Parquet files and mark it finished, or say why its
+    inputs refuse it (nothing of it is left behind either way)."""
+    try:
+        return _run_pair(job)
+    except (ConfigError, CensusError) as exc:
+        return PairRefused(job.scenario, job.seed, f"{type(exc).__name__}: {exc}")
+
+
+def _run_pair(job: PairJob) -> PairResult:
     with _ONE_RUN:
         started_at = datetime.now(UTC)
         clock = time.perf_counter()

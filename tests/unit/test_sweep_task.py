@@ -10,13 +10,16 @@ import duckdb
 import pytest
 
 from planalign_core.cli import main
+from planalign_core.commands.sweep import _failed
 from planalign_core.errors import SweepError
 from planalign_core.store.snapshots import view_sql
 from planalign_core.store.tables import CLOSINGS_TABLE, SEGMENTS_TABLE, SNAPSHOTS_VIEW
 from planalign_core.sweep import layout
+from planalign_core.sweep.cluster import Failure
 from planalign_core.sweep.manifest import reconcile
 from planalign_core.sweep.plan import Scenario, check, job, make_plan
-from planalign_core.sweep.task import run_pair
+from planalign_core.sweep.runner import Outcome
+from planalign_core.sweep.task import PairRefused, run_pair
 from tests.sweep_support import GROWTH, REPO, VOLATILE, leftovers
 
 CENSUS = REPO / "examples" / "census.csv"
@@ -143,3 +146,28 @@ def test_a_worker_refuses_inputs_changed_since_the_sweep_started(tmp_path: Path)
     other_code = type(stale)(**{**stale.__dict__, "code_sha256": "0" * 64})
     with pytest.raises(SweepError, match="runs other planalign code than the client"):
         run_pair(other_code)
+
+
+def test_a_pair_its_inputs_refuse_is_returned_not_raised(tmp_path: Path) -> None:
+    """A bound of the run passed (rules, "Bounds": a 100 % COLA in the ninth year) fails the
+    same way on every try: the task returns it, named, so Dask does not retry it, and leaves
+    nothing behind; the sweep's message then says to change the inputs, not to retry."""
+    config = tmp_path / "cola.toml"
+    config.write_text("[compensation]\ncola_rate = 1\n")
+    scenario = Scenario("cola", config)
+    out = tmp_path / "sweep"
+    plan = make_plan((1,), [scenario], years=10, start_year=2025, employees=60, census_path=None)
+    manifest = reconcile(out, check(plan))
+    refused = run_pair(job(plan, manifest, out, scenario, 1))
+    assert isinstance(refused, PairRefused), refused
+    assert (refused.scenario, refused.seed) == ("cola", 1)
+    assert refused.error.startswith("ConfigError: year 20")
+    assert "pay reaches $" in refused.error
+    assert [p for p in out.rglob("*.parquet")] == [] and leftovers(out) == []
+    assert layout.finished_runs(out) == []
+    outcome = Outcome(total=3, skipped=0)
+    outcome.failures = [Failure("cola", 1, refused.error, refused=True)]
+    refusal = "1 refused by their inputs fail the same way again: change them"
+    assert _failed(outcome).endswith(refusal)
+    outcome.failures.append(Failure("base", 2, "KilledWorker: ..."))
+    assert _failed(outcome).endswith("; run the same command again to retry only the failed ones")
