@@ -19,7 +19,7 @@ from planalign_core.sweep.cluster import Failure
 from planalign_core.sweep.manifest import reconcile
 from planalign_core.sweep.plan import Scenario, check, job, make_plan
 from planalign_core.sweep.runner import Outcome
-from planalign_core.sweep.task import PairRefused, run_pair
+from planalign_core.sweep.task import PairJob, PairRefused, run_pair
 from tests.sweep_support import GROWTH, REPO, VOLATILE, leftovers
 
 CENSUS = REPO / "examples" / "census.csv"
@@ -132,17 +132,24 @@ def test_a_failed_pair_leaves_no_file_and_no_marker(tmp_path: Path) -> None:
     assert layout.finished_runs(out) == [("default", 5)]
 
 
-def test_a_worker_refuses_inputs_changed_since_the_sweep_started(tmp_path: Path) -> None:
-    config = tmp_path / "s.toml"
-    config.write_text("[escalation]\ncap = 0.10\n")
-    scenario = Scenario("s", config)
+def _seed_one(tmp_path: Path, name: str, toml: str, *, years: int, employees: int) -> PairJob:
+    """The job of seed 1 of one scenario (its overrides in ``<name>.toml``), its sweep planned
+    and its folder's manifest written."""
+    config = tmp_path / f"{name}.toml"
+    config.write_text(toml)
+    scenario = Scenario(name, config)
     out = tmp_path / "sweep"
-    plan = make_plan((1,), [scenario], years=1, start_year=2025, employees=50, census_path=None)
-    manifest = reconcile(out, check(plan))
-    config.write_text("[escalation]\ncap = 0.12\n")
+    plan = make_plan(
+        (1,), [scenario], years=years, start_year=2025, employees=employees, census_path=None
+    )
+    return job(plan, reconcile(out, check(plan)), out, scenario, 1)
+
+
+def test_a_worker_refuses_inputs_changed_since_the_sweep_started(tmp_path: Path) -> None:
+    stale = _seed_one(tmp_path, "s", "[escalation]\ncap = 0.10\n", years=1, employees=50)
+    (tmp_path / "s.toml").write_text("[escalation]\ncap = 0.12\n")
     with pytest.raises(SweepError, match=r"scenario 's': configuration .* changed"):
-        run_pair(job(plan, manifest, out, scenario, 1))
-    stale = job(plan, manifest, out, scenario, 1)
+        run_pair(stale)
     other_code = type(stale)(**{**stale.__dict__, "code_sha256": "0" * 64})
     with pytest.raises(SweepError, match="runs other planalign code than the client"):
         run_pair(other_code)
@@ -152,13 +159,10 @@ def test_a_pair_its_inputs_refuse_is_returned_not_raised(tmp_path: Path) -> None
     """A bound of the run passed (rules, "Bounds": a 100 % COLA in the ninth year) fails the
     same way on every try: the task returns it, named, so Dask does not retry it, and leaves
     nothing behind; the sweep's message then says to change the inputs, not to retry."""
-    config = tmp_path / "cola.toml"
-    config.write_text("[compensation]\ncola_rate = 1\n")
-    scenario = Scenario("cola", config)
+    refused = run_pair(
+        _seed_one(tmp_path, "cola", "[compensation]\ncola_rate = 1\n", years=10, employees=60)
+    )
     out = tmp_path / "sweep"
-    plan = make_plan((1,), [scenario], years=10, start_year=2025, employees=60, census_path=None)
-    manifest = reconcile(out, check(plan))
-    refused = run_pair(job(plan, manifest, out, scenario, 1))
     assert isinstance(refused, PairRefused), refused
     assert (refused.scenario, refused.seed) == ("cola", 1)
     assert refused.error.startswith("ConfigError: year 20")
