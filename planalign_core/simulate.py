@@ -42,7 +42,7 @@ from planalign_core.rules.bounds import MAX_PAY_CENTS, MAX_PAY_DOLLARS
 from planalign_core.rules.headcount import hire_counts
 from planalign_core.rules.limits import year_limits
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
-from planalign_core.store.database import RUN_MEMORY_LIMIT
+from planalign_core.store.settings import RUN_MEMORY_LIMIT
 from planalign_core.store.snapshots import create_snapshots_view
 from planalign_core.store.tables import (
     BASELINE_TABLE,
@@ -354,7 +354,7 @@ def _store(
 ) -> None:
     """Store every year as the engine yields it, in one transaction (rules, "Storage")."""
     keys = report.keys
-    with db.transaction():
+    with db.transaction(checkpoint=True):
         writer = ScenarioWriter(db, keys.scenario_id)
         try:
             writer.write(BASELINE_TABLE, engine.baseline)

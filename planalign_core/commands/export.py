@@ -22,8 +22,8 @@ import polars as pl
 from planalign_core.commands import COMMAND_HELP, counted
 from planalign_core.errors import PlanalignError
 from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
-from planalign_core.store.database import QUERY_BATCH_ROWS
 from planalign_core.store.keyed import is_storage
+from planalign_core.store.settings import QUERY_BATCH_ROWS
 
 NAME = "export"
 HELP = COMMAND_HELP[NAME]

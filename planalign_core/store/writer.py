@@ -8,7 +8,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import polars as pl
 
-from planalign_core.store.database import STREAMED_ROWS, Database
+from planalign_core.store.database import Database
+from planalign_core.store.settings import STREAMED_ROWS
 
 
 class ScenarioWriter:

@@ -286,15 +286,15 @@ def test_a_run_caps_duckdbs_buffers_while_it_writes(
     and keeps BLOCK_ALLOCATOR_MEMORY of blocks, and writes each row group as it fills; a
     connection opened without them keeps DuckDB's defaults."""
     from planalign_core import simulate  # noqa: PLC0415
-    from planalign_core.store import database  # noqa: PLC0415
-    from planalign_core.store.database import RUN_MEMORY_LIMIT  # noqa: PLC0415
+    from planalign_core.store import settings  # noqa: PLC0415
+    from planalign_core.store.settings import RUN_MEMORY_LIMIT  # noqa: PLC0415
 
     with Database(tmp_path / "capped.duckdb", memory_limit=RUN_MEMORY_LIMIT) as capped:
         wanted = _memory_limit(capped)
     with Database(tmp_path / "plain.duckdb") as plain:
         default = _memory_limit(plain)
         assert all(d != w for d, w in zip(default, wanted, strict=True))
-        assert wanted[2] == str(database.RUN_WRITE_BUFFER_ROW_GROUPS)
+        assert wanted[2] == str(settings.RUN_WRITE_BUFFER_ROW_GROUPS)
     seen: list[tuple[str, str]] = []
 
     class Recording(Database):
@@ -306,6 +306,45 @@ def test_a_run_caps_duckdbs_buffers_while_it_writes(
     spec = simulate.RunSpec(years=1, start_year=2025, seed=7, employees=40)
     simulate.run(spec, tmp_path / "run.duckdb")
     assert seen == [wanted]
+
+
+def test_a_checkpointed_commit_leaves_no_wal_for_the_close(tmp_path: Path) -> None:
+    """``transaction(checkpoint=True)`` writes its rows into the file at the commit: no WAL
+    waits for the close, and DuckDB's own threshold holds again afterwards. A plain
+    transaction's rows wait in the WAL (the case the setting is for)."""
+    rows = "CREATE TABLE {} AS SELECT range AS i FROM range(100000)"
+    with Database(tmp_path / "plain.duckdb") as db:
+        default = db.scalar("SELECT current_setting('checkpoint_threshold')")
+        with db.transaction():
+            db.execute(rows.format("t"))
+        assert (tmp_path / "plain.duckdb.wal").exists()
+    with Database(tmp_path / "checkpointed.duckdb") as db:
+        with db.transaction(checkpoint=True):
+            db.execute(rows.format("t"))
+        assert not (tmp_path / "checkpointed.duckdb.wal").exists()
+        assert db.scalar("SELECT current_setting('checkpoint_threshold')") == default
+        with db.transaction():
+            db.execute(rows.format("u"))
+        assert (tmp_path / "checkpointed.duckdb.wal").exists()
+
+
+def test_a_run_commits_with_a_checkpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run's one transaction is a checkpointed commit: when the file is closed, nothing of
+    the run is left in a WAL."""
+    from planalign_core import simulate  # noqa: PLC0415
+
+    wal = tmp_path / "run.duckdb.wal"
+    at_close: list[bool] = []
+
+    class Recording(Database):
+        def close(self) -> None:
+            at_close.append(wal.exists())
+            super().close()
+
+    monkeypatch.setattr(simulate, "Database", Recording)
+    spec = simulate.RunSpec(years=2, start_year=2025, seed=7, employees=40)
+    simulate.run(spec, tmp_path / "run.duckdb")
+    assert at_close == [False]
 
 
 @pytest.mark.parametrize("streamed_rows", [0, 1_000_000], ids=["pyarrow table", "C stream"])
