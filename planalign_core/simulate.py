@@ -8,24 +8,18 @@ accumulator and run metadata follow; any failure rolls the whole run back.
 
 from __future__ import annotations
 
-import json
-import platform
-import resource
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
-import duckdb
 import polars as pl
-import psutil
 
-import planalign_core
 from planalign_core import cleanup
 from planalign_core.census import load_census, synthesize_census
-from planalign_core.config import IRS_LIMIT_KEYS, Config, config_hash, config_json, load_config
+from planalign_core.config import IRS_LIMIT_KEYS, Config, load_config
 from planalign_core.engines import ENGINE_NAMES, polars_engine
 from planalign_core.engines.contract import (
     HIRE_KEY_BASE,
@@ -33,15 +27,23 @@ from planalign_core.engines.contract import (
     RunOutput,
     Stage,
     WeeklyTables,
-    YearOutput,
 )
 from planalign_core.errors import ConfigError
 from planalign_core.events.types import IDENTIFIER_MAX_LENGTH, MAX_YEAR
-from planalign_core.rng import RATE_SCALE
 from planalign_core.rules.bounds import MAX_PAY_CENTS, MAX_PAY_DOLLARS
 from planalign_core.rules.headcount import hire_counts
 from planalign_core.rules.limits import year_limits
-from planalign_core.store import DEFAULT_DB_PATH, EVENTS_TABLE, Database
+from planalign_core.run_report import (
+    RunReport,
+    YearSummary,
+    metadata_frame,
+    new_report,
+    peak_rss_bytes,
+    record_year,
+    summarise,
+)
+from planalign_core.store import DEFAULT_DB_PATH, Database
+from planalign_core.store.opening import opened_meanwhile
 from planalign_core.store.settings import RUN_MEMORY_LIMIT
 from planalign_core.store.snapshots import create_snapshots_view
 from planalign_core.store.tables import (
@@ -49,7 +51,6 @@ from planalign_core.store.tables import (
     CLOSINGS_TABLE,
     METADATA_TABLE,
     SEGMENTS_TABLE,
-    SNAPSHOT_TABLE,
 )
 from planalign_core.store.writer import ScenarioWriter
 
@@ -76,53 +77,6 @@ class RunSpec:
     config_path: Path | None = None
     engine: str = "polars"
     weekly_snapshots: bool = True
-
-
-@dataclass(frozen=True)
-class YearSummary:
-    """The figures of the CLI's summary table for one year."""
-
-    year: int
-    start_headcount: int
-    hires: int
-    terminations: int
-    end_headcount: int
-    participants: int
-    deferral_units_total: int
-
-    @property
-    def participation_rate(self) -> Decimal:
-        return Decimal(self.participants) / Decimal(self.end_headcount or 1)
-
-    @property
-    def average_deferral(self) -> Decimal:
-        return Decimal(self.deferral_units_total) / Decimal(RATE_SCALE * (self.participants or 1))
-
-
-@dataclass
-class RunReport:
-    """What a finished run did."""
-
-    keys: RunKeys
-    config_hash: str
-    census_source: str
-    census_employees: int
-    summaries: list[YearSummary] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    events_written: int = 0
-    peak_rss_bytes: int = 0
-    wall_seconds: float = 0.0
-    config_json: str = ""
-    irs_limits_estimated: bool = False
-
-
-def peak_rss_bytes() -> int:
-    """The process's peak resident memory: the kernel's high-water mark where the platform has
-    one, never less than psutil's current reading."""
-    current = int(psutil.Process().memory_info().rss)
-    peak = int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    peak *= 1 if platform.system() == "Darwin" else 1024  # Linux reports KiB
-    return max(current, peak)
 
 
 def check_spec(spec: RunSpec) -> None:
@@ -206,63 +160,6 @@ def check_growth(
         headcount += hires - leavers
 
 
-def summarise(result: YearOutput) -> YearSummary:
-    """Summary figures from the year's snapshot rows."""
-    active = result.frames[SNAPSHOT_TABLE].filter(pl.col("employment_status") == "active")
-    enrolled = active.filter(pl.col("is_enrolled"))
-    total_units = enrolled.select(
-        (pl.col("current_deferral_rate") * RATE_SCALE).cast(pl.Int64).sum()
-    )
-    return YearSummary(
-        year=result.year,
-        start_headcount=result.counts.start_headcount,
-        hires=result.counts.hires,
-        terminations=result.counts.experienced_terminations + result.counts.new_hire_terminations,
-        end_headcount=active.height,
-        participants=enrolled.height,
-        deferral_units_total=int(total_units.item() or 0),
-    )
-
-
-def new_report(config: Config, keys: RunKeys, census: pl.DataFrame, source: str) -> RunReport:
-    """A run's report before anything ran: what ``run_metadata`` records of its inputs."""
-    report = RunReport(keys, config_hash(config), source, census.height)
-    report.config_json = config_json(config)
-    report.irs_limits_estimated = any(
-        year_limits(config, y).estimated for y in range(keys.start_year - 1, keys.last_year + 1)
-    )
-    return report
-
-
-def metadata_frame(report: RunReport, engine: str, started: datetime) -> pl.DataFrame:
-    """The run's ``run_metadata`` row (also what ``planalign dbt-inputs`` records)."""
-    keys = report.keys
-    return pl.DataFrame(
-        {
-            "scenario_id": [keys.scenario_id],
-            "plan_design_id": [keys.plan_design_id],
-            "engine": [engine],
-            "seed": pl.Series([keys.seed], dtype=pl.UInt64),
-            "start_year": pl.Series([keys.start_year], dtype=pl.Int32),
-            "years": pl.Series([keys.years], dtype=pl.Int32),
-            "census_source": [report.census_source],
-            "census_employees": pl.Series([report.census_employees], dtype=pl.Int64),
-            "config_hash": [report.config_hash],
-            "package_version": [planalign_core.__version__],
-            "polars_version": [pl.__version__],
-            "duckdb_version": [duckdb.__version__],
-            "started_at": pl.Series([started.replace(tzinfo=None)], dtype=pl.Datetime("us")),
-            # from text: a Python Decimal makes Polars import numpy (polars_engine.params)
-            "wall_seconds": pl.Series([f"{report.wall_seconds:.6f}"]).cast(pl.Decimal(18, 6)),
-            "timings": [json.dumps(report.timings, sort_keys=True)],
-            "events_written": pl.Series([report.events_written], dtype=pl.Int64),
-            "peak_rss_bytes": pl.Series([report.peak_rss_bytes], dtype=pl.Int64),
-            "config_json": [report.config_json],
-            "irs_limits_estimated": [report.irs_limits_estimated],
-        }
-    )
-
-
 def _store_weekly(
     tables: Callable[[], WeeklyTables], seconds: float, writer: ScenarioWriter
 ) -> float:
@@ -273,15 +170,6 @@ def _store_weekly(
     for table, frame in weekly_frames(tables()):
         writer.write(table, frame)
     return seconds + time.perf_counter() - started
-
-
-def record_year(report: RunReport, year: YearOutput) -> None:
-    """The year's events and its engine's seconds by stage in ``report`` (the weekly
-    snapshots' seconds are recorded by whoever stores them, with what storing took)."""
-    report.events_written += year.frames[EVENTS_TABLE].height
-    for stage, seconds in year.seconds.items():
-        if stage is not Stage.WEEKLY:
-            report.timings[f"{stage}_{year.year}"] = seconds
 
 
 def weekly_frames(weekly: WeeklyTables) -> Iterator[tuple[str, pl.DataFrame]]:
@@ -319,26 +207,35 @@ def run(
         if spec.engine == "dbt"
         else f"{census.height:,} employees: the baseline"
     )
-    engine: RunOutput
-    if spec.engine == "dbt":
-        from planalign_core.engines import dbt_driver  # noqa: PLC0415 - only a dbt run needs it
-
-        engine = dbt_driver.start(
-            census, config, keys, duckdb_threads=threads, weekly=spec.weekly_snapshots
-        )
-    else:
-        engine = polars_engine.run(census, config, keys, weekly=spec.weekly_snapshots)
-    report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with (
         cleanup.new_file_removed_on_failure(Path(db_path)),
-        Database(db_path, threads=threads, memory_limit=RUN_MEMORY_LIMIT) as db,
+        opened_meanwhile(
+            partial(Database, db_path, threads=threads, memory_limit=RUN_MEMORY_LIMIT)
+        ) as database,
     ):
-        _store(
-            db, engine, spec, report,
-            started_at=started_at, clock=clock, on_year=on_year, on_phase=phase,
-        )  # fmt: skip
+        engine = _start_engine(spec, census, config, keys, threads)
+        report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
+        with database() as db:
+            _store(
+                db, engine, spec, report,
+                started_at=started_at, clock=clock, on_year=on_year, on_phase=phase,
+            )  # fmt: skip
     return report
+
+
+def _start_engine(
+    spec: RunSpec, census: pl.DataFrame, config: Config, keys: RunKeys, threads: int | None
+) -> RunOutput:
+    """The engine's run, started: its baseline computed (dbt: the project parsed, the first
+    year built), its years to come on demand."""
+    if spec.engine == "dbt":
+        from planalign_core.engines import dbt_driver  # noqa: PLC0415 - only a dbt run needs it
+
+        return dbt_driver.start(
+            census, config, keys, duckdb_threads=threads, weekly=spec.weekly_snapshots
+        )
+    return polars_engine.run(census, config, keys, weekly=spec.weekly_snapshots)
 
 
 def _store(

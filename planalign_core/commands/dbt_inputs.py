@@ -25,7 +25,8 @@ from planalign_core.engines.dbt_inputs import (
     write_inputs,
 )
 from planalign_core.errors import ConfigError
-from planalign_core.simulate import load_inputs, metadata_frame, new_report
+from planalign_core.run_report import metadata_frame, new_report
+from planalign_core.simulate import load_inputs
 from planalign_core.store import Database
 
 NAME = "dbt-inputs"

@@ -12,7 +12,7 @@ from planalign_core.commands import COMMAND_HELP
 from planalign_core.commands.run_options import add_run_arguments, run_spec
 from planalign_core.engines import ENGINE_NAMES
 from planalign_core.priority import yield_compute_to_writer
-from planalign_core.simulate import RunReport, YearSummary
+from planalign_core.run_report import RunReport, YearSummary
 from planalign_core.store import DEFAULT_DB_PATH
 
 NAME = "simulate"

@@ -27,16 +27,14 @@ from planalign_core.config import config_hash
 from planalign_core.engines import polars_engine
 from planalign_core.engines.contract import RunOutput
 from planalign_core.errors import CensusError, ConfigError, SweepError
-from planalign_core.simulate import (
+from planalign_core.run_report import (
     RunReport,
-    RunSpec,
-    load_inputs,
     metadata_frame,
     new_report,
     peak_rss_bytes,
     record_year,
-    weekly_frames,
 )
+from planalign_core.simulate import RunSpec, load_inputs, weekly_frames
 from planalign_core.store.tables import BASELINE_TABLE, METADATA_TABLE
 from planalign_core.sweep import layout
 from planalign_core.sweep.manifest import code_sha256, file_sha256

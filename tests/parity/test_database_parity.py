@@ -12,6 +12,7 @@ import pytest
 
 from planalign_core import simulate
 from planalign_core.engines import dbt_driver
+from planalign_core.run_report import RunReport
 from planalign_core.simulate import RunSpec
 from planalign_core.store.keyed import is_storage
 from tests.parity.parity import TABLE_KEYS, differences
@@ -29,7 +30,7 @@ def _tables(path: Path) -> dict[str, pl.DataFrame]:
         }
 
 
-def _run(engine: str, path: Path, config: Path | None = None) -> simulate.RunReport:
+def _run(engine: str, path: Path, config: Path | None = None) -> RunReport:
     spec = RunSpec(
         years=2,
         start_year=2026,

@@ -1,0 +1,79 @@
+"""The run's file opened on a thread while the engine starts (``store/opening.py``)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from planalign_core import simulate
+from planalign_core.errors import ConfigError, StoreError
+from planalign_core.store import Database
+from planalign_core.store.opening import opened_meanwhile
+
+
+class Recorded(Database):
+    """A Database that notes the thread that opened it and whether it was closed."""
+
+    def __init__(self, path: Path) -> None:
+        self.opened_on = threading.current_thread().name
+        self.closed = False
+        super().__init__(path)
+
+    def close(self) -> None:
+        self.closed = True
+        super().close()
+
+
+def test_the_database_is_opened_on_another_thread_and_taken(tmp_path: Path) -> None:
+    made: list[Recorded] = []
+
+    def open_database() -> Recorded:
+        made.append(Recorded(tmp_path / "run.duckdb"))
+        return made[-1]
+
+    with opened_meanwhile(open_database) as database, database() as db:
+        assert db.scalar("SELECT 42") == 42
+    assert made[0].opened_on != threading.current_thread().name
+    assert made[0].closed  # by the caller's own `with`, not twice
+
+
+def test_a_database_not_taken_is_closed(tmp_path: Path) -> None:
+    made: list[Recorded] = []
+
+    def open_database() -> Recorded:
+        made.append(Recorded(tmp_path / "run.duckdb"))
+        return made[-1]
+
+    with pytest.raises(ValueError, match="the engine failed"), opened_meanwhile(open_database):
+        raise ValueError("the engine failed")
+    assert len(made) == 1 and made[0].closed
+
+
+def test_an_error_opening_is_raised_where_the_database_is_taken(tmp_path: Path) -> None:
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    with (
+        opened_meanwhile(lambda: Database(folder)) as database,
+        pytest.raises(StoreError, match="cannot open"),
+    ):
+        database()
+
+
+def test_a_run_whose_engine_fails_to_start_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is opened while the engine starts; an engine that fails then (dbt's first
+    build, say) leaves no new file behind, and its own error is the one raised."""
+
+    def failing(*_args: object) -> None:
+        raise ConfigError("the engine's start failed")
+
+    monkeypatch.setattr(simulate, "_start_engine", failing)
+    path = tmp_path / "run.duckdb"
+    spec = simulate.RunSpec(years=1, start_year=2025, seed=7, employees=20)
+    with pytest.raises(ConfigError, match="the engine's start failed"):
+        simulate.run(spec, path)
+    assert not path.exists()
+    assert not path.with_name("run.duckdb.wal").exists()
