@@ -212,11 +212,13 @@ def run(
         cleanup.new_file_removed_on_failure(Path(db_path)),
         opened_meanwhile(
             partial(Database, db_path, threads=threads, memory_limit=RUN_MEMORY_LIMIT)
-        ) as database,
+        ) as opening,
     ):
+        if spec.engine == "dbt":
+            opening.wait()  # a locked file named before dbt's seconds of parsing and building
         engine = _start_engine(spec, census, config, keys, threads)
         report.timings["baseline"] = time.perf_counter() - clock - report.timings["inputs"]
-        with database() as db:
+        with opening.take() as db:
             _store(
                 db, engine, spec, report,
                 started_at=started_at, clock=clock, on_year=on_year, on_phase=phase,

@@ -4,8 +4,7 @@ The file is opened only once the inputs are checked (bad inputs leave no file be
 it (attaching the file: DuckDB creates its header or reads its catalog, then the run's
 settings) took 15-25 ms on the main thread, after the engine's baseline and before its first
 year, with the other core idle; DuckDB releases the GIL meanwhile, as Polars does while it
-computes the baseline and the first year, so the two now overlap (docs/benchmarks.md,
-"Where the time goes").
+computes the baseline, so the two now overlap (docs/benchmarks.md, "Where the time goes").
 """
 
 from __future__ import annotations
@@ -18,30 +17,42 @@ from contextlib import contextmanager, suppress
 from planalign_core.store.database import Database
 
 
-@contextmanager
-def opened_meanwhile(open_database: Callable[[], Database]) -> Iterator[Callable[[], Database]]:
-    """Run ``open_database`` on a thread; the block takes the database by calling the function
-    it is given (waiting for it if needed; an error opening is raised there, as it would have
-    been by ``open_database`` itself). A database the block did not take is closed."""
-    future: Future[Database] = Future()
+class Opening:
+    """A database on its way: :meth:`wait` for it, :meth:`take` it."""
 
-    def open_it() -> None:
+    def __init__(self, open_database: Callable[[], Database]) -> None:
+        self._future: Future[Database] = Future()
+        self.taken = False
+        threading.Thread(
+            target=self._open, args=(open_database,), name="planalign-open", daemon=True
+        ).start()
+
+    def _open(self, open_database: Callable[[], Database]) -> None:
         try:
-            future.set_result(open_database())
+            self._future.set_result(open_database())
         except BaseException as exc:  # handed to the caller, who raises it
-            future.set_exception(exc)
+            self._future.set_exception(exc)
 
-    threading.Thread(target=open_it, name="planalign-open", daemon=True).start()
-    taken = False
+    def wait(self) -> None:
+        """Block until the database is open; raise the error opening it, if any (a file
+        another process locks is named before a long engine start, not after it)."""
+        self._future.result()
 
-    def take() -> Database:
-        nonlocal taken
-        taken = True
-        return future.result()
+    def take(self) -> Database:
+        """The open database, the caller's to close from now on (waiting for it if needed)."""
+        self.taken = True
+        return self._future.result()
 
+
+@contextmanager
+def opened_meanwhile(open_database: Callable[[], Database]) -> Iterator[Opening]:
+    """Run ``open_database`` on a thread; the block takes the database (:meth:`Opening.take`),
+    and an error opening it is raised there, as ``open_database`` itself would have raised it.
+    A database the block did not take is closed."""
+    opening = Opening(open_database)
     try:
-        yield take
+        yield opening
     finally:
-        if not taken:
+        if not opening.taken:
             with suppress(Exception):
-                future.result().close()
+                opening.take().close()

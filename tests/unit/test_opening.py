@@ -33,7 +33,7 @@ def test_the_database_is_opened_on_another_thread_and_taken(tmp_path: Path) -> N
         made.append(Recorded(tmp_path / "run.duckdb"))
         return made[-1]
 
-    with opened_meanwhile(open_database) as database, database() as db:
+    with opened_meanwhile(open_database) as opening, opening.take() as db:
         assert db.scalar("SELECT 42") == 42
     assert made[0].opened_on != threading.current_thread().name
     assert made[0].closed  # by the caller's own `with`, not twice
@@ -55,10 +55,56 @@ def test_an_error_opening_is_raised_where_the_database_is_taken(tmp_path: Path) 
     folder = tmp_path / "a folder"
     folder.mkdir()
     with (
-        opened_meanwhile(lambda: Database(folder)) as database,
+        opened_meanwhile(lambda: Database(folder)) as opening,
         pytest.raises(StoreError, match="cannot open"),
     ):
-        database()
+        opening.take()
+
+
+def test_waiting_raises_the_error_opening_and_leaves_the_database_to_the_block(
+    tmp_path: Path,
+) -> None:
+    made: list[Recorded] = []
+
+    def open_database() -> Recorded:
+        made.append(Recorded(tmp_path / "run.duckdb"))
+        return made[-1]
+
+    with (
+        pytest.raises(ValueError, match="after waiting"),
+        opened_meanwhile(open_database) as opening,
+    ):
+        opening.wait()
+        assert not made[0].closed
+        raise ValueError("after waiting")
+    assert made[0].closed  # waited for, never taken: the block's end closed it
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    with (
+        opened_meanwhile(lambda: Database(folder)) as opening,
+        pytest.raises(StoreError, match="cannot open"),
+    ):
+        opening.wait()
+
+
+def test_a_locked_file_stops_a_dbt_run_before_dbt_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dbt engine's start takes seconds (its parse, its first year): a file that cannot be
+    opened is named before it, as before the file was opened on a thread."""
+    started: list[str] = []
+
+    def start(spec: simulate.RunSpec, *_args: object) -> None:
+        started.append(spec.engine)
+        raise AssertionError("the engine started")
+
+    monkeypatch.setattr(simulate, "_start_engine", start)
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    spec = simulate.RunSpec(years=1, start_year=2025, seed=7, employees=20, engine="dbt")
+    with pytest.raises(StoreError, match="cannot open"):
+        simulate.run(spec, folder)
+    assert started == []
 
 
 def test_a_run_whose_engine_fails_to_start_leaves_no_file(
