@@ -6,7 +6,7 @@ itself. This command is the first step of the hand recipe (README, "SQL engine")
 macros name. It also records the run's ``run_metadata`` row and the package's output views, which
 each build's on-run-end hook copies into the file (``dbt/macros/finish.sql``), so that
 ``planalign history`` reads a file built by hand. A command, not ``engines.dbt_inputs.main``: the
-inputs come from the same ``simulate.load_inputs`` a run uses, and an engine module must not
+inputs come from the same ``run_inputs.load_inputs`` a run uses, and an engine module must not
 import ``simulate``.
 """
 
@@ -25,8 +25,8 @@ from planalign_core.engines.dbt_inputs import (
     write_inputs,
 )
 from planalign_core.errors import ConfigError
+from planalign_core.run_inputs import load_inputs
 from planalign_core.run_report import metadata_frame, new_report
-from planalign_core.simulate import load_inputs
 from planalign_core.store import Database
 
 NAME = "dbt-inputs"

@@ -9,12 +9,12 @@ from typing import Any
 
 from planalign_core.census.schema import MAX_SYNTHETIC_EMPLOYEES
 from planalign_core.events.types import IDENTIFIER_MAX_LENGTH, MAX_YEAR
-from planalign_core.simulate import DEFAULT_EMPLOYEES, MAX_YEARS, RunSpec
+from planalign_core.run_inputs import DEFAULT_EMPLOYEES, MAX_YEARS, RunSpec
 
 
 def add_run_arguments(parser: argparse.ArgumentParser, *, years: int) -> None:
     """The run's options; ``years`` is the command's default number of years. Each help names
-    the range ``simulate.check_spec`` holds the value to."""
+    the range ``run_inputs.check_spec`` holds the value to."""
     parser.add_argument(
         "--employees",
         type=int,

@@ -25,7 +25,7 @@ RATE_PLACES = 4
 # configuration and ``simulate`` refuse a longer one up front, so a run never writes an event
 # that ``validate``, ``ingest`` or ``export`` would then refuse.
 IDENTIFIER_MAX_LENGTH = 128
-# An event's simulation_year; a run's years must lie inside (``simulate.check_spec``).
+# An event's simulation_year; a run's years must lie inside (``run_inputs.check_spec``).
 MIN_YEAR, MAX_YEAR = 1900, 2200
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=IDENTIFIER_MAX_LENGTH)]
 

@@ -16,6 +16,8 @@ tests hold the two equal row for row.
 
 from __future__ import annotations
 
+import polars as pl
+
 from planalign_core.errors import StoreError
 from planalign_core.store.database import Database
 from planalign_core.store.tables import CLOSINGS_TABLE, SEGMENTS_TABLE, SNAPSHOTS_VIEW
@@ -26,7 +28,15 @@ __all__ = [
     "SNAPSHOTS_VIEW",
     "create_snapshots_view",
     "view_sql",
+    "weekly_frames",
 ]
+
+
+def weekly_frames(
+    segments: pl.DataFrame, closings: pl.DataFrame
+) -> tuple[tuple[str, pl.DataFrame], ...]:
+    """A year's compact weekly snapshots, named, in storage order (a run and a sweep alike)."""
+    return ((SEGMENTS_TABLE, segments), (CLOSINGS_TABLE, closings))
 
 
 def _money(cents: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from planalign_core.config import config_hash
 from planalign_core.errors import SweepError
-from planalign_core.simulate import RunSpec, check_spec, load_inputs
+from planalign_core.run_inputs import RunSpec, check_spec, load_inputs
 from planalign_core.sweep.manifest import Manifest, file_sha256, pair_fingerprint
 from planalign_core.sweep.task import PairJob
 

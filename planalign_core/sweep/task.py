@@ -1,7 +1,7 @@
 """One (scenario, seed) of a sweep: the Polars engine in-process, each table to one Parquet file.
 
 This is what a Dask worker runs. It is ``planalign simulate`` with Parquet files in place of
-the DuckDB file: the same inputs (``simulate.load_inputs``), the same engine, the same frames
+the DuckDB file: the same inputs (``run_inputs.load_inputs``), the same engine, the same frames
 and the same ``run_metadata`` row, so each table equals what ``simulate`` stores for the same
 scenario and seed (tests/unit/test_sweep_task.py). Each file is written under a temporary name
 and renamed; the pair's marker comes last. A worker runs one pair at a time (``_ONE_RUN``:
@@ -27,6 +27,7 @@ from planalign_core.config import config_hash
 from planalign_core.engines import polars_engine
 from planalign_core.engines.contract import RunOutput
 from planalign_core.errors import CensusError, ConfigError, SweepError
+from planalign_core.run_inputs import RunSpec, load_inputs
 from planalign_core.run_report import (
     RunReport,
     metadata_frame,
@@ -34,7 +35,7 @@ from planalign_core.run_report import (
     peak_rss_bytes,
     record_year,
 )
-from planalign_core.simulate import RunSpec, load_inputs, weekly_frames
+from planalign_core.store.snapshots import weekly_frames
 from planalign_core.store.tables import BASELINE_TABLE, METADATA_TABLE
 from planalign_core.sweep import layout
 from planalign_core.sweep.manifest import code_sha256, file_sha256
@@ -188,6 +189,7 @@ def _write_years(engine: RunOutput, files: TableFiles, report: RunReport) -> Non
         for table, frame in year.frames.items():
             files.write(table, frame)
         if year.weekly is not None:
-            for table, frame in weekly_frames(year.weekly()):
+            weekly = year.weekly()
+            for table, frame in weekly_frames(weekly.segments, weekly.closings):
                 files.write(table, frame)
         record_year(report, year)

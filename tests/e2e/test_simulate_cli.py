@@ -19,7 +19,7 @@ from planalign_core.cli import main
 from planalign_core.config import config_hash, load_config
 from planalign_core.engines.contract import Stage
 from planalign_core.events.types import IDENTIFIER_MAX_LENGTH, MAX_YEAR
-from planalign_core.simulate import MAX_YEARS
+from planalign_core.run_inputs import MAX_YEARS
 from planalign_core.store.writer import ScenarioWriter
 
 TABLES = (

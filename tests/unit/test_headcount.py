@@ -1,4 +1,4 @@
-"""The run's size checked before it starts (``simulate.check_growth``, rules "Hires"): a growth
+"""The run's size checked before it starts (``run_inputs.check_growth``, rules "Hires"): a growth
 whose hires must overflow the new-hire keys is refused at once, not after hours of earlier
 years. The figures are worked by hand from the rules' integer formulas."""
 
@@ -10,7 +10,7 @@ from planalign_core.config import load_config
 from planalign_core.engines.contract import RunKeys
 from planalign_core.errors import ConfigError
 from planalign_core.rules.headcount import hire_counts
-from planalign_core.simulate import check_growth
+from planalign_core.run_inputs import check_growth
 
 # growth_rate 10: 1,000 -> 11,000 -> 121,000 -> 1,331,000 -> 14,641,000 active by 2029, when
 # the fewest hires are 146,410,000 / 0.75 (new_hire_rate 0.25), rounded up: 195,213,334.
