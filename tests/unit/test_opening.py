@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,13 +27,26 @@ class Recorded(Database):
         super().close()
 
 
-def test_the_database_is_opened_on_another_thread_and_taken(tmp_path: Path) -> None:
+def _recorded(tmp_path: Path) -> tuple[list[Recorded], Callable[[], Recorded]]:
+    """The databases made so far, and a function that opens one more (``run.duckdb``)."""
     made: list[Recorded] = []
 
     def open_database() -> Recorded:
         made.append(Recorded(tmp_path / "run.duckdb"))
         return made[-1]
 
+    return made, open_database
+
+
+def _folder(tmp_path: Path) -> Path:
+    """A path DuckDB cannot open as a file."""
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    return folder
+
+
+def test_the_database_is_opened_on_another_thread_and_taken(tmp_path: Path) -> None:
+    made, open_database = _recorded(tmp_path)
     with opened_meanwhile(open_database) as opening, opening.take() as db:
         assert db.scalar("SELECT 42") == 42
     assert made[0].opened_on != threading.current_thread().name
@@ -40,36 +54,28 @@ def test_the_database_is_opened_on_another_thread_and_taken(tmp_path: Path) -> N
 
 
 def test_a_database_not_taken_is_closed(tmp_path: Path) -> None:
-    made: list[Recorded] = []
-
-    def open_database() -> Recorded:
-        made.append(Recorded(tmp_path / "run.duckdb"))
-        return made[-1]
-
+    made, open_database = _recorded(tmp_path)
     with pytest.raises(ValueError, match="the engine failed"), opened_meanwhile(open_database):
         raise ValueError("the engine failed")
     assert len(made) == 1 and made[0].closed
 
 
-def test_an_error_opening_is_raised_where_the_database_is_taken(tmp_path: Path) -> None:
-    folder = tmp_path / "a folder"
-    folder.mkdir()
+@pytest.mark.parametrize("step", ["take", "wait"])
+def test_an_error_opening_is_raised_where_the_database_is_taken_or_waited_for(
+    tmp_path: Path, step: str
+) -> None:
+    folder = _folder(tmp_path)
     with (
         opened_meanwhile(lambda: Database(folder)) as opening,
         pytest.raises(StoreError, match="cannot open"),
     ):
-        opening.take()
+        getattr(opening, step)()
 
 
-def test_waiting_raises_the_error_opening_and_leaves_the_database_to_the_block(
+def test_waiting_leaves_the_database_to_the_block(
     tmp_path: Path,
 ) -> None:
-    made: list[Recorded] = []
-
-    def open_database() -> Recorded:
-        made.append(Recorded(tmp_path / "run.duckdb"))
-        return made[-1]
-
+    made, open_database = _recorded(tmp_path)
     with (
         pytest.raises(ValueError, match="after waiting"),
         opened_meanwhile(open_database) as opening,
@@ -78,13 +84,6 @@ def test_waiting_raises_the_error_opening_and_leaves_the_database_to_the_block(
         assert not made[0].closed
         raise ValueError("after waiting")
     assert made[0].closed  # waited for, never taken: the block's end closed it
-    folder = tmp_path / "a folder"
-    folder.mkdir()
-    with (
-        opened_meanwhile(lambda: Database(folder)) as opening,
-        pytest.raises(StoreError, match="cannot open"),
-    ):
-        opening.wait()
 
 
 def test_a_locked_file_stops_a_dbt_run_before_dbt_starts(
@@ -99,8 +98,7 @@ def test_a_locked_file_stops_a_dbt_run_before_dbt_starts(
         raise AssertionError("the engine started")
 
     monkeypatch.setattr(simulate, "_start_engine", start)
-    folder = tmp_path / "a folder"
-    folder.mkdir()
+    folder = _folder(tmp_path)
     spec = simulate.RunSpec(years=1, start_year=2025, seed=7, employees=20, engine="dbt")
     with pytest.raises(StoreError, match="cannot open"):
         simulate.run(spec, folder)
