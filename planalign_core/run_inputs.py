@@ -14,13 +14,16 @@ from planalign_core.config import IRS_LIMIT_KEYS, Config, load_config
 from planalign_core.engines import ENGINE_NAMES
 from planalign_core.engines.contract import HIRE_KEY_BASE, RunKeys
 from planalign_core.errors import ConfigError
-from planalign_core.events.types import IDENTIFIER_MAX_LENGTH, MAX_YEAR
+from planalign_core.events.types import IDENTIFIER_MAX_LENGTH, MAX_YEAR, MIN_YEAR
 from planalign_core.rules.bounds import MAX_PAY_CENTS, MAX_PAY_DOLLARS
 from planalign_core.rules.headcount import hire_counts
 from planalign_core.rules.limits import year_limits
 
 DEFAULT_EMPLOYEES = 1000
 MAX_YEARS = 100
+# A run also reads the year before its first (the census date, the baseline's enrollment
+# year, the first look-back): an event's year too (rules, "Bounds").
+FIRST_START_YEAR = MIN_YEAR + 1
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,10 @@ def check_spec(spec: RunSpec) -> None:
         raise ConfigError(f"--engine: unknown engine {spec.engine!r} (known: {ENGINE_NAMES})")
     if not 1 <= spec.years <= MAX_YEARS:
         raise ConfigError(f"--years: must be in 1..{MAX_YEARS}, got {spec.years}")
-    if not 1901 <= spec.start_year <= MAX_YEAR:
-        raise ConfigError(f"--start-year: must be in 1901..{MAX_YEAR}, got {spec.start_year}")
+    if not FIRST_START_YEAR <= spec.start_year <= MAX_YEAR:
+        raise ConfigError(
+            f"--start-year: must be in {FIRST_START_YEAR}..{MAX_YEAR}, got {spec.start_year}"
+        )
     if spec.start_year + spec.years - 1 > MAX_YEAR:
         raise ConfigError(
             f"--start-year {spec.start_year} --years {spec.years}: the run would end in "

@@ -233,6 +233,8 @@ def test_census_file_run(tmp_path: Path) -> None:
         (("--scenario", "s" * 129), "--scenario: 129 characters"),
         # an event's simulation_year ends at 2200: later years wrote events export refused
         (("--start-year", "2199", "--years", "3"), "the run would end in 2201, after 2200"),
+        # the year before the first is read too (census date, look-back): an event's, from 1900
+        (("--start-year", "1900"), "--start-year: must be in 1901..2200, got 1900"),
     ],
 )
 def test_bad_arguments_are_named(
