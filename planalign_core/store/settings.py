@@ -48,7 +48,8 @@ QUERY_BATCH_ROWS = 100_000
 # The WAL size over which DuckDB's commit is a checkpoint, for a run's one transaction
 # (``Database.transaction(checkpoint=True)``). With DuckDB's 16 MB a 5k x 5 run's commit wrote
 # its last rows to the WAL, and closing the file checkpointed them into it: 20-30 ms of the
-# close; now 5k x 5 whole processes -0.025 s (20 alternated pairs), 100k x 5 unchanged. Set for
+# close; now 5k x 5 whole processes 0.015-0.025 s faster (20 alternated pairs, two sittings:
+# about 2 %, near what such sittings resolve), 100k x 5 unchanged. Set for
 # the whole connection instead, 100k x 5 took 0.4 s longer (docs/benchmarks.md, "The commit as
 # a checkpoint", 29 November).
 COMMIT_CHECKPOINT_THRESHOLD = "0b"
