@@ -113,18 +113,29 @@ def layout(table: str, schema: pl.Schema) -> dict[str, str]:
 
 
 def strings_of(table: str, frame: pl.DataFrame) -> Strings:
-    """The frame's one value of each keyed column it has; a second value is refused, named."""
-    present = [name for name in KEYED_COLUMNS if name in frame.columns]
-    if not present:  # a table without them: every row under one key
-        return (None,) * len(KEYED_COLUMNS)
-    first = frame.select(present).row(0)
-    same = frame.select(pl.col(n).eq_missing(v).all() for n, v in zip(present, first, strict=True))
-    for name, value, alike in zip(present, first, same.row(0), strict=True):
+    """The frame's one value of each keyed column it has; a second value is refused, named.
+
+    Checked on the columns themselves (``Series`` kernels on the calling thread), not through a
+    query: the writer checks every write, and a query's plan and Polars' worker pool, which the
+    next year's compute keeps busy, made each check 0.3 ms and more of the writer's time
+    (docs/benchmarks.md, "The writer's own checks")."""
+    values: dict[str, str | None] = {}
+    for name in KEYED_COLUMNS:
+        if name not in frame.columns:
+            continue
+        column = frame.get_column(name)
+        value = column[0]
+        nulls = column.null_count()
+        alike = (
+            nulls == column.len() if value is None else nulls == 0 and bool(column.eq(value).all())
+        )
         if not alike:
             raise StoreError(f"{table}: one write holds more than one {name} (first {value!r})")
         if value is None:
             raise StoreError(f"{table}: {name} is missing (null) in the write")
-    values = dict(zip(present, first, strict=True))
+        values[name] = value
+    if not values:  # a table without them: every row under one key
+        return (None,) * len(KEYED_COLUMNS)
     return tuple(values.get(name) for name in KEYED_COLUMNS)
 
 
@@ -159,7 +170,7 @@ def key_for(db: Database, strings: Strings) -> tuple[int, bool]:
         return known[strings], False
     key = max(known.values(), default=0) + 1
     marks = ", ".join("?" * (1 + len(KEYED_COLUMNS)))
-    db.execute(f"INSERT INTO {KEYS_TABLE} VALUES ({marks})", [key, *strings])
+    db.execute(f"INSERT INTO {KEYS_TABLE} VALUES ({marks})", [key, *strings], catalog_only=True)
     known[strings] = key
     return key, True
 
@@ -180,13 +191,13 @@ def ensure_layout(db: Database, table: str, schema: pl.Schema) -> None:
         )
     if KEYS_TABLE not in relations:
         columns = {RUN_KEY: "INTEGER", **dict.fromkeys(KEYED_COLUMNS, "VARCHAR")}
-        db.execute(create_table_sql(KEYS_TABLE, columns))
+        db.execute(create_table_sql(KEYS_TABLE, columns), catalog_only=True)
         relations[KEYS_TABLE] = (True, columns)
     wanted = {n: t for n, t in layout(table, schema).items() if n not in KEYED_COLUMNS}
     for rows, held in stores_of(table):
         columns = {RUN_KEY: "INTEGER", **{n: t for n, t in wanted.items() if _holds(held, n)}}
         if rows not in relations:
-            db.execute(create_table_sql(rows, columns))
+            db.execute(create_table_sql(rows, columns), catalog_only=True)
             relations[rows] = (True, columns)
             snapshot(db).made.add(rows)
             continue
@@ -219,7 +230,9 @@ def refresh_view(db: Database, table: str, schema: pl.Schema) -> None:
             else:
                 picked.append(f'CAST(NULL AS {sql_type}) AS "{name}"')
         branches.append(f'SELECT {", ".join(picked)} FROM "{rows}" AS r')
-    db.execute(f'CREATE OR REPLACE VIEW "{table}" AS {" UNION ALL ".join(branches)}')
+    db.execute(
+        f'CREATE OR REPLACE VIEW "{table}" AS {" UNION ALL ".join(branches)}', catalog_only=True
+    )
     snapshot(db).relations[table] = (False, dict.fromkeys(columns, ""))
 
 
@@ -232,7 +245,10 @@ def delete_scenario(db: Database, table: str, scenario_id: str) -> None:
 
 def insert(db: Database, table: str, frame: pl.DataFrame, key: int) -> None:
     """``frame``'s rows under ``key``; its keyed columns stay out of the insert."""
-    rest = frame.drop([name for name in KEYED_COLUMNS if name in frame.columns])
+    rest = frame.clone()  # (shallow) the keyed columns dropped in place: no query plan
+    for name in KEYED_COLUMNS:
+        if name in rest.columns:
+            rest.drop_in_place(name)
     for rows, part in split_rows(table, rest):
         db.over_frame(
             part,

@@ -14,6 +14,8 @@ The view of the table's name puts them together again (``store/keyed.py``).
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -54,7 +56,9 @@ EVENT_PARTS = (
     _part("money", (money, compliance)),
 )
 PARTS: dict[str, tuple[Part, ...]] = {EVENTS_TABLE: EVENT_PARTS}
-if sorted(t for part in EVENT_PARTS for t in part.types) != sorted(PAYLOAD_COLUMNS_BY_TYPE):
+if any(not part.types for part in EVENT_PARTS) or sorted(
+    t for part in EVENT_PARTS for t in part.types
+) != sorted(PAYLOAD_COLUMNS_BY_TYPE):
     raise TypeError("every event type must be stored in exactly one part")
 
 
@@ -67,13 +71,13 @@ def split(table: str, frame: pl.DataFrame) -> list[tuple[Part, pl.DataFrame]]:
     types = frame.get_column(PART_COLUMN)
     found: list[tuple[Part, pl.DataFrame]] = []
     for part in PARTS[table]:
-        mine = types.is_in(part.types)
+        mine = _of_part(types, part)
         count = int(mine.sum())
         if count == 0:
             continue
         rows = frame if count == frame.height else frame.filter(mine)
         _refuse_foreign_values(table, part, rows)
-        found.append((part, rows.select(c for c in rows.columns if part.stores(c))))
+        found.append((part, rows[[c for c in rows.columns if part.stores(c)]]))  # no query plan
     if sum(rows.height for _, rows in found) != frame.height:
         known = frozenset().union(*(part.types for part in PARTS[table]))
         stray = frame.filter(~types.is_in(known) | types.is_null()).row(0, named=True)
@@ -82,6 +86,13 @@ def split(table: str, frame: pl.DataFrame) -> list[tuple[Part, pl.DataFrame]]:
             f"not an event type ({', '.join(sorted(known))}); nothing was written"
         )
     return found
+
+
+def _of_part(types: pl.Series, part: Part) -> pl.Series:
+    """Whether each row's type is one of ``part``'s: one comparison a type, each a ``Series``
+    kernel on the writer's thread (``is_in`` plans a query run on Polars' worker pool, which
+    the next year's compute keeps busy: docs/benchmarks.md, "The writer's own checks")."""
+    return functools.reduce(operator.or_, (types.eq(name) for name in sorted(part.types)))
 
 
 def _refuse_foreign_values(table: str, part: Part, rows: pl.DataFrame) -> None:

@@ -121,4 +121,4 @@ def create_snapshots_view(db: Database) -> None:
             f"{SNAPSHOTS_VIEW} is a table in {db.path} (written by an older planalign); it is "
             "a view now: use a new file (--db), or DROP TABLE it first"
         )
-    db.execute(view_sql())
+    db.execute(view_sql(), catalog_only=True)

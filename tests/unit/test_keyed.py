@@ -140,3 +140,26 @@ def test_a_table_without_the_keyed_columns_is_stored_under_one_key() -> None:
         keys = db.execute(f"SELECT * FROM {KEYS_TABLE}")
     assert_frame_equal(back, frame)
     assert keys == [(1, None, None)]
+
+
+def test_a_tables_first_write_in_a_run_keeps_the_streamed_insert_threads() -> None:
+    """A table's first write in a run makes its rows table and view (``catalog_only``
+    statements) and inserts its rows on STREAMED_THREADS: after the run's earlier streamed
+    inserts, DuckDB's thread setting is not changed at all; a statement that scans sets the
+    connection's ``threads`` again. The rows are the ones written."""
+    changes: list[int] = []
+    with Database(":memory:", threads=2) as db, db.transaction():
+        db.replace_scenario_rows(EVENTS_TABLE, synthetic_events(3, seed=1, scenario_id="s"), "s")
+        original = db._use_threads
+
+        def counted(threads: int) -> None:
+            if threads != db._threads_now:
+                changes.append(threads)
+            original(threads)
+
+        db._use_threads = counted  # type: ignore[method-assign]
+        db.replace_scenario_rows(TABLE, run_rows("s", "standard", [1, 2]), "s")
+        db.append(TABLE, run_rows("s", "standard", [3]))
+        assert changes == []
+        assert db.query(f'SELECT sum(amount) AS total FROM "{TABLE}"')["total"].item() == 6
+        assert changes == [2]
