@@ -347,31 +347,41 @@ class Database:
         for rows, part in keyed.split_rows(EVENTS_TABLE, frame):
             self.over_frame(part, f'INSERT INTO "{rows}" BY NAME {new_rows}')
 
-    def replace_scenario_rows(self, table: str, frame: pl.DataFrame, scenario_id: str) -> None:
+    def replace_scenario_rows(
+        self,
+        table: str,
+        frame: pl.DataFrame,
+        scenario_id: str,
+        *,
+        strings: keyed.Strings | None = None,
+    ) -> None:
         """Replace one scenario's rows of ``table`` by ``frame`` (created from its layout if
-        missing); other scenarios are untouched. The frame must hold only that scenario."""
+        missing); other scenarios are untouched. The frame must hold only that scenario.
+        ``strings``: its keyed columns' values (``keyed.strings_of``), if checked already."""
         if "scenario_id" not in frame.columns:
             raise StoreError(f"{table}: the frame has no scenario_id column")
-        ids = frame.get_column("scenario_id")
-        foreign = ids.ne(scenario_id)  # a Series kernel, not a query (keyed.strings_of)
-        if foreign.any():
+        foreign = frame.filter(pl.col("scenario_id") != scenario_id)
+        if foreign.height:
             raise StoreError(
-                f"{table}: row for scenario {ids[int(foreign.arg_true()[0])]!r} "
+                f"{table}: row for scenario {foreign['scenario_id'][0]!r} "
                 f"in a write for {scenario_id!r}"
             )
         with self.transaction():
             self._ensure_layout(table, frame.schema)
             if table in keyed.KEYED_TABLES:
                 keyed.delete_scenario(self, table, scenario_id)
-                keyed.write(self, table, frame, first=True)
+                keyed.write(self, table, frame, first=True, strings=strings)
                 return
             self.execute(f'DELETE FROM "{table}" WHERE scenario_id = ?', [scenario_id])
             self.append(table, frame)
 
-    def append(self, table: str, frame: pl.DataFrame) -> None:
-        """Insert ``frame``'s rows into ``table``, columns matched by name."""
+    def append(
+        self, table: str, frame: pl.DataFrame, *, strings: keyed.Strings | None = None
+    ) -> None:
+        """Insert ``frame``'s rows into ``table``, columns matched by name (``strings`` as
+        for :meth:`replace_scenario_rows`)."""
         if table in keyed.KEYED_TABLES:
-            keyed.write(self, table, frame, first=False)
+            keyed.write(self, table, frame, first=False, strings=strings)
             return
         self.over_frame(
             frame, f'INSERT INTO "{table}" BY NAME SELECT * FROM {{frame}}', frame_only=True

@@ -115,27 +115,25 @@ def layout(table: str, schema: pl.Schema) -> dict[str, str]:
 def strings_of(table: str, frame: pl.DataFrame) -> Strings:
     """The frame's one value of each keyed column it has; a second value is refused, named.
 
-    Checked on the columns themselves (``Series`` kernels on the calling thread), not through a
-    query: the writer checks every write, and a query's plan and Polars' worker pool, which the
-    next year's compute keeps busy, made each check 0.3 ms and more of the writer's time
-    (docs/benchmarks.md, "The writer's own checks")."""
-    values: dict[str, str | None] = {}
-    for name in KEYED_COLUMNS:
-        if name not in frame.columns:
-            continue
-        column = frame.get_column(name)
-        value = column[0]
-        nulls = column.null_count()
-        alike = (
-            nulls == column.len() if value is None else nulls == 0 and bool(column.eq(value).all())
-        )
-        if not alike:
-            raise StoreError(f"{table}: one write holds more than one {name} (first {value!r})")
-        if value is None:
-            raise StoreError(f"{table}: {name} is missing (null) in the write")
-        values[name] = value
-    if not values:  # a table without them: every row under one key
+    One query for all of them: an engine's keyed columns are Polars constants, which a query
+    reads as one value, while ``get_column`` would write one out for every row and keep it
+    with the frame (80 MB a column for a 1M-employee year's events). A run's writer asks on
+    the engine's thread, as it submits the frame (``store/writer.py``)."""
+    present = [name for name in KEYED_COLUMNS if name in frame.columns]
+    if not present:  # a table without them: every row under one key
         return (None,) * len(KEYED_COLUMNS)
+    found = frame.select(
+        *(pl.col(name).first().alias(f"first {name}") for name in present),
+        *(pl.col(name).eq_missing(pl.col(name).first()).all().alias(name) for name in present),
+    ).row(0)
+    values = dict(zip(present, found[: len(present)], strict=True))
+    for name, alike in zip(present, found[len(present) :], strict=True):
+        if not alike:
+            raise StoreError(
+                f"{table}: one write holds more than one {name} (first {values[name]!r})"
+            )
+        if values[name] is None:
+            raise StoreError(f"{table}: {name} is missing (null) in the write")
     return tuple(values.get(name) for name in KEYED_COLUMNS)
 
 
@@ -245,10 +243,7 @@ def delete_scenario(db: Database, table: str, scenario_id: str) -> None:
 
 def insert(db: Database, table: str, frame: pl.DataFrame, key: int) -> None:
     """``frame``'s rows under ``key``; its keyed columns stay out of the insert."""
-    rest = frame.clone()  # (shallow) the keyed columns dropped in place: no query plan
-    for name in KEYED_COLUMNS:
-        if name in rest.columns:
-            rest.drop_in_place(name)
+    rest = frame[[name for name in frame.columns if name not in KEYED_COLUMNS]]  # (no query)
     for rows, part in split_rows(table, rest):
         db.over_frame(
             part,
@@ -258,13 +253,16 @@ def insert(db: Database, table: str, frame: pl.DataFrame, key: int) -> None:
         )
 
 
-def write(db: Database, table: str, frame: pl.DataFrame, *, first: bool) -> None:
-    """A run's write of ``frame`` into ``table`` (the first of the run refreshes the view)."""
+def write(
+    db: Database, table: str, frame: pl.DataFrame, *, first: bool, strings: Strings | None = None
+) -> None:
+    """A run's write of ``frame`` into ``table`` (the first of the run refreshes the view).
+    ``strings``: the frame's :func:`strings_of`, if its caller has them already."""
     if frame.height == 0:
         if first:
             refresh_view(db, table, frame.schema)
         return
-    key, made = key_for(db, strings_of(table, frame))
+    key, made = key_for(db, strings_of(table, frame) if strings is None else strings)
     if first or made:
         refresh_view(db, table, frame.schema)
     insert(db, table, frame, key)

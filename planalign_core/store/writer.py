@@ -8,6 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import polars as pl
 
+from planalign_core.store import keyed
 from planalign_core.store.database import Database
 from planalign_core.store.settings import STREAMED_ROWS
 
@@ -40,7 +41,12 @@ class ScenarioWriter:
         failed = next((f for f in self._pending if f.done() and f.exception()), None)
         if failed is not None:  # stop computing years that can no longer be stored
             failed.result()
-        future = self._pool.submit(self._write, table, frame)
+        # The frame's keyed columns are checked here, on the engine's thread: a query of
+        # Polars' worker pool, which the next year's compute keeps busy, and from the first
+        # year on the writer is what a run waits for (docs/benchmarks.md, "The writer's own
+        # checks").
+        strings = keyed.strings_of(table, frame) if table in keyed.KEYED_TABLES else None
+        future = self._pool.submit(self._write, table, frame, strings)
         self._pending.append(future)
         self._bytes[future] = int(frame.estimated_size())
         return future
@@ -81,12 +87,12 @@ class ScenarioWriter:
                 return
             future.result()
 
-    def _write(self, table: str, frame: pl.DataFrame) -> None:
+    def _write(self, table: str, frame: pl.DataFrame, strings: keyed.Strings | None) -> None:
         started = time.perf_counter()
         if table in self._started:
-            self.db.append(table, frame)
+            self.db.append(table, frame, strings=strings)
         else:
-            self.db.replace_scenario_rows(table, frame, self.scenario_id)
+            self.db.replace_scenario_rows(table, frame, self.scenario_id, strings=strings)
             self._started.add(table)
         self.seconds += time.perf_counter() - started
 

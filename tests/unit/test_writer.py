@@ -8,8 +8,11 @@ import threading
 from typing import Any, cast
 
 import polars as pl
+import pytest
 
+from planalign_core.errors import StoreError
 from planalign_core.store.database import STREAMED_ROWS, Database
+from planalign_core.store.tables import BALANCES_TABLE
 from planalign_core.store.writer import ScenarioWriter
 
 
@@ -20,10 +23,12 @@ class GatedDatabase:
         self.gates = {table: threading.Event() for table in tables}
         self.stored: list[str] = []
 
-    def replace_scenario_rows(self, table: str, frame: pl.DataFrame, scenario_id: str) -> None:
+    def replace_scenario_rows(
+        self, table: str, frame: pl.DataFrame, scenario_id: str, *, strings: object = None
+    ) -> None:
         self._store(table)
 
-    def append(self, table: str, frame: pl.DataFrame) -> None:
+    def append(self, table: str, frame: pl.DataFrame, *, strings: object = None) -> None:
         self._store(table)
 
     def _store(self, table: str) -> None:
@@ -116,3 +121,27 @@ def test_a_large_early_frame_is_declined_while_a_year_is_stored() -> None:
         gate.set()
     writer.wait()
     assert db.stored == ["year", "small"]
+
+
+def test_a_frame_of_two_plan_designs_is_refused_as_it_is_submitted() -> None:
+    """A run's table frame is checked on the submitting thread: one holding two
+    ``plan_design_id`` values is refused by ``write`` itself, named, before anything is queued;
+    a good one goes to the store with the strings it was checked for."""
+    seen: list[object] = []
+
+    class Recording(GatedDatabase):
+        def replace_scenario_rows(
+            self, table: str, frame: pl.DataFrame, scenario_id: str, *, strings: object = None
+        ) -> None:
+            seen.append(strings)
+
+    def rows(*plans: str) -> pl.DataFrame:
+        return pl.DataFrame({"scenario_id": ["s"] * len(plans), "plan_design_id": list(plans)})
+
+    writer = ScenarioWriter(cast(Database, Recording()), "s")
+    with pytest.raises(StoreError, match=f"{BALANCES_TABLE}: one write holds more than one"):
+        writer.write(BALANCES_TABLE, rows("standard", "richer"))
+    assert writer.submitted == 0
+    writer.write(BALANCES_TABLE, rows("standard", "standard"))
+    writer.wait()
+    assert seen == [("standard", None)]
