@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 
 from planalign_core.errors import StoreError
 from planalign_core.events.synthetic import synthetic_events
-from planalign_core.store import EVENTS_TABLE, Database
+from planalign_core.store import EVENTS_TABLE, Database, keyed
 from planalign_core.store.keyed import KEYS_TABLE, RUN_KEY, rows_table, sql_literal
 from planalign_core.store.tables import BALANCES_TABLE
 
@@ -163,3 +163,22 @@ def test_a_tables_first_write_in_a_run_keeps_the_streamed_insert_threads() -> No
         assert changes == []
         assert db.query(f'SELECT sum(amount) AS total FROM "{TABLE}"')["total"].item() == 6
         assert changes == [2]
+
+
+def test_a_writes_keyed_column_is_checked_whole_and_a_constant_stays_one_value() -> None:
+    """``strings_of`` refuses a second value and a missing one, named, and reads a Polars
+    constant column (as an engine hands its keyed columns over) without writing it out."""
+    mixed = pl.concat([run_rows("a", "standard", [1]), run_rows("a", "richer", [2])])
+    with pytest.raises(StoreError, match=r"more than one plan_design_id \(first 'standard'\)"):
+        keyed.strings_of(TABLE, mixed)
+    unnamed = run_rows("a", "x", [1, 2]).with_columns(plan_design_id=pl.lit(None, pl.String))
+    with pytest.raises(StoreError, match="plan_design_id is missing"):
+        keyed.strings_of(TABLE, unnamed)
+    with pytest.raises(StoreError, match="more than one plan_design_id"):
+        keyed.strings_of(TABLE, pl.concat([run_rows("a", "standard", [1]), unnamed.head(1)]))
+    constant = pl.DataFrame({"amount": range(200_000)}).with_columns(
+        scenario_id=pl.lit("a"), plan_design_id=pl.lit("standard")
+    )
+    before = constant.estimated_size()
+    assert keyed.strings_of(TABLE, constant) == ("standard", None)
+    assert constant.estimated_size() == before
