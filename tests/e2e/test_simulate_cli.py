@@ -20,6 +20,7 @@ from planalign_core.config import config_hash, load_config
 from planalign_core.engines.contract import Stage
 from planalign_core.events.types import IDENTIFIER_MAX_LENGTH, MAX_YEAR
 from planalign_core.run_inputs import MAX_YEARS
+from planalign_core.store.keyed import Strings
 from planalign_core.store.writer import ScenarioWriter
 
 TABLES = (
@@ -152,8 +153,10 @@ def test_a_failure_mid_run_leaves_the_file_as_it_was(
     stored: list[str] = []
     real_write = ScenarioWriter._write
 
-    def recording_write(self: ScenarioWriter, table: str, frame: pl.DataFrame) -> None:
-        real_write(self, table, frame)
+    def recording_write(
+        self: ScenarioWriter, table: str, frame: pl.DataFrame, strings: Strings | None
+    ) -> None:
+        real_write(self, table, frame, strings)
         stored.append(table)
 
     monkeypatch.setattr(ScenarioWriter, "_write", recording_write)
@@ -183,8 +186,10 @@ def test_a_failure_after_the_early_rows_were_stored_leaves_the_file_as_it_was(
     stored: list[str] = []
     real_write = ScenarioWriter._write
 
-    def recording_write(self: ScenarioWriter, table: str, frame: pl.DataFrame) -> None:
-        real_write(self, table, frame)
+    def recording_write(
+        self: ScenarioWriter, table: str, frame: pl.DataFrame, strings: Strings | None
+    ) -> None:
+        real_write(self, table, frame, strings)
         stored.append(table)
 
     def failing(*args: object) -> object:
