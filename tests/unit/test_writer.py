@@ -17,23 +17,26 @@ from planalign_core.store.writer import ScenarioWriter
 
 
 class GatedDatabase:
-    """Stores a table's frame when its gate is open; records the order."""
+    """Stores a table's frame when its gate is open; records the order, and the keyed strings
+    each write came with."""
 
     def __init__(self, *tables: str) -> None:
         self.gates = {table: threading.Event() for table in tables}
         self.stored: list[str] = []
+        self.strings: list[object] = []
 
     def replace_scenario_rows(
         self, table: str, frame: pl.DataFrame, scenario_id: str, *, strings: object = None
     ) -> None:
-        self._store(table)
+        self._store(table, strings)
 
     def append(self, table: str, frame: pl.DataFrame, *, strings: object = None) -> None:
-        self._store(table)
+        self._store(table, strings)
 
-    def _store(self, table: str) -> None:
+    def _store(self, table: str, strings: object) -> None:
         assert self.gates[table].wait(10), f"{table}'s gate never opened"
         self.stored.append(table)
+        self.strings.append(strings)
 
 
 def frame_of(megabytes: int) -> pl.DataFrame:
@@ -127,25 +130,17 @@ def test_a_frame_of_two_plan_designs_is_refused_as_it_is_submitted() -> None:
     """A run's table frame is checked on the submitting thread: one holding two
     ``plan_design_id`` values is refused by ``write`` itself, named, before anything is queued;
     a good one goes to the store with the strings it was checked for."""
-    seen: list[object] = []
-
-    class Recording(GatedDatabase):
-        def replace_scenario_rows(
-            self, table: str, frame: pl.DataFrame, scenario_id: str, *, strings: object = None
-        ) -> None:
-            seen.append(strings)
-
-        def append(self, table: str, frame: pl.DataFrame, *, strings: object = None) -> None:
-            seen.append(strings)
 
     def rows(*plans: str) -> pl.DataFrame:
         return pl.DataFrame({"scenario_id": ["s"] * len(plans), "plan_design_id": list(plans)})
 
-    writer = ScenarioWriter(cast(Database, Recording()), "s")
+    db = GatedDatabase(BALANCES_TABLE)
+    db.gates[BALANCES_TABLE].set()
+    writer = ScenarioWriter(cast(Database, db), "s")
     with pytest.raises(StoreError, match=f"{BALANCES_TABLE}: one write holds more than one"):
         writer.write(BALANCES_TABLE, rows("standard", "richer"))
     assert writer.submitted == 0
     writer.write(BALANCES_TABLE, rows("standard", "standard"))
     writer.write(BALANCES_TABLE, rows().cast(pl.String))  # no rows, no key: nothing to check
     writer.wait()
-    assert seen == [("standard", None), None]
+    assert db.strings == [("standard", None), None]
