@@ -146,7 +146,7 @@ def _store(
         try:
             writer.write(BASELINE_TABLE, engine.baseline)
             engine.early.connect(writer.write_if_free)
-            submitted = writer.submitted
+            submitted, viewed = writer.submitted, False
             for year in engine.years:  # each year's early rows are submitted as it starts
                 for table, whole in year.frames.items():
                     if (rest := engine.early.remainder(table, whole)) is not None:
@@ -155,6 +155,9 @@ def _store(
                     report.timings[f"{Stage.WEEKLY}_{year.year}"] = _store_weekly(
                         year.weekly, year.seconds[Stage.WEEKLY], writer
                     )
+                    if not viewed:  # its tables exist now: made while the next years compute
+                        writer.call(create_snapshots_view)
+                        viewed = True
                 writer.backlog(writer.submitted - submitted, at_most_bytes=HELD_BYTES)
                 submitted = writer.submitted
                 record_year(report, year)
@@ -168,7 +171,7 @@ def _store(
             raise
         on_phase(f"storing the last writes and committing to {db.path}")
         writer.wait()
-        if spec.weekly_snapshots:
+        if spec.weekly_snapshots and not viewed:
             create_snapshots_view(db)
         report.timings["write_busy"] = writer.seconds
         report.timings.update(engine.timing_figures())

@@ -4,6 +4,7 @@ computes the next year (``planalign_core.simulate`` submits, this module stores)
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import polars as pl
@@ -50,6 +51,15 @@ class ScenarioWriter:
         future = self._pool.submit(self._write, table, frame, strings)
         self._pending.append(future)
         self._bytes[future] = int(frame.estimated_size())
+        return future
+
+    def call(self, action: Callable[[Database], None]) -> Future[None]:
+        """Run ``action`` with the database on the writer's thread, after the writes
+        submitted before it: a statement over their tables, made while the engine computes
+        instead of after the last year (the snapshots view, ``simulate``)."""
+        future = self._pool.submit(action, self.db)
+        self._pending.append(future)
+        self._bytes[future] = 0
         return future
 
     def write_if_free(self, table: str, frame: pl.DataFrame) -> bool:

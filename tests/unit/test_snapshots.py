@@ -113,14 +113,16 @@ def test_a_query_over_all_snapshots(stored: Path) -> None:
     assert set(summed["snapshot_type"]) == {"weekly", "year_end", "termination"}
 
 
-def test_a_stored_table_of_the_view_name_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("years", [1, 3])
+def test_a_stored_table_of_the_view_name_is_refused(tmp_path: Path, years: int) -> None:
     """A file written before the compact form holds a table of that name: the run names it
-    and writes nothing."""
+    and writes nothing, whether the view is made after the last year or, on the writer's
+    thread, while later years are computed."""
     path = tmp_path / "old.duckdb"
     with duckdb.connect(str(path)) as connection:
         connection.execute(f'CREATE TABLE "{SNAPSHOTS_VIEW}" (x INTEGER)')
     with pytest.raises(StoreError, match="older planalign"):
-        run(RunSpec(years=1, start_year=2025, seed=1, employees=50), path)
+        run(RunSpec(years=years, start_year=2025, seed=1, employees=50), path)
     with duckdb.connect(str(path)) as connection:
         names = {
             n for (n,) in connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()
