@@ -14,7 +14,8 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from planalign_core.commands import COMMAND_HELP, DATABASE_COMMANDS, command_module
@@ -88,6 +89,25 @@ class Terminated(KeyboardInterrupt):
 # type) is reported by Python as "Exception ignored" and reaches the command as that library's
 # own error (a TypeError), and the run must still end as interrupted (130 or 143).
 _received: list[signal.Signals] = []
+
+
+@contextmanager
+def quiet_recorded_interrupts() -> Iterator[None]:
+    """Leave out Python's "Exception ignored" report of an interrupt it could not raise (a
+    library was calling back into Python): the handlers recorded it, and the command ends as
+    interrupted (130 or 143) all the same. Any other such report is printed as before."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if _received and isinstance(unraisable.exc_value, KeyboardInterrupt):
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -239,7 +259,11 @@ def _run(args: argparse.Namespace) -> int:
     ctrl_c = signal.getsignal(signal.SIGINT) is signal.default_int_handler  # not ignored
     previous_int = _install(signal.SIGINT, _on_sigint) if ctrl_c else None
     try:
-        with InterruptDeadline(args.command), warnings.catch_warnings():
+        with (
+            InterruptDeadline(args.command),
+            quiet_recorded_interrupts(),
+            warnings.catch_warnings(),
+        ):
             warnings.simplefilter("always", PlanalignWarning)
             warnings.showwarning = show
             code: int = args.run(args)
