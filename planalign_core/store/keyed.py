@@ -137,6 +137,14 @@ def strings_of(table: str, frame: pl.DataFrame) -> Strings:
     return tuple(values.get(name) for name in KEYED_COLUMNS)
 
 
+def strings_to_key(table: str, frame: pl.DataFrame) -> Strings | None:
+    """What a write of ``frame`` into ``table`` is keyed by (:func:`strings_of`), or None where
+    :func:`write` keys nothing: a table not keyed, or a frame without rows."""
+    if table not in KEYED_TABLES or frame.height == 0:
+        return None
+    return strings_of(table, frame)
+
+
 _CATALOG = (
     "SELECT c.table_name, c.column_name, c.data_type, t.table_name IS NOT NULL "
     "FROM duckdb_columns() AS c LEFT JOIN duckdb_tables() AS t "

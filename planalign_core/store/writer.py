@@ -46,9 +46,7 @@ class ScenarioWriter:
         # Polars' worker pool, which the next year's compute keeps busy, and from the first
         # year on the writer is what a run waits for (docs/benchmarks.md, "The writer's own
         # checks").
-        keyed_rows = table in keyed.KEYED_TABLES and frame.height > 0  # (no rows: no key)
-        strings = keyed.strings_of(table, frame) if keyed_rows else None
-        future = self._pool.submit(self._write, table, frame, strings)
+        future = self._pool.submit(self._write, table, frame, keyed.strings_to_key(table, frame))
         self._pending.append(future)
         self._bytes[future] = int(frame.estimated_size())
         return future
